@@ -31,7 +31,10 @@ impl SimOptions {
     pub fn config(&self, s: &Scenario) -> RunConfig {
         RunConfig {
             seed: self.seed.or(s.run.seed).unwrap_or(DEFAULT_SEED),
-            replications: self.replications.or(s.run.replications).unwrap_or(DEFAULT_REPLICATIONS),
+            replications: self
+                .replications
+                .or(s.run.replications)
+                .unwrap_or(DEFAULT_REPLICATIONS),
             threads: self.threads,
         }
     }
@@ -39,7 +42,10 @@ impl SimOptions {
 
 /// Loads and validates every scenario before anything runs or is written.
 pub fn load_all(files: &[PathBuf], sets: &[String]) -> Result<Vec<Scenario>> {
-    let scenarios = files.iter().map(|f| Scenario::load(f, sets)).collect::<Result<Vec<_>>>()?;
+    let scenarios = files
+        .iter()
+        .map(|f| Scenario::load(f, sets))
+        .collect::<Result<Vec<_>>>()?;
     for (i, a) in scenarios.iter().enumerate() {
         if let Some(b) = scenarios[..i].iter().find(|b| b.name == a.name) {
             return Err(Error::Usage(format!(
@@ -71,9 +77,11 @@ pub fn progress_bar(len: u64, label: &str, quiet: bool) -> ProgressBar {
     }
     let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     pb.set_style(
-        ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} reps, {per_sec}, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{prefix:>24} [{bar:30}] {pos}/{len} reps, {per_sec}, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_prefix(label.to_string());
     pb
@@ -88,14 +96,33 @@ pub fn simulate(s: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<RunResult>
     r
 }
 
+/// Most replications one run keeps in memory (each keeps its metric row until the files are written).
+pub const MAX_REPLICATIONS: u64 = 20_000_000;
+
+/// Checks a replication count: at least 1, at most [`MAX_REPLICATIONS`].
+pub fn check_replications(n: u64) -> Result<()> {
+    if n == 0 {
+        return Err(Error::Usage("--reps must be at least 1".into()));
+    }
+    if n > MAX_REPLICATIONS {
+        return Err(Error::Usage(format!(
+            "--reps {n} is more than the {MAX_REPLICATIONS} replications a run can hold in memory"
+        )));
+    }
+    Ok(())
+}
+
 /// `leaksim run`: simulates each scenario and writes its folder under `out`.
-pub fn run(files: &[PathBuf], opts: &SimOptions, out: &Path, trace_replication: Option<u64>) -> Result<()> {
+pub fn run(
+    files: &[PathBuf],
+    opts: &SimOptions,
+    out: &Path,
+    trace_replication: Option<u64>,
+) -> Result<()> {
     let scenarios = load_all(files, &opts.sets)?;
     for s in &scenarios {
         let cfg = opts.config(s);
-        if cfg.replications == 0 {
-            return Err(Error::Usage("--reps must be at least 1".into()));
-        }
+        check_replications(cfg.replications)?;
         if let Some(t) = trace_replication {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(

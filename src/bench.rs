@@ -47,7 +47,11 @@ pub fn peak_rss_kib() -> Option<u64> {
 }
 
 fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, runner::RunResult)> {
-    let cfg = RunConfig { seed: 1, replications: reps, threads };
+    let cfg = RunConfig {
+        seed: 1,
+        replications: reps,
+        threads,
+    };
     let start = Instant::now();
     let r = runner::run(s, &cfg, &AtomicBool::new(false), &|| {})?;
     Ok((start.elapsed().as_secs_f64(), r))
@@ -55,13 +59,22 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
 
 /// Runs the benchmark and prints its table.
 pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    println!("leaksim {} bench on {cores} cores (release build expected)", env!("CARGO_PKG_VERSION"));
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "leaksim {} bench on {cores} cores (release build expected)",
+        env!("CARGO_PKG_VERSION")
+    );
 
     let mmc = Scenario::from_text(&mmc_scenario(50, 0.9, 365.0), "bench-mmc")?;
     let n = (reps / 10).max(5);
     let (secs, r) = time_run(&mmc, n, Some(1))?;
-    let reviewed: f64 = r.rows.iter().map(|x| x.metrics[crate::metrics::idx::REVIEWED_REQUESTS]).sum();
+    let reviewed: f64 = r
+        .rows
+        .iter()
+        .map(|x| x.metrics[crate::metrics::idx::REVIEWED_REQUESTS])
+        .sum();
     println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
     let rss_small = peak_rss_kib();
     let long = Scenario::from_text(&mmc_scenario(50, 0.9, 3650.0), "bench-mmc")?;
@@ -85,7 +98,13 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
     } else {
         files.to_vec()
     };
-    println!("{:<34} {:>16} {:>16} {:>9}", "scenario", "events/s 1 thr", format!("events/s {cores} thr"), "scaling");
+    println!(
+        "{:<34} {:>16} {:>16} {:>9}",
+        "scenario",
+        "events/s 1 thr",
+        format!("events/s {cores} thr"),
+        "scaling"
+    );
     let (mut ev1, mut t1, mut evn, mut tn) = (0.0, 0.0, 0.0, 0.0);
     for f in &files {
         let s = Scenario::load(Path::new(f), &[])?;
@@ -96,10 +115,22 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
         t1 += a;
         evn += eb;
         tn += b;
-        println!("{:<34} {:>16} {:>16} {:>8.2}x", s.name, human(ea / a, 0), human(eb / b, 0), (eb / b) / (ea / a));
+        println!(
+            "{:<34} {:>16} {:>16} {:>8.2}x",
+            s.name,
+            human(ea / a, 0),
+            human(eb / b, 0),
+            (eb / b) / (ea / a)
+        );
     }
     if t1 > 0.0 {
-        println!("{:<34} {:>16} {:>16} {:>8.2}x", "all shipped scenarios", human(ev1 / t1, 0), human(evn / tn, 0), (evn / tn) / (ev1 / t1));
+        println!(
+            "{:<34} {:>16} {:>16} {:>8.2}x",
+            "all shipped scenarios",
+            human(ev1 / t1, 0),
+            human(evn / tn, 0),
+            (evn / tn) / (ev1 / t1)
+        );
     }
     Ok(())
 }

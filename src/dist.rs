@@ -63,41 +63,64 @@ impl Dist {
     /// Beta-PERT with shape 4. Requires `min <= mode <= max`, `min < max`.
     pub fn pert(min: f64, mode: f64, max: f64) -> Result<Dist, String> {
         if !(min <= mode && mode <= max && min < max) {
-            return Err(format!("pert needs min <= mode <= max and min < max (got {min}, {mode}, {max})"));
+            return Err(format!(
+                "pert needs min <= mode <= max and min < max (got {min}, {mode}, {max})"
+            ));
         }
         let range = max - min;
         let alpha = 1.0 + 4.0 * (mode - min) / range;
         let beta = 1.0 + 4.0 * (max - mode) / range;
         let beta = Beta::new(alpha, beta).map_err(|e| e.to_string())?;
-        Ok(Dist::Pert { min, mode, max, beta })
+        Ok(Dist::Pert {
+            min,
+            mode,
+            max,
+            beta,
+        })
     }
 
     /// Gamma given its mean and standard deviation (both > 0).
     pub fn gamma_mean_sd(mean: f64, sd: f64) -> Result<Dist, String> {
         if !(mean > 0.0 && sd > 0.0) {
-            return Err(format!("gamma needs mean > 0 and sd > 0 (got {mean}, {sd})"));
+            return Err(format!(
+                "gamma needs mean > 0 and sd > 0 (got {mean}, {sd})"
+            ));
         }
         let shape = (mean / sd).powi(2);
         let scale = sd * sd / mean;
         let gamma = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
-        Ok(Dist::Gamma { shape, scale, gamma })
+        Ok(Dist::Gamma {
+            shape,
+            scale,
+            gamma,
+        })
     }
 
     /// Log-normal given its median (> 0) and log-scale sigma (>= 0).
     pub fn lognormal_median(median: f64, sigma: f64) -> Result<Dist, String> {
         if !(median > 0.0 && sigma >= 0.0) {
-            return Err(format!("lognormal needs median > 0 and sigma >= 0 (got {median}, {sigma})"));
+            return Err(format!(
+                "lognormal needs median > 0 and sigma >= 0 (got {median}, {sigma})"
+            ));
         }
-        Ok(Dist::LogNormal { mu: median.ln(), sigma })
+        Ok(Dist::LogNormal {
+            mu: median.ln(),
+            sigma,
+        })
     }
 
     /// Log-normal given its mean (> 0) and standard deviation (>= 0).
     pub fn lognormal_mean_sd(mean: f64, sd: f64) -> Result<Dist, String> {
         if !(mean > 0.0 && sd >= 0.0) {
-            return Err(format!("lognormal needs mean > 0 and sd >= 0 (got {mean}, {sd})"));
+            return Err(format!(
+                "lognormal needs mean > 0 and sd >= 0 (got {mean}, {sd})"
+            ));
         }
         let s2 = (1.0 + (sd / mean).powi(2)).ln();
-        Ok(Dist::LogNormal { mu: mean.ln() - s2 / 2.0, sigma: s2.sqrt() })
+        Ok(Dist::LogNormal {
+            mu: mean.ln() - s2 / 2.0,
+            sigma: s2.sqrt(),
+        })
     }
 
     /// One draw.
@@ -149,7 +172,9 @@ impl Dist {
     pub fn support(&self) -> (f64, f64) {
         match self {
             Dist::Constant(v) => (*v, *v),
-            Dist::Exponential { .. } | Dist::LogNormal { .. } | Dist::Gamma { .. } => (0.0, f64::INFINITY),
+            Dist::Exponential { .. } | Dist::LogNormal { .. } | Dist::Gamma { .. } => {
+                (0.0, f64::INFINITY)
+            }
             Dist::Uniform { min, max }
             | Dist::Triangular { min, max, .. }
             | Dist::Pert { min, max, .. } => (*min, *max),
@@ -202,7 +227,11 @@ mod tests {
         let dists = [
             Dist::Exponential { mean: 4.0 },
             Dist::Uniform { min: 1.0, max: 3.0 },
-            Dist::Triangular { min: 0.0, mode: 1.0, max: 5.0 },
+            Dist::Triangular {
+                min: 0.0,
+                mode: 1.0,
+                max: 5.0,
+            },
             Dist::pert(1.0, 2.0, 6.0).unwrap(),
             Dist::lognormal_median(100.0, 0.5).unwrap(),
             Dist::lognormal_mean_sd(50.0, 20.0).unwrap(),
@@ -210,7 +239,11 @@ mod tests {
         ];
         for d in &dists {
             let m = sample_mean(d);
-            assert!((m - d.mean()).abs() / d.mean() < 0.01, "{d:?}: {m} vs {}", d.mean());
+            assert!(
+                (m - d.mean()).abs() / d.mean() < 0.01,
+                "{d:?}: {m} vs {}",
+                d.mean()
+            );
         }
     }
 

@@ -151,7 +151,9 @@ impl PartialOrd for Event {
 impl Ord for Event {
     // Reversed: the heap pops the earliest event; ties break by kind then entity (deterministic).
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        o.t.total_cmp(&self.t).then(o.kind.cmp(&self.kind)).then(o.a.cmp(&self.a))
+        o.t.total_cmp(&self.t)
+            .then(o.kind.cmp(&self.kind))
+            .then(o.a.cmp(&self.a))
     }
 }
 
@@ -310,7 +312,14 @@ struct Sim<'a, T: Tracer, L: LeakObserver> {
 
 /// Simulates replication `rep` of `model` with `seed`; `trace` sees every event, `observer`
 /// every change of the cumulative records leaked.
-pub fn simulate<T: Tracer, L: LeakObserver>(model: &Model, seed: u64, rep: u64, w: &mut Workspace, trace: &mut T, observer: &mut L) -> Outcome {
+pub fn simulate<T: Tracer, L: LeakObserver>(
+    model: &Model,
+    seed: u64,
+    rep: u64,
+    w: &mut Workspace,
+    trace: &mut T,
+    observer: &mut L,
+) -> Outcome {
     let mut out = [0.0; idx::COUNT];
     out[idx::FIRST_LEAK_HOURS] = f64::NAN;
     let mut sim = Sim {
@@ -382,7 +391,9 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
 
             let mut ins = Stream::new(seed, r, SourceId::new(SRC_INSIDERS, i, 0));
             let n = if a.malicious_fraction > 0.0 && a.headcount > 0 {
-                Binomial::new(a.headcount, a.malicious_fraction).map(|b| b.sample(&mut ins)).unwrap_or(0)
+                Binomial::new(a.headcount, a.malicious_fraction)
+                    .map(|b| b.sample(&mut ins))
+                    .unwrap_or(0)
             } else {
                 0
             };
@@ -417,7 +428,9 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         }
         self.w.flows.clear();
         for (fi, f) in m.flows.iter().enumerate() {
-            self.w.flows.push(Stream::new(seed, r, SourceId::new(SRC_FLOW, fi as u32, 0)));
+            self.w
+                .flows
+                .push(Stream::new(seed, r, SourceId::new(SRC_FLOW, fi as u32, 0)));
             if f.start < f.end {
                 self.push(f.start, Kind::Flow, fi as u32, 0.0);
             }
@@ -460,7 +473,10 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
                         continue;
                     }
                     let a = self.w.insiders[i].actor as usize;
-                    let next = ev.t + self.w.insiders[i].times.exponential(self.m.actors[a].attempt_rate);
+                    let next = ev.t
+                        + self.w.insiders[i]
+                            .times
+                            .exponential(self.m.actors[a].attempt_rate);
                     self.push(next, Kind::Attempt, ev.a, 0.0);
                     let fate = Fate::draw(&mut self.w.insiders[i].fate);
                     self.illicit(ev.t, Who::Insider(ev.a), a, fate);
@@ -476,7 +492,11 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
                     self.trace(ev.t, "store_delete", None, Some(s), None, "deleted", 0.0);
                 }
                 Kind::Breach => {
-                    let fw = self.m.firewall.as_ref().expect("breach events need a firewall");
+                    let fw = self
+                        .m
+                        .firewall
+                        .as_ref()
+                        .expect("breach events need a firewall");
                     let next = ev.t + self.breach_stream.exponential(fw.breach_rate);
                     self.push(next, Kind::Breach, 0, 0.0);
                     let len = fw.breach_hours.sample(&mut self.breach_draws);
@@ -492,9 +512,26 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
 
     #[inline]
     #[allow(clippy::too_many_arguments)]
-    fn trace(&mut self, time: f64, kind: &'static str, actor: Option<usize>, store: Option<usize>, class: Option<usize>, outcome: &'static str, records: f64) {
+    fn trace(
+        &mut self,
+        time: f64,
+        kind: &'static str,
+        actor: Option<usize>,
+        store: Option<usize>,
+        class: Option<usize>,
+        outcome: &'static str,
+        records: f64,
+    ) {
         if T::ON {
-            self.trace.record(TraceRow { time, kind, actor, store, class, outcome, records });
+            self.trace.record(TraceRow {
+                time,
+                kind,
+                actor,
+                store,
+                class,
+                outcome,
+                records,
+            });
         }
     }
 
@@ -525,7 +562,11 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
     /// whether it is reviewed (false: approved unreviewed after the bypass wait), backlog on arrival).
     #[inline]
     fn enqueue(&mut self, t: f64, review_hours: f64) -> (f64, bool, usize) {
-        let gk = self.m.gatekeeper.as_ref().expect("review needs a gatekeeper");
+        let gk = self
+            .m
+            .gatekeeper
+            .as_ref()
+            .expect("review needs a gatekeeper");
         let exits = &mut self.w.queue_exits;
         while exits.front().is_some_and(|&e| e <= t) {
             exits.pop_front();
@@ -559,13 +600,21 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         self.push(next, Kind::LegitArrival, a as u32, 0.0);
         self.out[idx::LEGIT_REQUESTS] += 1.0;
         let r = self.w.actors[a].choice.next_u64();
-        let class = actor.classes[(((r >> 32) * actor.classes.len() as u64) >> 32) as usize] as usize;
+        let class =
+            actor.classes[(((r >> 32) * actor.classes.len() as u64) >> 32) as usize] as usize;
         let holders = self.w.holders[class];
         if holders == 0 {
             self.trace(t, "request", Some(a), None, Some(class), "no_data", 0.0);
             return;
         }
-        let store = if T::ON { Some(Self::pick_store(holders, (r & 0xFFFF_FFFF) as f64 / 4_294_967_296.0)) } else { None };
+        let store = if T::ON {
+            Some(Self::pick_store(
+                holders,
+                (r & 0xFFFF_FFFF) as f64 / 4_294_967_296.0,
+            ))
+        } else {
+            None
+        };
         let bit = 1u64 << class;
         if actor.review_classes & bit != 0 && self.gatekeeper_active(t) {
             let gk = self.m.gatekeeper.as_ref().expect("checked");
@@ -573,7 +622,15 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             let queued_at = self.wait_sum;
             let (_, reviewed, _) = self.enqueue(t, hours);
             self.legit_wait_sum += self.wait_sum - queued_at;
-            self.trace(t, "request", Some(a), store, Some(class), if reviewed { "queued" } else { "bypassed" }, 0.0);
+            self.trace(
+                t,
+                "request",
+                Some(a),
+                store,
+                Some(class),
+                if reviewed { "queued" } else { "bypassed" },
+                0.0,
+            );
         } else if actor.outside_classes & bit != 0 && self.firewall_active(t) {
             self.out[idx::LEGIT_BLOCKED] += 1.0;
             self.trace(t, "request", Some(a), store, Some(class), "blocked", 0.0);
@@ -589,7 +646,9 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
             return;
         }
-        let class = actor.classes[((fate.class * actor.classes.len() as f64) as usize).min(actor.classes.len() - 1)] as usize;
+        let class = actor.classes
+            [((fate.class * actor.classes.len() as f64) as usize).min(actor.classes.len() - 1)]
+            as usize;
         let holders = self.w.holders[class];
         let kind = match who {
             Who::Insider(_) => "attempt",
@@ -607,14 +666,26 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             if fate.circumvent < actor.circumvent {
                 self.out[idx::CIRCUMVENTED_REVIEW] += 1.0;
                 self.out[idx::BYPASSED_REVIEW] += 1.0;
-                self.trace(t, kind, Some(a), Some(store), Some(class), "circumvented", 0.0);
+                self.trace(
+                    t,
+                    kind,
+                    Some(a),
+                    Some(store),
+                    Some(class),
+                    "circumvented",
+                    0.0,
+                );
                 self.direct(t, who, a, class, store, outside, fate);
                 return;
             }
             let gk = self.m.gatekeeper.as_ref().expect("checked");
             let hours = match who {
-                Who::Insider(i) => gk.review_hours.sample(&mut self.w.insiders[i as usize].draws),
-                Who::Compelled { jur, .. } => gk.review_hours.sample(&mut self.w.jurs[jur as usize].draws),
+                Who::Insider(i) => gk
+                    .review_hours
+                    .sample(&mut self.w.insiders[i as usize].draws),
+                Who::Compelled { jur, .. } => {
+                    gk.review_hours.sample(&mut self.w.jurs[jur as usize].draws)
+                }
             };
             let (catch, fatigue, team) = (gk.catch, gk.fatigue, gk.team.max(1) as f64);
             let (done, reviewed, backlog) = self.enqueue(t, hours);
@@ -622,8 +693,23 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             if !reviewed {
                 self.out[idx::BYPASSED_REVIEW] += 1.0;
             }
-            self.trace(t, kind, Some(a), Some(store), Some(class), if reviewed { "queued" } else { "bypassed" }, 0.0);
-            let p = Pending { who, class: class as u8, store: store as u8, refused, outside, fate };
+            self.trace(
+                t,
+                kind,
+                Some(a),
+                Some(store),
+                Some(class),
+                if reviewed { "queued" } else { "bypassed" },
+                0.0,
+            );
+            let p = Pending {
+                who,
+                class: class as u8,
+                store: store as u8,
+                refused,
+                outside,
+                fate,
+            };
             let slot = match self.w.free_pending.pop() {
                 Some(s) => {
                     self.w.pending[s as usize] = p;
@@ -659,10 +745,26 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             if let Who::Insider(i) = p.who {
                 self.w.insiders[i as usize].active = false;
             }
-            self.trace(t, "review", Some(actor), Some(store), Some(class), "refused", 0.0);
+            self.trace(
+                t,
+                "review",
+                Some(actor),
+                Some(store),
+                Some(class),
+                "refused",
+                0.0,
+            );
             return;
         }
-        self.trace(t, "review", Some(actor), Some(store), Some(class), "approved", 0.0);
+        self.trace(
+            t,
+            "review",
+            Some(actor),
+            Some(store),
+            Some(class),
+            "approved",
+            0.0,
+        );
         if self.w.holds[store] & (1u64 << class) == 0 {
             // The store lost the class (deleted) while the request waited.
             self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
@@ -672,19 +774,48 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn direct(&mut self, t: f64, who: Who, a: usize, class: usize, store: usize, outside: bool, fate: Fate) {
+    fn direct(
+        &mut self,
+        t: f64,
+        who: Who,
+        a: usize,
+        class: usize,
+        store: usize,
+        outside: bool,
+        fate: Fate,
+    ) {
         if outside {
             if let Some(cr) = &self.m.code_review {
                 if t >= cr.from && fate.code_review < cr.probability {
                     self.out[idx::STOPPED_CODE_REVIEW] += 1.0;
-                    self.trace(t, "direct", Some(a), Some(store), Some(class), "stopped_code_review", 0.0);
+                    self.trace(
+                        t,
+                        "direct",
+                        Some(a),
+                        Some(store),
+                        Some(class),
+                        "stopped_code_review",
+                        0.0,
+                    );
                     return;
                 }
             }
-            let fw = self.m.firewall.as_ref().expect("outside implies a firewall");
+            let fw = self
+                .m
+                .firewall
+                .as_ref()
+                .expect("outside implies a firewall");
             if t >= self.breach_until && fate.firewall < fw.block {
                 self.out[idx::BLOCKED_FIREWALL] += 1.0;
-                self.trace(t, "direct", Some(a), Some(store), Some(class), "blocked_firewall", 0.0);
+                self.trace(
+                    t,
+                    "direct",
+                    Some(a),
+                    Some(store),
+                    Some(class),
+                    "blocked_firewall",
+                    0.0,
+                );
                 return;
             }
         }
@@ -692,21 +823,44 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn exfiltrate(&mut self, t: f64, who: Who, a: usize, class: usize, _store: usize, outside: bool, fate: Fate) {
+    fn exfiltrate(
+        &mut self,
+        t: f64,
+        who: Who,
+        a: usize,
+        class: usize,
+        _store: usize,
+        outside: bool,
+        fate: Fate,
+    ) {
         let store = _store;
         if outside {
             if let Some(en) = &self.m.enclave {
                 if t >= en.from && fate.enclave < en.probability {
                     self.out[idx::BLOCKED_ENCLAVE] += 1.0;
-                    self.trace(t, "exfiltrate", Some(a), Some(store), Some(class), "blocked_enclave", 0.0);
+                    self.trace(
+                        t,
+                        "exfiltrate",
+                        Some(a),
+                        Some(store),
+                        Some(class),
+                        "blocked_enclave",
+                        0.0,
+                    );
                     return;
                 }
             }
         }
         let dist = &self.m.actors[a].records;
         let (taken, path) = match who {
-            Who::Insider(i) => (dist.sample(&mut self.w.insiders[i as usize].draws), LeakPath::Theft),
-            Who::Compelled { jur, .. } => (dist.sample(&mut self.w.jurs[jur as usize].draws), LeakPath::CompelledTheft),
+            Who::Insider(i) => (
+                dist.sample(&mut self.w.insiders[i as usize].draws),
+                LeakPath::Theft,
+            ),
+            Who::Compelled { jur, .. } => (
+                dist.sample(&mut self.w.jurs[jur as usize].draws),
+                LeakPath::CompelledTheft,
+            ),
         };
         let taken = taken.round().clamp(0.0, self.m.classes[class].records);
         let new = self.add_leak(t, class, taken, path);
@@ -714,7 +868,15 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         if path == LeakPath::CompelledTheft {
             self.out[idx::COMPELLED_THEFTS] += 1.0;
         }
-        self.trace(t, "exfiltrate", Some(a), Some(store), Some(class), "leak", new);
+        self.trace(
+            t,
+            "exfiltrate",
+            Some(a),
+            Some(store),
+            Some(class),
+            "leak",
+            new,
+        );
         if let Who::Insider(i) = who {
             let ins = &mut self.w.insiders[i as usize];
             if ins.successes == 0 {
@@ -726,7 +888,9 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             if t >= au.from && fate.audit < au.detect {
                 let delay = match who {
                     Who::Insider(i) => au.delay.sample(&mut self.w.insiders[i as usize].draws),
-                    Who::Compelled { jur, .. } => au.delay.sample(&mut self.w.jurs[jur as usize].draws),
+                    Who::Compelled { jur, .. } => {
+                        au.delay.sample(&mut self.w.jurs[jur as usize].draws)
+                    }
                 };
                 let target = match who {
                     Who::Insider(i) => i,
@@ -744,7 +908,11 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             return 0.0;
         }
         let before = self.w.leaked[class];
-        let new = if n >= total { total - before } else { n * (total - before) / total };
+        let new = if n >= total {
+            total - before
+        } else {
+            n * (total - before) / total
+        };
         if new <= 0.0 {
             return 0.0;
         }
@@ -772,7 +940,11 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
     }
 
     fn third_party_audit(&mut self, t: f64) {
-        let tpa = self.m.third_party_audit.as_ref().expect("scheduled only with one");
+        let tpa = self
+            .m
+            .third_party_audit
+            .as_ref()
+            .expect("scheduled only with one");
         let (every, p) = (tpa.every, tpa.detect);
         self.push(t + every, Kind::ThirdPartyAudit, 0, 0.0);
         for i in 0..self.w.insiders.len() {
@@ -823,9 +995,22 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             return;
         };
         let target = pick * total;
-        let actor = jm.compellable.iter().find(|(_, cum)| target < *cum).unwrap_or(jm.compellable.last().expect("non-empty")).0;
+        let actor = jm
+            .compellable
+            .iter()
+            .find(|(_, cum)| target < *cum)
+            .unwrap_or(jm.compellable.last().expect("non-empty"))
+            .0;
         self.trace(t, "demand", Some(actor), None, None, "compelled", 0.0);
-        self.illicit(t, Who::Compelled { jur: j as u32, actor: actor as u32 }, actor, fate);
+        self.illicit(
+            t,
+            Who::Compelled {
+                jur: j as u32,
+                actor: actor as u32,
+            },
+            actor,
+            fate,
+        );
     }
 
     fn flow(&mut self, t: f64, f: usize) {
@@ -841,7 +1026,12 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
             return;
         }
         if let Some(fw) = &self.m.firewall {
-            if fw.egress && fl.egress_outside && t >= fw.from && t >= self.breach_until && u < fw.block {
+            if fw.egress
+                && fl.egress_outside
+                && t >= fw.from
+                && t >= self.breach_until
+                && u < fw.block
+            {
                 self.out[idx::FLOWS_BLOCKED] += 1.0;
                 self.trace(t, "flow", None, Some(fl.to), None, "egress_blocked", 0.0);
                 return;
@@ -870,8 +1060,16 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         o[idx::EXPOSURE] = exposure;
         o[idx::LOSS] = loss;
         o[idx::LEAKED] = if records > 0.0 { 1.0 } else { 0.0 };
-        o[idx::MEAN_DETECT_HOURS] = if o[idx::DETECTED] > 0.0 { self.detect_sum / o[idx::DETECTED] } else { f64::NAN };
-        o[idx::REVIEW_MEAN_WAIT_HOURS] = if self.queued > 0.0 { self.wait_sum / self.queued } else { f64::NAN };
+        o[idx::MEAN_DETECT_HOURS] = if o[idx::DETECTED] > 0.0 {
+            self.detect_sum / o[idx::DETECTED]
+        } else {
+            f64::NAN
+        };
+        o[idx::REVIEW_MEAN_WAIT_HOURS] = if self.queued > 0.0 {
+            self.wait_sum / self.queued
+        } else {
+            f64::NAN
+        };
         let c = &m.cost;
         let mut cost = c.legit_wait_per_hour * self.legit_wait_sum;
         o[idx::REVIEWER_UTILIZATION] = f64::NAN;
@@ -903,7 +1101,10 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         for (dst, src) in paths.iter_mut().zip(self.w.paths.iter()) {
             dst.extend(src.iter().map(|x| x.round()));
         }
-        Outcome { metrics: self.out, paths }
+        Outcome {
+            metrics: self.out,
+            paths,
+        }
     }
 }
 
@@ -928,7 +1129,10 @@ mod tests {
     #[test]
     fn pick_store_selects_set_bits() {
         let holders = 0b1010_0100u64;
-        let picks: Vec<usize> = [0.0, 0.34, 0.67, 0.999].iter().map(|&u| Sim::<NoTrace, ()>::pick_store(holders, u)).collect();
+        let picks: Vec<usize> = [0.0, 0.34, 0.67, 0.999]
+            .iter()
+            .map(|&u| Sim::<NoTrace, ()>::pick_store(holders, u))
+            .collect();
         assert_eq!(picks, vec![2, 5, 7, 7]);
     }
 }

@@ -22,6 +22,7 @@ pub enum Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Origin::File { path, line: 0 } => write!(f, "{path}"),
             Origin::File { path, line } => write!(f, "{path}:{line}"),
             Origin::Set(arg) => write!(f, "--set {arg}"),
             Origin::Generated => write!(f, "(generated)"),
@@ -97,7 +98,10 @@ impl Error {
 
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 
@@ -133,7 +137,9 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
         .map(|c| (edit_distance(word, c), c))
         .min_by_key(|(d, _)| *d);
     match best {
-        Some((d, c)) if d <= 2.max(word.len() / 3) => format!("; did you mean `{c}`?"),
+        Some((d, c)) if d <= 1.max(word.chars().count() / 3) && d < word.chars().count() => {
+            format!("; did you mean `{c}`?")
+        }
         _ => String::new(),
     }
 }

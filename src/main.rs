@@ -93,18 +93,27 @@ enum Command {
 
 fn parse_seed(s: &str) -> Result<u64, String> {
     if s == "random" {
-        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let seed = (t as u64) ^ ((t >> 64) as u64) ^ std::process::id() as u64;
         eprintln!("seed: {seed}");
         return Ok(seed);
     }
-    s.parse().map_err(|_| format!("expected a whole number or `random`, found `{s}`"))
+    s.parse()
+        .map_err(|_| format!("expected a whole number or `random`, found `{s}`"))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run { files, sim, out, trace_replication } => app::run(&files, &sim.options(), &out, trace_replication),
+        Command::Run {
+            files,
+            sim,
+            out,
+            trace_replication,
+        } => app::run(&files, &sim.options(), &out, trace_replication),
         Command::Validate { files, sets } => app::validate(&files, &sets).map(|_| ()),
         Command::Bench { files, reps } => leaksim::bench::run(&files, reps),
     };

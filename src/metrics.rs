@@ -73,7 +73,9 @@ pub fn describe(name: &str) -> &'static str {
         "blocked_firewall" => "direct illicit attempts blocked by the firewall",
         "stopped_code_review" => "attempts stopped by source-code review",
         "refused_review" => "illicit requests refused by gatekeepers",
-        "bypassed_review" => "illicit attempts that skipped review (circumvented or backlog bypass)",
+        "bypassed_review" => {
+            "illicit attempts that skipped review (circumvented or backlog bypass)"
+        }
         "blocked_enclave" => "exfiltrations stopped by the enclave",
         "successful_thefts" => "illicit accesses that took records",
         "seizures" => "demands served by seizure",

@@ -223,14 +223,23 @@ impl Model {
                 ActorModel {
                     jurisdiction: a.jurisdiction,
                     headcount,
-                    legit_rate: headcount as f64 * v(&a.requests_per_person_per_day) / HOURS_PER_DAY,
+                    legit_rate: headcount as f64 * v(&a.requests_per_person_per_day)
+                        / HOURS_PER_DAY,
                     classes: a.classes.iter().map(|&c| c as u8).collect(),
                     malicious_fraction: v(&a.malicious_fraction),
                     attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,
                     records: a.records_per_attempt.clone(),
                     circumvent: v(&a.circumvent_probability),
-                    outside_classes: if fw.is_some() && allow & j == 0 { classes & !open } else { 0 },
-                    review_classes: if gk.is_some() && gk_from & j != 0 { classes & gk_classes } else { 0 },
+                    outside_classes: if fw.is_some() && allow & j == 0 {
+                        classes & !open
+                    } else {
+                        0
+                    },
+                    review_classes: if gk.is_some() && gk_from & j != 0 {
+                        classes & gk_classes
+                    } else {
+                        0
+                    },
                 }
             })
             .collect();
@@ -244,13 +253,18 @@ impl Model {
                     .actors
                     .iter()
                     .enumerate()
-                    .filter(|(ai, a)| a.compellable && a.jurisdiction == ji && actors[*ai].headcount > 0)
+                    .filter(|(ai, a)| {
+                        a.compellable && a.jurisdiction == ji && actors[*ai].headcount > 0
+                    })
                     .map(|(ai, _)| {
                         cum += actors[ai].headcount as f64;
                         (ai, cum)
                     })
                     .collect();
-                JurisdictionModel { demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR, compellable }
+                JurisdictionModel {
+                    demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR,
+                    compellable,
+                }
             })
             .collect();
         Model {
@@ -302,19 +316,31 @@ impl Model {
                 review_hours: g.review_hours.clone(),
                 catch: v(&g.catch_probability),
                 fatigue: v(&g.fatigue),
-                bypass_after: g.bypass_after_hours.as_ref().map(v).unwrap_or(f64::INFINITY),
+                bypass_after: g
+                    .bypass_after_hours
+                    .as_ref()
+                    .map(v)
+                    .unwrap_or(f64::INFINITY),
             }),
-            code_review: s.controls.code_review.as_ref().map(|c| StopperModel { from: day(&c.from_day), probability: v(&c.probability) }),
-            enclave: s.controls.enclave.as_ref().map(|c| StopperModel { from: day(&c.from_day), probability: v(&c.probability) }),
+            code_review: s.controls.code_review.as_ref().map(|c| StopperModel {
+                from: day(&c.from_day),
+                probability: v(&c.probability),
+            }),
+            enclave: s.controls.enclave.as_ref().map(|c| StopperModel {
+                from: day(&c.from_day),
+                probability: v(&c.probability),
+            }),
             audit: s.controls.audit.as_ref().map(|a| AuditModel {
                 from: day(&a.from_day),
                 detect: v(&a.detect_probability),
                 delay: a.detect_delay_hours.clone(),
             }),
-            third_party_audit: s.controls.third_party_audit.as_ref().map(|a| ThirdPartyAuditModel {
-                from: day(&a.from_day),
-                every: v(&a.every_days) * HOURS_PER_DAY,
-                detect: v(&a.detect_probability),
+            third_party_audit: s.controls.third_party_audit.as_ref().map(|a| {
+                ThirdPartyAuditModel {
+                    from: day(&a.from_day),
+                    every: v(&a.every_days) * HOURS_PER_DAY,
+                    detect: v(&a.detect_probability),
+                }
             }),
             cost: CostModel {
                 reviewer: v(&s.cost.reviewer),

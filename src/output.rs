@@ -11,11 +11,20 @@ use std::path::Path;
 
 /// Writes `path` atomically: `fill` writes into a temporary file in the same folder, which is
 /// renamed over `path` only once complete. On error the temporary file is removed.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", path.file_name().and_then(|n| n.to_str()).unwrap_or("out")))
+        .prefix(&format!(
+            ".{}.",
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("out")
+        ))
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))?;
@@ -48,7 +57,11 @@ pub fn summarize(s: &Scenario, r: &RunResult) -> Vec<MetricSummary> {
     let mut values: Vec<Option<f64>> = Vec::with_capacity(r.rows.len());
     for (i, name) in NAMES.iter().enumerate() {
         values.clear();
-        values.extend(r.rows.iter().map(|row| Some(row.metrics[i]).filter(|v| !v.is_nan())));
+        values.extend(
+            r.rows
+                .iter()
+                .map(|row| Some(row.metrics[i]).filter(|v| !v.is_nan())),
+        );
         out.push(MetricSummary::of(name, &values, metrics::is_probability(i)));
     }
     for (i, p) in s.params.iter().enumerate() {
@@ -83,13 +96,19 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
 pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["replication", "path", "class", "records"]).map_err(csv_err)?;
+        c.write_record(["replication", "path", "class", "records"])
+            .map_err(csv_err)?;
         for (i, row) in r.rows.iter().enumerate() {
             for p in LeakPath::ALL {
                 for (ci, &rec) in row.paths[p as usize].iter().enumerate() {
                     if rec > 0.0 {
-                        c.write_record([i.to_string(), p.name().to_string(), s.classes[ci].name.clone(), fmt_num(rec)])
-                            .map_err(csv_err)?;
+                        c.write_record([
+                            i.to_string(),
+                            p.name().to_string(),
+                            s.classes[ci].name.clone(),
+                            fmt_num(rec),
+                        ])
+                        .map_err(csv_err)?;
                     }
                 }
             }
@@ -102,9 +121,32 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
 pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["metric", "mean", "sd", "ci95_low", "ci95_high", "p05", "p50", "p95", "p99", "max", "n"]).map_err(csv_err)?;
+        c.write_record([
+            "metric",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p50",
+            "p95",
+            "p99",
+            "max",
+            "n",
+        ])
+        .map_err(csv_err)?;
         for m in rows {
-            let nums = [m.mean, m.sd, m.ci95_low, m.ci95_high, m.p05, m.p50, m.p95, m.p99, m.max];
+            let nums = [
+                m.mean,
+                m.sd,
+                m.ci95_low,
+                m.ci95_high,
+                m.p05,
+                m.p50,
+                m.p95,
+                m.p99,
+                m.max,
+            ];
             let mut rec = vec![m.metric.clone()];
             rec.extend(nums.iter().map(|v| fmt_num(*v)));
             rec.push(m.n.to_string());
@@ -118,14 +160,23 @@ pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
 pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["time", "kind", "actor", "store", "class", "outcome", "records"]).map_err(csv_err)?;
+        c.write_record([
+            "time", "kind", "actor", "store", "class", "outcome", "records",
+        ])
+        .map_err(csv_err)?;
         for t in rows {
             c.write_record([
                 fmt_num(t.time),
                 t.kind.to_string(),
-                t.actor.map(|a| s.actors[a].name.clone()).unwrap_or_default(),
-                t.store.map(|a| s.stores[a].name.clone()).unwrap_or_default(),
-                t.class.map(|a| s.classes[a].name.clone()).unwrap_or_default(),
+                t.actor
+                    .map(|a| s.actors[a].name.clone())
+                    .unwrap_or_default(),
+                t.store
+                    .map(|a| s.stores[a].name.clone())
+                    .unwrap_or_default(),
+                t.class
+                    .map(|a| s.classes[a].name.clone())
+                    .unwrap_or_default(),
                 t.outcome.to_string(),
                 fmt_num(t.records),
             ])
@@ -137,13 +188,20 @@ pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
 
 /// Writes every file of a run into `dir`: replications, paths, summary, resolved scenario and,
 /// when given, the trace. Returns the summary rows.
-pub fn write_run(dir: &Path, s: &Scenario, r: &RunResult, trace: Option<&[TraceRow]>) -> Result<Vec<MetricSummary>> {
+pub fn write_run(
+    dir: &Path,
+    s: &Scenario,
+    r: &RunResult,
+    trace: Option<&[TraceRow]>,
+) -> Result<Vec<MetricSummary>> {
     let summary = summarize(s, r);
     write_replications(&dir.join("replications.csv"), s, r)?;
     write_paths(&dir.join("paths.csv"), s, r)?;
     write_summary(&dir.join("summary.csv"), &summary)?;
     let resolved = s.resolved_toml(r.seed, r.rows.len() as u64);
-    write_atomic(&dir.join("scenario.resolved.toml"), |w| w.write_all(resolved.as_bytes()))?;
+    write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
     if let Some(t) = trace {
         write_trace(&dir.join("trace.csv"), s, t)?;
     }

@@ -17,7 +17,10 @@ pub fn human(v: f64, decimals: usize) -> String {
         return if v > 0.0 { "inf".into() } else { "-inf".into() };
     }
     let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((s.clone(), None));
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -25,7 +28,11 @@ pub fn human(v: f64, decimals: usize) -> String {
         }
         grouped.push(ch);
     }
-    let sign = if v < 0.0 && v.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) { "-" } else { "" };
+    let sign = if v < 0.0 && v.abs() >= 0.5 * 10f64.powi(-(decimals as i32)) {
+        "-"
+    } else {
+        ""
+    };
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
@@ -59,7 +66,11 @@ pub fn gatekeeper_load(s: &Scenario) -> Option<GatekeeperLoad> {
         .actors
         .iter()
         .map(|a| {
-            let reviewed = a.classes.iter().filter(|&&c| a.review_classes & (1u64 << c) != 0).count();
+            let reviewed = a
+                .classes
+                .iter()
+                .filter(|&&c| a.review_classes & (1u64 << c) != 0)
+                .count();
             if a.classes.is_empty() {
                 0.0
             } else {
@@ -72,7 +83,11 @@ pub fn gatekeeper_load(s: &Scenario) -> Option<GatekeeperLoad> {
     Some(GatekeeperLoad {
         arrival_rate,
         offered_load,
-        utilization: if g.team > 0 { offered_load / g.team as f64 } else { f64::INFINITY },
+        utilization: if g.team > 0 {
+            offered_load / g.team as f64
+        } else {
+            f64::INFINITY
+        },
         team: g.team,
         mean_review_hours,
         mmc_wait_hours: mmc_mean_wait(arrival_rate, mean_review_hours, g.team),
@@ -85,18 +100,45 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut o = String::new();
     let mut warn = Vec::new();
     let jn = |j: usize| s.jurisdictions[j].name.as_str();
-    let cn = |cs: &[usize]| cs.iter().map(|&c| s.classes[c].name.as_str()).collect::<Vec<_>>().join(", ");
-    let _ = writeln!(o, "scenario {} ({}): horizon {} days{}", s.name, s.source, s.horizon_days, s.start_date.as_ref().map(|d| format!(" from {d}")).unwrap_or_default());
+    let cn = |cs: &[usize]| {
+        cs.iter()
+            .map(|&c| s.classes[c].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        o,
+        "scenario {} ({}): horizon {} days{}",
+        s.name,
+        s.source,
+        s.horizon_days,
+        s.start_date
+            .as_ref()
+            .map(|d| format!(" from {d}"))
+            .unwrap_or_default()
+    );
     if !s.description.is_empty() {
         let _ = writeln!(o, "  {}", s.description.trim());
     }
     let _ = writeln!(o, "data classes:");
     for c in &s.classes {
-        let _ = writeln!(o, "  {:<20} {} records, weight {}, loss/record {}", c.name, human(s.typical(&c.records), 0), s.typical(&c.weight), s.typical(&c.loss_per_record));
+        let _ = writeln!(
+            o,
+            "  {:<20} {} records, weight {}, loss/record {}",
+            c.name,
+            human(s.typical(&c.records), 0),
+            s.typical(&c.weight),
+            s.typical(&c.loss_per_record)
+        );
     }
     let _ = writeln!(o, "jurisdictions:");
     for j in &s.jurisdictions {
-        let _ = writeln!(o, "  {:<20} compelled demands/year {}", j.name, s.typical(&j.demands_per_year));
+        let _ = writeln!(
+            o,
+            "  {:<20} compelled demands/year {}",
+            j.name,
+            s.typical(&j.demands_per_year)
+        );
     }
     let _ = writeln!(o, "stores:");
     for st in &s.stores {
@@ -107,16 +149,30 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         if let Some(d) = &st.delete_on_day {
             let _ = write!(extra, ", deleted on day {}", s.typical(d));
         }
-        let _ = writeln!(o, "  {:<20} in {}: [{}]{}", st.name, jn(st.jurisdiction), cn(&st.classes), extra);
+        let _ = writeln!(
+            o,
+            "  {:<20} in {}: [{}]{}",
+            st.name,
+            jn(st.jurisdiction),
+            cn(&st.classes),
+            extra
+        );
         if st.classes.is_empty() && !s.flows.iter().any(|f| s.stores[f.to].name == st.name) {
-            warn.push(format!("store `{}` holds no class and no flow fills it", st.name));
+            warn.push(format!(
+                "store `{}` holds no class and no flow fills it",
+                st.name
+            ));
         }
     }
     if !s.flows.is_empty() {
         let _ = writeln!(o, "flows:");
     }
     for f in &s.flows {
-        let end = f.end_day.as_ref().map(|d| format!(" until day {}", s.typical(d))).unwrap_or_default();
+        let end = f
+            .end_day
+            .as_ref()
+            .map(|d| format!(" until day {}", s.typical(d)))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
             "  {:<20} {} -> {} [{}] every {} h from day {}{}",
@@ -146,7 +202,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             s.typical(&a.attempts_per_insider_per_year),
             if a.compellable { ", compellable" } else { "" }
         );
-        if am.outside_classes != 0 && am.review_classes & am.outside_classes != am.outside_classes && am.legit_rate > 0.0 {
+        if am.outside_classes != 0
+            && am.review_classes & am.outside_classes != am.outside_classes
+            && am.legit_rate > 0.0
+        {
             warn.push(format!("actor `{}`: some requested classes are outside the firewall with no review path: those legitimate requests are blocked", a.name));
         }
     }
@@ -183,34 +242,72 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     }
     if let Some(x) = &c.code_review {
         any = true;
-        let _ = writeln!(o, "  code review: catch {}, from day {}", s.typical(&x.probability), s.typical(&x.from_day));
+        let _ = writeln!(
+            o,
+            "  code review: catch {}, from day {}",
+            s.typical(&x.probability),
+            s.typical(&x.from_day)
+        );
     }
     if let Some(x) = &c.enclave {
         any = true;
-        let _ = writeln!(o, "  enclave: block {}, from day {}", s.typical(&x.probability), s.typical(&x.from_day));
+        let _ = writeln!(
+            o,
+            "  enclave: block {}, from day {}",
+            s.typical(&x.probability),
+            s.typical(&x.from_day)
+        );
     }
     if let Some(x) = &c.audit {
         any = true;
-        let _ = writeln!(o, "  audit: detect {}, mean delay {} h, from day {}", s.typical(&x.detect_probability), x.detect_delay_hours.mean(), s.typical(&x.from_day));
+        let _ = writeln!(
+            o,
+            "  audit: detect {}, mean delay {} h, from day {}",
+            s.typical(&x.detect_probability),
+            x.detect_delay_hours.mean(),
+            s.typical(&x.from_day)
+        );
     }
     if let Some(x) = &c.third_party_audit {
         any = true;
-        let _ = writeln!(o, "  third-party audit: every {} days, detect {}, from day {}", s.typical(&x.every_days), s.typical(&x.detect_probability), s.typical(&x.from_day));
+        let _ = writeln!(
+            o,
+            "  third-party audit: every {} days, detect {}, from day {}",
+            s.typical(&x.every_days),
+            s.typical(&x.detect_probability),
+            s.typical(&x.from_day)
+        );
     }
     if !any {
         let _ = writeln!(o, "  none");
     }
     if let Some(l) = gatekeeper_load(s) {
         let _ = writeln!(o, "derived:");
-        let _ = writeln!(o, "  requests reaching review: {} per hour ({} per day)", human(l.arrival_rate, 2), human(l.arrival_rate * 24.0, 0));
-        let _ = writeln!(o, "  offered load: {} reviewer-hours per hour; utilization {:.1}% of {} reviewers", human(l.offered_load, 1), 100.0 * l.utilization, l.team);
+        let _ = writeln!(
+            o,
+            "  requests reaching review: {} per hour ({} per day)",
+            human(l.arrival_rate, 2),
+            human(l.arrival_rate * 24.0, 0)
+        );
+        let _ = writeln!(
+            o,
+            "  offered load: {} reviewer-hours per hour; utilization {:.1}% of {} reviewers",
+            human(l.offered_load, 1),
+            100.0 * l.utilization,
+            l.team
+        );
         if l.utilization >= 1.0 {
             warn.push(format!(
                 "gatekeeper overloaded: utilization {:.0}% >= 100%; the queue grows without bound (add reviewers or set bypass_after_hours)",
                 100.0 * l.utilization
             ));
         } else {
-            let _ = writeln!(o, "  M/M/c mean wait (exponential reviews): {} h; probability of waiting {:.1}%", human(l.mmc_wait_hours, 2), 100.0 * l.p_wait);
+            let _ = writeln!(
+                o,
+                "  M/M/c mean wait (exponential reviews): {} h; probability of waiting {:.1}%",
+                human(l.mmc_wait_hours, 2),
+                100.0 * l.p_wait
+            );
         }
     }
     if !s.params.is_empty() {
@@ -236,14 +333,32 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         100.0 * leaked.ci95_high
     );
     let _ = writeln!(o, "  {:<22} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
-    for name in ["records_leaked", "exposure", "loss", "control_cost", "total_cost"] {
+    for name in [
+        "records_leaked",
+        "exposure",
+        "loss",
+        "control_cost",
+        "total_cost",
+    ] {
         let m = get(name);
-        let _ = writeln!(o, "  {:<22} {:>16} {:>16} {:>16}", name, human(m.mean, 0), human(m.p95, 0), human(m.p99, 0));
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>16} {:>16} {:>16}",
+            name,
+            human(m.mean, 0),
+            human(m.p95, 0),
+            human(m.p99, 0)
+        );
     }
     let wait = get("review_mean_wait_hours");
     let util = get("reviewer_utilization");
     if util.n > 0 {
-        let _ = writeln!(o, "  gatekeeper mean wait   {} h; utilization {:.1}%", human(wait.mean, 2), 100.0 * util.mean);
+        let _ = writeln!(
+            o,
+            "  gatekeeper mean wait   {} h; utilization {:.1}%",
+            human(wait.mean, 2),
+            100.0 * util.mean
+        );
     }
     let events = r.events();
     let secs = r.elapsed.as_secs_f64().max(1e-9);

@@ -27,7 +27,9 @@ impl SourceId {
     /// A source of the given kind for entity `a`, sub-entity `b` (e.g. actor, insider).
     pub const fn new(kind: u16, a: u32, b: u32) -> Self {
         // 16 bits of kind, 24 bits each for the indices: ample for any scenario's entity counts.
-        SourceId(((kind as u64) << 48) | (((a as u64) & 0xFF_FFFF) << 24) | ((b as u64) & 0xFF_FFFF))
+        SourceId(
+            ((kind as u64) << 48) | (((a as u64) & 0xFF_FFFF) << 24) | ((b as u64) & 0xFF_FFFF),
+        )
     }
 
     /// A source named by a string (used for uncertain parameters, named by their `--set` path).

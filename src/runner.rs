@@ -53,7 +53,10 @@ pub struct RunResult {
 impl RunResult {
     /// Total events simulated.
     pub fn events(&self) -> f64 {
-        self.rows.iter().map(|r| r.metrics[crate::metrics::idx::EVENTS]).sum()
+        self.rows
+            .iter()
+            .map(|r| r.metrics[crate::metrics::idx::EVENTS])
+            .sum()
     }
 }
 
@@ -111,22 +114,39 @@ pub fn run_range(
                 };
                 let o = engine::simulate(model, seed, rep, w, &mut NoTrace, &mut ());
                 on_done();
-                Some(RepRow { metrics: o.metrics, params, paths: o.paths })
+                Some(RepRow {
+                    metrics: o.metrics,
+                    params,
+                    paths: o.paths,
+                })
             })
             .collect()
     });
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    Ok(rows.into_iter().map(|r| r.expect("not cancelled")).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| r.expect("not cancelled"))
+        .collect())
 }
 
 /// Runs all replications of a scenario.
-pub fn run(s: &Scenario, cfg: &RunConfig, cancel: &AtomicBool, on_done: &(dyn Fn() + Sync)) -> Result<RunResult> {
+pub fn run(
+    s: &Scenario,
+    cfg: &RunConfig,
+    cancel: &AtomicBool,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<RunResult> {
     let pool = pool(cfg.threads)?;
     let start = Instant::now();
     let rows = run_range(s, cfg.seed, 0, cfg.replications, &pool, cancel, on_done)?;
-    Ok(RunResult { rows, seed: cfg.seed, elapsed: start.elapsed(), threads: pool.current_num_threads() })
+    Ok(RunResult {
+        rows,
+        seed: cfg.seed,
+        elapsed: start.elapsed(),
+        threads: pool.current_num_threads(),
+    })
 }
 
 /// Every event of replication `rep`, as the untraced run simulated it.

@@ -66,7 +66,8 @@ pub fn t_quantile_975(df: usize) -> f64 {
             // Cornish-Fisher expansion around the normal quantile.
             let z: f64 = 1.959_963_984_540_054;
             let n = df as f64;
-            z + (z.powi(3) + z) / (4.0 * n) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
+            z + (z.powi(3) + z) / (4.0 * n)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * n * n)
         }
     }
 }
@@ -92,7 +93,9 @@ pub fn wilson_interval(successes: f64, n: f64) -> (f64, f64) {
     let denom = 1.0 + z * z / n;
     let centre = (p + z * z / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    let low = if successes <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let high = if successes >= n { 1.0 } else { (centre + half).min(1.0) };
+    (low, high)
 }
 
 /// Mean, standard deviation and a t-based 95% confidence interval for the mean.
@@ -115,16 +118,34 @@ impl MeanCi {
     pub fn of(values: &[f64]) -> MeanCi {
         let n = values.len();
         if n == 0 {
-            return MeanCi { n, mean: f64::NAN, sd: f64::NAN, low: f64::NAN, high: f64::NAN };
+            return MeanCi {
+                n,
+                mean: f64::NAN,
+                sd: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+            };
         }
         let mean = values.iter().sum::<f64>() / n as f64;
         if n == 1 {
-            return MeanCi { n, mean, sd: f64::NAN, low: f64::NAN, high: f64::NAN };
+            return MeanCi {
+                n,
+                mean,
+                sd: f64::NAN,
+                low: f64::NAN,
+                high: f64::NAN,
+            };
         }
         let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         let sd = var.sqrt();
         let half = t_quantile_975(n - 1) * sd / (n as f64).sqrt();
-        MeanCi { n, mean, sd, low: mean - half, high: mean + half }
+        MeanCi {
+            n,
+            mean,
+            sd,
+            low: mean - half,
+            high: mean + half,
+        }
     }
 
     /// Half-width of the 95% interval.
@@ -208,7 +229,10 @@ mod tests {
     fn wilson_known_value() {
         // 10 of 100: Wilson 95% interval is about (0.0552, 0.1744).
         let (l, h) = wilson_interval(10.0, 100.0);
-        assert!((l - 0.0552).abs() < 1e-3 && (h - 0.1744).abs() < 1e-3, "{l} {h}");
+        assert!(
+            (l - 0.0552).abs() < 1e-3 && (h - 0.1744).abs() < 1e-3,
+            "{l} {h}"
+        );
         let (l0, h0) = wilson_interval(0.0, 50.0);
         assert_eq!(l0, 0.0);
         assert!(h0 > 0.05 && h0 < 0.08);

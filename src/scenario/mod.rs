@@ -29,7 +29,9 @@ pub enum NumValue {
 impl Num {
     /// A fixed value.
     pub const fn fixed(v: f64) -> Num {
-        Num { value: NumValue::Fixed(v) }
+        Num {
+            value: NumValue::Fixed(v),
+        }
     }
 
     /// The value in a replication whose uncertain parameters took `values`.
@@ -333,8 +335,14 @@ impl Scenario {
         if let toml::Value::Table(t) = &mut v {
             let mut run = toml::Table::new();
             run.insert("seed".into(), toml::Value::Integer(seed as i64));
-            run.insert("replications".into(), toml::Value::Integer(replications as i64));
-            run.insert("leaksim_version".into(), toml::Value::String(env!("CARGO_PKG_VERSION").into()));
+            run.insert(
+                "replications".into(),
+                toml::Value::Integer(replications as i64),
+            );
+            run.insert(
+                "leaksim_version".into(),
+                toml::Value::String(env!("CARGO_PKG_VERSION").into()),
+            );
             t.insert("run".into(), toml::Value::Table(run));
         }
         let body = toml::to_string(&v).unwrap_or_default();
@@ -396,11 +404,19 @@ fn err(origin: &Origin, key: &str, msg: impl Into<String>) -> Error {
 impl<'a> Tbl<'a> {
     fn open(node: &'a Node, path: &str, allowed: &[&str]) -> Result<Tbl<'a>> {
         let Val::Table(t) = &node.value else {
-            return Err(err(&node.origin, path, format!("expected a table, found {}", node.value.type_name())));
+            return Err(err(
+                &node.origin,
+                path,
+                format!("expected a table, found {}", node.value.type_name()),
+            ));
         };
         for (k, v) in t {
             if !allowed.contains(&k.as_str()) {
-                let full = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let full = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 return Err(err(
                     &v.origin,
                     &full,
@@ -412,7 +428,10 @@ impl<'a> Tbl<'a> {
                 ));
             }
         }
-        Ok(Tbl { node, path: path.to_string() })
+        Ok(Tbl {
+            node,
+            path: path.to_string(),
+        })
     }
 
     fn key(&self, k: &str) -> String {
@@ -428,14 +447,19 @@ impl<'a> Tbl<'a> {
     }
 
     fn req(&self, k: &str) -> Result<&'a Node> {
-        self.get(k).ok_or_else(|| err(&self.node.origin, &self.key(k), "missing required key"))
+        self.get(k)
+            .ok_or_else(|| err(&self.node.origin, &self.key(k), "missing required key"))
     }
 
     fn string_of(&self, n: &Node, k: &str) -> Result<String> {
         match &n.value {
             Val::Str(s) => Ok(s.clone()),
             Val::Datetime(d) if k.ends_with("date") => Ok(d.clone()),
-            v => Err(err(&n.origin, &self.key(k), format!("expected a string, found {}", v.type_name()))),
+            v => Err(err(
+                &n.origin,
+                &self.key(k),
+                format!("expected a string, found {}", v.type_name()),
+            )),
         }
     }
 
@@ -450,22 +474,44 @@ impl<'a> Tbl<'a> {
     fn bool_or(&self, k: &str, default: bool) -> Result<bool> {
         match self.get(k) {
             None => Ok(default),
-            Some(Node { value: Val::Bool(b), .. }) => Ok(*b),
-            Some(n) => Err(err(&n.origin, &self.key(k), format!("expected true or false, found {}", n.value.type_name()))),
+            Some(Node {
+                value: Val::Bool(b),
+                ..
+            }) => Ok(*b),
+            Some(n) => Err(err(
+                &n.origin,
+                &self.key(k),
+                format!("expected true or false, found {}", n.value.type_name()),
+            )),
         }
     }
 
     /// A list of names, each resolved against `names` (`what` says what they name).
     fn names(&self, k: &str, names: &[String], what: &str) -> Result<Option<Vec<usize>>> {
-        let Some(n) = self.get(k) else { return Ok(None) };
+        let Some(n) = self.get(k) else {
+            return Ok(None);
+        };
         let Val::Array(items) = &n.value else {
-            return Err(err(&n.origin, &self.key(k), format!("expected an array of {what} names, found {}", n.value.type_name())));
+            return Err(err(
+                &n.origin,
+                &self.key(k),
+                format!(
+                    "expected an array of {what} names, found {}",
+                    n.value.type_name()
+                ),
+            ));
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let name = match &item.value {
                 Val::Str(s) => s,
-                v => return Err(err(&item.origin, &self.key(k), format!("expected a {what} name, found {}", v.type_name()))),
+                v => {
+                    return Err(err(
+                        &item.origin,
+                        &self.key(k),
+                        format!("expected a {what} name, found {}", v.type_name()),
+                    ))
+                }
             };
             let i = lookup(names, name, &item.origin, &self.key(k), what)?;
             if !out.contains(&i) {
@@ -492,10 +538,20 @@ impl<'a> Tbl<'a> {
         let v = match n.value {
             Val::Int(i) => i as f64,
             Val::Float(f) => f,
-            ref v => return Err(err(&n.origin, &self.key(k), format!("expected a number, found {}", v.type_name()))),
+            ref v => {
+                return Err(err(
+                    &n.origin,
+                    &self.key(k),
+                    format!("expected a number, found {}", v.type_name()),
+                ))
+            }
         };
         if !v.is_finite() {
-            return Err(err(&n.origin, &self.key(k), format!("expected a finite number, found {v}")));
+            return Err(err(
+                &n.origin,
+                &self.key(k),
+                format!("expected a finite number, found {v}"),
+            ));
         }
         Ok(v)
     }
@@ -503,11 +559,25 @@ impl<'a> Tbl<'a> {
     /// A distribution written as `{ dist = "...", ... }`.
     fn dist_of(&self, n: &Node, k: &str) -> Result<Dist> {
         let key = self.key(k);
-        let kinds = ["constant", "exponential", "uniform", "triangular", "pert", "lognormal", "gamma"];
+        let kinds = [
+            "constant",
+            "exponential",
+            "uniform",
+            "triangular",
+            "pert",
+            "lognormal",
+            "gamma",
+        ];
         let dn = n.get("dist").ok_or_else(|| err(&n.origin, &key, "a distribution table needs `dist = \"...\"` (constant, exponential, uniform, triangular, pert, lognormal, gamma)"))?;
         let kind = match &dn.value {
             Val::Str(s) => s.clone(),
-            v => return Err(err(&dn.origin, &format!("{key}.dist"), format!("expected a distribution name, found {}", v.type_name()))),
+            v => {
+                return Err(err(
+                    &dn.origin,
+                    &format!("{key}.dist"),
+                    format!("expected a distribution name, found {}", v.type_name()),
+                ))
+            }
         };
         let allowed: &[&str] = match kind.as_str() {
             "constant" => &["dist", "value"],
@@ -520,7 +590,11 @@ impl<'a> Tbl<'a> {
                 return Err(err(
                     &dn.origin,
                     &format!("{key}.dist"),
-                    format!("unknown distribution `{other}`; expected one of {}{}", kinds.join(", "), suggestion(other, kinds)),
+                    format!(
+                        "unknown distribution `{other}`; expected one of {}{}",
+                        kinds.join(", "),
+                        suggestion(other, kinds)
+                    ),
                 ))
             }
         };
@@ -546,7 +620,9 @@ impl<'a> Tbl<'a> {
             "triangular" => {
                 let (min, mode, max) = (f("min")?, f("mode")?, f("max")?);
                 if !(min <= mode && mode <= max) {
-                    return Err(bad(format!("triangular needs min <= mode <= max (got {min}, {mode}, {max})")));
+                    return Err(bad(format!(
+                        "triangular needs min <= mode <= max (got {min}, {mode}, {max})"
+                    )));
                 }
                 Dist::Triangular { min, mode, max }
             }
@@ -554,17 +630,25 @@ impl<'a> Tbl<'a> {
             "lognormal" => match (t.get("median").is_some(), t.get("mean").is_some()) {
                 (true, false) => {
                     if t.get("sd").is_some() {
-                        return Err(bad("lognormal takes { median, sigma } or { mean, sd }, not a mix".into()));
+                        return Err(bad(
+                            "lognormal takes { median, sigma } or { mean, sd }, not a mix".into(),
+                        ));
                     }
                     Dist::lognormal_median(f("median")?, f("sigma")?).map_err(bad)?
                 }
                 (false, true) => {
                     if t.get("sigma").is_some() {
-                        return Err(bad("lognormal takes { median, sigma } or { mean, sd }, not a mix".into()));
+                        return Err(bad(
+                            "lognormal takes { median, sigma } or { mean, sd }, not a mix".into(),
+                        ));
                     }
                     Dist::lognormal_mean_sd(f("mean")?, f("sd")?).map_err(bad)?
                 }
-                _ => return Err(bad("lognormal takes either { median, sigma } or { mean, sd }".into())),
+                _ => {
+                    return Err(bad(
+                        "lognormal takes either { median, sigma } or { mean, sd }".into(),
+                    ))
+                }
             },
             "gamma" => Dist::gamma_mean_sd(f("mean")?, f("sd")?).map_err(bad)?,
             _ => unreachable!(),
@@ -600,13 +684,21 @@ impl<'a> Tbl<'a> {
             let ok = match kind {
                 Kind::Probability => lo >= 0.0 && hi <= 1.0,
                 Kind::NonNegative | Kind::Count => lo >= 0.0,
-                Kind::Positive => lo > 0.0 || matches!(dist, Dist::LogNormal { .. } | Dist::Gamma { .. }),
+                Kind::Positive => {
+                    lo > 0.0 || matches!(dist, Dist::LogNormal { .. } | Dist::Gamma { .. })
+                }
             };
             if !ok {
                 return Err(err(&n.origin, &key, format!("this distribution can draw values outside what the key takes: expected {}; draws range over [{lo}, {hi}]", kind.describe())));
             }
-            r.params.push(Param { path: key, dist, integer: kind == Kind::Count });
-            return Ok(Num { value: NumValue::Param(r.params.len() - 1) });
+            r.params.push(Param {
+                path: key,
+                dist,
+                integer: kind == Kind::Count,
+            });
+            return Ok(Num {
+                value: NumValue::Param(r.params.len() - 1),
+            });
         }
         let v = self.number_of(n, k)?;
         self.check_fixed(n, &key, v, kind)
@@ -614,7 +706,11 @@ impl<'a> Tbl<'a> {
 
     fn check_fixed(&self, n: &Node, key: &str, v: f64, kind: Kind) -> Result<Num> {
         if !kind.accepts(v) {
-            return Err(err(&n.origin, key, format!("expected {}, found {v}", kind.describe())));
+            return Err(err(
+                &n.origin,
+                key,
+                format!("expected {}, found {v}", kind.describe()),
+            ));
         }
         Ok(Num::fixed(v))
     }
@@ -622,14 +718,22 @@ impl<'a> Tbl<'a> {
     /// A per-event quantity: a number, or a distribution drawn for each event.
     fn per_event(&self, k: &str, required: bool, default: f64) -> Result<Dist> {
         let Some(n) = self.get(k) else {
-            return if required { Err(err(&self.node.origin, &self.key(k), "missing required key")) } else { Ok(Dist::Constant(default)) };
+            return if required {
+                Err(err(&self.node.origin, &self.key(k), "missing required key"))
+            } else {
+                Ok(Dist::Constant(default))
+            };
         };
         let d = match n.value {
             Val::Table(_) => self.dist_of(n, k)?,
             _ => Dist::Constant(self.number_of(n, k)?),
         };
         if d.support().0 < 0.0 {
-            return Err(err(&n.origin, &self.key(k), "expected values >= 0: this distribution can draw negative values"));
+            return Err(err(
+                &n.origin,
+                &self.key(k),
+                "expected values >= 0: this distribution can draw negative values",
+            ));
         }
         Ok(d)
     }
@@ -637,34 +741,63 @@ impl<'a> Tbl<'a> {
 
 fn lookup(names: &[String], name: &str, origin: &Origin, key: &str, what: &str) -> Result<usize> {
     names.iter().position(|n| n == name).ok_or_else(|| {
-        let declared = if names.is_empty() { "none is declared".to_string() } else { format!("declared: {}", names.join(", ")) };
+        let declared = if names.is_empty() {
+            "none is declared".to_string()
+        } else {
+            format!("declared: {}", names.join(", "))
+        };
         err(
             origin,
             key,
-            format!("unknown {what} `{name}` ({declared}){}", suggestion(name, names.iter().map(String::as_str))),
+            format!(
+                "unknown {what} `{name}` ({declared}){}",
+                suggestion(name, names.iter().map(String::as_str))
+            ),
         )
     })
 }
 
 /// The entries of a named array (`[[store]]`...), checked for names.
 fn entries<'a>(root: &'a Node, key: &str) -> Result<Vec<(&'a Node, String)>> {
-    let Some(n) = root.get(key) else { return Ok(Vec::new()) };
+    let Some(n) = root.get(key) else {
+        return Ok(Vec::new());
+    };
     let Val::Array(items) = &n.value else {
-        return Err(err(&n.origin, key, format!("expected [[{key}]] tables, found {}", n.value.type_name())));
+        return Err(err(
+            &n.origin,
+            key,
+            format!("expected [[{key}]] tables, found {}", n.value.type_name()),
+        ));
     };
     let mut out: Vec<(&Node, String)> = Vec::with_capacity(items.len());
     for item in items {
         let Val::Table(_) = item.value else {
-            return Err(err(&item.origin, key, format!("expected a table, found {}", item.value.type_name())));
+            return Err(err(
+                &item.origin,
+                key,
+                format!("expected a table, found {}", item.value.type_name()),
+            ));
         };
-        let nn = item.get("name").ok_or_else(|| err(&item.origin, &format!("{key}.name"), "missing required key"))?;
+        let nn = item
+            .get("name")
+            .ok_or_else(|| err(&item.origin, &format!("{key}.name"), "missing required key"))?;
         let name = match &nn.value {
             Val::Str(s) => s.clone(),
-            v => return Err(err(&nn.origin, &format!("{key}.name"), format!("expected a string, found {}", v.type_name()))),
+            v => {
+                return Err(err(
+                    &nn.origin,
+                    &format!("{key}.name"),
+                    format!("expected a string, found {}", v.type_name()),
+                ))
+            }
         };
         check_name(&name, &nn.origin, &format!("{key}.name"))?;
         if out.iter().any(|(_, n)| *n == name) {
-            return Err(err(&nn.origin, &format!("{key}.name"), format!("duplicate {key} name `{name}`")));
+            return Err(err(
+                &nn.origin,
+                &format!("{key}.name"),
+                format!("duplicate {key} name `{name}`"),
+            ));
         }
         out.push((item, name));
     }
@@ -672,18 +805,55 @@ fn entries<'a>(root: &'a Node, key: &str) -> Result<Vec<(&'a Node, String)>> {
 }
 
 fn check_name(name: &str, origin: &Origin, key: &str) -> Result<()> {
-    let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !ok {
-        return Err(err(origin, key, format!("`{name}` is not a valid name: use letters, digits, `-` and `_` only")));
+        return Err(err(
+            origin,
+            key,
+            format!("`{name}` is not a valid name: use letters, digits, `-` and `_` only"),
+        ));
     }
     Ok(())
 }
 
 impl Reader {
     fn scenario(&mut self, root: &Node) -> Result<Scenario> {
-        let top = Tbl::open(root, "", &["scenario", "run", "data_class", "jurisdiction", "store", "flow", "actor", "controls", "cost"])?;
-        let sn = top.get("scenario").ok_or_else(|| err(&root.origin, "scenario", "missing required table [scenario]"))?;
-        let st = Tbl::open(sn, "scenario", &["name", "description", "horizon_days", "start_date", "extends"])?;
+        let top = Tbl::open(
+            root,
+            "",
+            &[
+                "scenario",
+                "run",
+                "data_class",
+                "jurisdiction",
+                "store",
+                "flow",
+                "actor",
+                "controls",
+                "cost",
+            ],
+        )?;
+        let sn = top.get("scenario").ok_or_else(|| {
+            err(
+                &root.origin,
+                "scenario",
+                "missing required table [scenario]",
+            )
+        })?;
+        let st = Tbl::open(
+            sn,
+            "scenario",
+            &[
+                "name",
+                "description",
+                "horizon_days",
+                "start_date",
+                "extends",
+            ],
+        )?;
         let name = st.string("name")?;
         check_name(&name, &st.req("name")?.origin, "scenario.name")?;
         let description = st.opt_string("description")?.unwrap_or_default();
@@ -692,7 +862,11 @@ impl Reader {
             Some(n) => {
                 let v = st.number_of(n, "horizon_days")?;
                 if v <= 0.0 {
-                    return Err(err(&n.origin, "scenario.horizon_days", format!("expected a number of days > 0, found {v}")));
+                    return Err(err(
+                        &n.origin,
+                        "scenario.horizon_days",
+                        format!("expected a number of days > 0, found {v}"),
+                    ));
                 }
                 v
             }
@@ -700,7 +874,11 @@ impl Reader {
         let start_date = st.opt_string("start_date")?;
         if let (Some(d), Some(n)) = (&start_date, st.get("start_date")) {
             if crate::model::parse_date(d).is_none() {
-                return Err(err(&n.origin, "scenario.start_date", format!("expected a date YYYY-MM-DD, found `{d}`")));
+                return Err(err(
+                    &n.origin,
+                    "scenario.start_date",
+                    format!("expected a date YYYY-MM-DD, found `{d}`"),
+                ));
             }
         }
         let run = match top.get("run") {
@@ -710,18 +888,27 @@ impl Reader {
                 let int = |k: &str| -> Result<Option<u64>> {
                     match t.get(k) {
                         None => Ok(None),
-                        Some(Node { value: Val::Int(i), .. }) if *i >= 0 => Ok(Some(*i as u64)),
+                        Some(Node {
+                            value: Val::Int(i), ..
+                        }) if *i >= 0 => Ok(Some(*i as u64)),
                         Some(n) => Err(err(&n.origin, &t.key(k), "expected a whole number >= 0")),
                     }
                 };
-                RunSettings { seed: int("seed")?, replications: int("replications")? }
+                RunSettings {
+                    seed: int("seed")?,
+                    replications: int("replications")?,
+                }
             }
         };
 
         let mut classes = Vec::new();
         let class_entries = entries(root, "data_class")?;
         if class_entries.is_empty() {
-            return Err(err(&root.origin, "data_class", "a scenario needs at least one [[data_class]]"));
+            return Err(err(
+                &root.origin,
+                "data_class",
+                "a scenario needs at least one [[data_class]]",
+            ));
         }
         for (node, name) in &class_entries {
             let p = format!("data_class.{name}");
@@ -741,7 +928,12 @@ impl Reader {
             let t = Tbl::open(node, &p, &["name", "compelled_demands_per_year"])?;
             jurisdictions.push(Jurisdiction {
                 name,
-                demands_per_year: t.num_or(self, "compelled_demands_per_year", Kind::NonNegative, 0.0)?,
+                demands_per_year: t.num_or(
+                    self,
+                    "compelled_demands_per_year",
+                    Kind::NonNegative,
+                    0.0,
+                )?,
             });
         }
         let jur_names: Vec<String> = jurisdictions.iter().map(|j| j.name.clone()).collect();
@@ -749,15 +941,31 @@ impl Reader {
         let mut stores = Vec::new();
         let store_entries = entries(root, "store")?;
         if store_entries.is_empty() {
-            return Err(err(&root.origin, "store", "a scenario needs at least one [[store]]"));
+            return Err(err(
+                &root.origin,
+                "store",
+                "a scenario needs at least one [[store]]",
+            ));
         }
         for (node, name) in store_entries {
             let p = format!("store.{name}");
-            let t = Tbl::open(node, &p, &["name", "jurisdiction", "classes", "key_custody", "delete_on_day"])?;
+            let t = Tbl::open(
+                node,
+                &p,
+                &[
+                    "name",
+                    "jurisdiction",
+                    "classes",
+                    "key_custody",
+                    "delete_on_day",
+                ],
+            )?;
             stores.push(Store {
                 name,
                 jurisdiction: t.name_ref("jurisdiction", &jur_names, "jurisdiction")?,
-                classes: t.names("classes", &class_names, "data class")?.unwrap_or_default(),
+                classes: t
+                    .names("classes", &class_names, "data class")?
+                    .unwrap_or_default(),
                 key_custody: t.opt_name_ref("key_custody", &jur_names, "jurisdiction")?,
                 delete_on_day: t.opt_num(self, "delete_on_day", Kind::NonNegative)?,
             });
@@ -767,12 +975,26 @@ impl Reader {
         let mut flows = Vec::new();
         for (node, name) in entries(root, "flow")? {
             let p = format!("flow.{name}");
-            let t = Tbl::open(node, &p, &["name", "from", "to", "classes", "every_hours", "start_day", "end_day"])?;
+            let t = Tbl::open(
+                node,
+                &p,
+                &[
+                    "name",
+                    "from",
+                    "to",
+                    "classes",
+                    "every_hours",
+                    "start_day",
+                    "end_day",
+                ],
+            )?;
             flows.push(Flow {
                 name,
                 from: t.name_ref("from", &store_names, "store")?,
                 to: t.name_ref("to", &store_names, "store")?,
-                classes: t.names("classes", &class_names, "data class")?.unwrap_or_else(|| (0..class_names.len()).collect()),
+                classes: t
+                    .names("classes", &class_names, "data class")?
+                    .unwrap_or_else(|| (0..class_names.len()).collect()),
                 every_hours: t.num(self, "every_hours", Kind::Positive)?,
                 start_day: t.num_or(self, "start_day", Kind::NonNegative, 0.0)?,
                 end_day: t.opt_num(self, "end_day", Kind::NonNegative)?,
@@ -799,32 +1021,77 @@ impl Reader {
                 ],
             )?;
             let compellable = t.bool_or("compellable", false)?;
-            let malicious_fraction = t.num_or(self, "malicious_fraction", Kind::Probability, 0.0)?;
+            let malicious_fraction =
+                t.num_or(self, "malicious_fraction", Kind::Probability, 0.0)?;
             let may_steal = compellable || t.get("malicious_fraction").is_some();
             actors.push(Actor {
                 name,
                 jurisdiction: t.name_ref("jurisdiction", &jur_names, "jurisdiction")?,
                 headcount: t.num(self, "headcount", Kind::Count)?,
-                requests_per_person_per_day: t.num_or(self, "requests_per_person_per_day", Kind::NonNegative, 0.0)?,
-                classes: t.names("classes", &class_names, "data class")?.unwrap_or_else(|| (0..class_names.len()).collect()),
+                requests_per_person_per_day: t.num_or(
+                    self,
+                    "requests_per_person_per_day",
+                    Kind::NonNegative,
+                    0.0,
+                )?,
+                classes: t
+                    .names("classes", &class_names, "data class")?
+                    .unwrap_or_else(|| (0..class_names.len()).collect()),
                 malicious_fraction,
-                attempts_per_insider_per_year: t.num_or(self, "illicit_attempts_per_insider_per_year", Kind::NonNegative, 0.0)?,
+                attempts_per_insider_per_year: t.num_or(
+                    self,
+                    "illicit_attempts_per_insider_per_year",
+                    Kind::NonNegative,
+                    0.0,
+                )?,
                 records_per_attempt: t.per_event("records_per_attempt", may_steal, 0.0)?,
-                circumvent_probability: t.num_or(self, "circumvent_probability", Kind::Probability, 0.0)?,
+                circumvent_probability: t.num_or(
+                    self,
+                    "circumvent_probability",
+                    Kind::Probability,
+                    0.0,
+                )?,
                 compellable,
             });
         }
 
         let mut controls = Controls::default();
         if let Some(cn) = top.get("controls") {
-            let ct = Tbl::open(cn, "controls", &["firewall", "gatekeeper", "code_review", "enclave", "audit", "third_party_audit"])?;
+            let ct = Tbl::open(
+                cn,
+                "controls",
+                &[
+                    "firewall",
+                    "gatekeeper",
+                    "code_review",
+                    "enclave",
+                    "audit",
+                    "third_party_audit",
+                ],
+            )?;
             if let Some(n) = ct.get("firewall") {
-                let t = Tbl::open(n, "controls.firewall", &["allow", "open_classes", "block_probability", "egress", "breaches_per_year", "breach_hours", "from_day"])?;
+                let t = Tbl::open(
+                    n,
+                    "controls.firewall",
+                    &[
+                        "allow",
+                        "open_classes",
+                        "block_probability",
+                        "egress",
+                        "breaches_per_year",
+                        "breach_hours",
+                        "from_day",
+                    ],
+                )?;
                 let breaches = t.num_or(self, "breaches_per_year", Kind::NonNegative, 0.0)?;
                 let needs_hours = t.get("breaches_per_year").is_some();
                 controls.firewall = Some(Firewall {
-                    allow: t.names("allow", &jur_names, "jurisdiction")?.unwrap_or_default(),
-                    open_classes: t.names("open_classes", &class_names, "data class")?.unwrap_or_default(),
+                    allow: t
+                        .names("allow", &jur_names, "jurisdiction")?
+                        .unwrap_or_default(),
+                    open_classes: t
+                        .names("open_classes", &class_names, "data class")?
+                        .unwrap_or_default(),
                     block_probability: t.num(self, "block_probability", Kind::Probability)?,
                     egress: t.bool_or("egress", false)?,
                     breaches_per_year: breaches,
@@ -836,12 +1103,25 @@ impl Reader {
                 let t = Tbl::open(
                     n,
                     "controls.gatekeeper",
-                    &["team_size", "classes", "review_from", "review_hours", "catch_probability", "fatigue", "bypass_after_hours", "from_day"],
+                    &[
+                        "team_size",
+                        "classes",
+                        "review_from",
+                        "review_hours",
+                        "catch_probability",
+                        "fatigue",
+                        "bypass_after_hours",
+                        "from_day",
+                    ],
                 )?;
                 controls.gatekeeper = Some(Gatekeeper {
                     team_size: t.num(self, "team_size", Kind::Count)?,
-                    classes: t.names("classes", &class_names, "data class")?.unwrap_or_else(|| (0..class_names.len()).collect()),
-                    review_from: t.names("review_from", &jur_names, "jurisdiction")?.unwrap_or_else(|| (0..jur_names.len()).collect()),
+                    classes: t
+                        .names("classes", &class_names, "data class")?
+                        .unwrap_or_else(|| (0..class_names.len()).collect()),
+                    review_from: t
+                        .names("review_from", &jur_names, "jurisdiction")?
+                        .unwrap_or_else(|| (0..jur_names.len()).collect()),
                     review_hours: t.per_event("review_hours", true, 0.0)?,
                     catch_probability: t.num(self, "catch_probability", Kind::Probability)?,
                     fatigue: t.num_or(self, "fatigue", Kind::NonNegative, 0.0)?,
@@ -850,21 +1130,37 @@ impl Reader {
                 });
             }
             if let Some(n) = ct.get("code_review") {
-                let t = Tbl::open(n, "controls.code_review", &["catch_probability", "from_day"])?;
+                let t = Tbl::open(
+                    n,
+                    "controls.code_review",
+                    &["catch_probability", "from_day"],
+                )?;
                 controls.code_review = Some(Stopper {
                     probability: t.num(self, "catch_probability", Kind::Probability)?,
                     from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
                 });
             }
             if let Some(n) = ct.get("enclave") {
-                let t = Tbl::open(n, "controls.enclave", &["exfiltration_block_probability", "from_day"])?;
+                let t = Tbl::open(
+                    n,
+                    "controls.enclave",
+                    &["exfiltration_block_probability", "from_day"],
+                )?;
                 controls.enclave = Some(Stopper {
-                    probability: t.num(self, "exfiltration_block_probability", Kind::Probability)?,
+                    probability: t.num(
+                        self,
+                        "exfiltration_block_probability",
+                        Kind::Probability,
+                    )?,
                     from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
                 });
             }
             if let Some(n) = ct.get("audit") {
-                let t = Tbl::open(n, "controls.audit", &["detect_probability", "detect_delay_hours", "from_day"])?;
+                let t = Tbl::open(
+                    n,
+                    "controls.audit",
+                    &["detect_probability", "detect_delay_hours", "from_day"],
+                )?;
                 controls.audit = Some(Audit {
                     detect_probability: t.num(self, "detect_probability", Kind::Probability)?,
                     detect_delay_hours: t.per_event("detect_delay_hours", false, 0.0)?,
@@ -872,7 +1168,11 @@ impl Reader {
                 });
             }
             if let Some(n) = ct.get("third_party_audit") {
-                let t = Tbl::open(n, "controls.third_party_audit", &["every_days", "detect_probability", "from_day"])?;
+                let t = Tbl::open(
+                    n,
+                    "controls.third_party_audit",
+                    &["every_days", "detect_probability", "from_day"],
+                )?;
                 controls.third_party_audit = Some(ThirdPartyAudit {
                     every_days: t.num(self, "every_days", Kind::Positive)?,
                     detect_probability: t.num(self, "detect_probability", Kind::Probability)?,
@@ -881,9 +1181,24 @@ impl Reader {
             }
         }
 
-        let empty = Node { value: Val::Table(Vec::new()), origin: root.origin.clone() };
+        let empty = Node {
+            value: Val::Table(Vec::new()),
+            origin: root.origin.clone(),
+        };
         let cn = top.get("cost").unwrap_or(&empty);
-        let ct = Tbl::open(cn, "cost", &["reviewer", "firewall", "enclave", "audit", "third_party_audit", "code_review", "legit_wait_per_hour"])?;
+        let ct = Tbl::open(
+            cn,
+            "cost",
+            &[
+                "reviewer",
+                "firewall",
+                "enclave",
+                "audit",
+                "third_party_audit",
+                "code_review",
+                "legit_wait_per_hour",
+            ],
+        )?;
         let cost = Cost {
             reviewer: ct.num_or(self, "reviewer", Kind::NonNegative, 0.0)?,
             firewall: ct.num_or(self, "firewall", Kind::NonNegative, 0.0)?,
@@ -894,9 +1209,17 @@ impl Reader {
             legit_wait_per_hour: ct.num_or(self, "legit_wait_per_hour", Kind::NonNegative, 0.0)?,
         };
 
-        for (what, n) in [("data classes", class_names.len()), ("jurisdictions", jur_names.len()), ("stores", store_names.len())] {
+        for (what, n) in [
+            ("data classes", class_names.len()),
+            ("jurisdictions", jur_names.len()),
+            ("stores", store_names.len()),
+        ] {
             if n > MAX_ENTITIES {
-                return Err(err(&root.origin, "", format!("at most {MAX_ENTITIES} {what} are supported, found {n}")));
+                return Err(err(
+                    &root.origin,
+                    "",
+                    format!("at most {MAX_ENTITIES} {what} are supported, found {n}"),
+                ));
             }
         }
 

@@ -111,20 +111,35 @@ pub fn parse_text(text: &str, file: &str) -> Result<Node> {
     let root = DeTable::parse(text).map_err(|e| {
         let line = e.span().map(|s| lines.line(s.start)).unwrap_or(1);
         Error::Input(InputError::new(
-            &Origin::File { path: file.clone(), line },
+            &Origin::File {
+                path: file.clone(),
+                line,
+            },
             "",
             format!("invalid TOML: {}", e.message().trim()),
         ))
     })?;
-    let origin = Origin::File { path: file.clone(), line: 1 };
+    let origin = Origin::File {
+        path: file.clone(),
+        line: 1,
+    };
     let mut key_path = String::new();
     convert_table(root.get_ref(), &origin, &file, &lines, &mut key_path)
 }
 
-fn convert_table(t: &DeTable<'_>, origin: &Origin, file: &Arc<str>, lines: &Lines, path: &mut String) -> Result<Node> {
+fn convert_table(
+    t: &DeTable<'_>,
+    origin: &Origin,
+    file: &Arc<str>,
+    lines: &Lines,
+    path: &mut String,
+) -> Result<Node> {
     let mut out = Table::with_capacity(t.len());
     for (k, v) in t.iter() {
-        let o = Origin::File { path: file.clone(), line: lines.line(k.span().start) };
+        let o = Origin::File {
+            path: file.clone(),
+            line: lines.line(k.span().start),
+        };
         let len = path.len();
         if !path.is_empty() {
             path.push('.');
@@ -134,16 +149,29 @@ fn convert_table(t: &DeTable<'_>, origin: &Origin, file: &Arc<str>, lines: &Line
         path.truncate(len);
         out.push((k.get_ref().to_string(), node));
     }
-    Ok(Node { value: Val::Table(out), origin: origin.clone() })
+    Ok(Node {
+        value: Val::Table(out),
+        origin: origin.clone(),
+    })
 }
 
-fn convert_value(v: &DeValue<'_>, origin: &Origin, file: &Arc<str>, lines: &Lines, path: &mut String) -> Result<Node> {
+fn convert_value(
+    v: &DeValue<'_>,
+    origin: &Origin,
+    file: &Arc<str>,
+    lines: &Lines,
+    path: &mut String,
+) -> Result<Node> {
     let value = match v {
         DeValue::String(s) => Val::Str(s.to_string()),
         DeValue::Integer(i) => {
             let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
             let n = i64::from_str_radix(&digits, i.radix()).map_err(|_| {
-                Error::Input(InputError::new(origin, path.clone(), format!("integer {digits} is out of range")))
+                Error::Input(InputError::new(
+                    origin,
+                    path.clone(),
+                    format!("integer {digits} is out of range"),
+                ))
             })?;
             Val::Int(n)
         }
@@ -154,7 +182,11 @@ fn convert_value(v: &DeValue<'_>, origin: &Origin, file: &Arc<str>, lines: &Line
                 "inf" | "+inf" => f64::INFINITY,
                 "-inf" => f64::NEG_INFINITY,
                 _ => s.parse::<f64>().map_err(|_| {
-                    Error::Input(InputError::new(origin, path.clone(), format!("cannot read number {s}")))
+                    Error::Input(InputError::new(
+                        origin,
+                        path.clone(),
+                        format!("cannot read number {s}"),
+                    ))
                 })?,
             };
             Val::Float(x)
@@ -164,14 +196,20 @@ fn convert_value(v: &DeValue<'_>, origin: &Origin, file: &Arc<str>, lines: &Line
         DeValue::Array(a) => {
             let mut items = Vec::with_capacity(a.len());
             for item in a.iter() {
-                let o = Origin::File { path: file.clone(), line: lines.line(item.span().start) };
+                let o = Origin::File {
+                    path: file.clone(),
+                    line: lines.line(item.span().start),
+                };
                 items.push(convert_value(item.get_ref(), &o, file, lines, path)?);
             }
             Val::Array(items)
         }
         DeValue::Table(t) => return convert_table(t, origin, file, lines, path),
     };
-    Ok(Node { value, origin: origin.clone() })
+    Ok(Node {
+        value,
+        origin: origin.clone(),
+    })
 }
 
 /// Reads a scenario file and resolves its `extends` chain (paths relative to each file).
@@ -183,9 +221,16 @@ pub fn load_file(path: &Path) -> Result<Node> {
 fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>) -> Result<Node> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| match from {
-        Some(o) => Error::Input(InputError::new(o, "scenario.extends", format!("cannot read `{shown}`: {e}"))),
+        Some(o) => Error::Input(InputError::new(
+            o,
+            "scenario.extends",
+            format!("cannot read `{shown}`: {e}"),
+        )),
         None => Error::Input(InputError::new(
-            &Origin::File { path: Arc::from(shown.as_str()), line: 0 },
+            &Origin::File {
+                path: Arc::from(shown.as_str()),
+                line: 0,
+            },
             "",
             format!("cannot read scenario file: {e}"),
         )),
@@ -206,7 +251,10 @@ fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>)
         return Err(Error::Input(InputError::new(
             &ext.origin,
             "scenario.extends",
-            format!("expected a file path string, found {}", ext.value.type_name()),
+            format!(
+                "expected a file path string, found {}",
+                ext.value.type_name()
+            ),
         )));
     };
     if let Some(Val::Table(t)) = node.get_mut("scenario").map(|s| &mut s.value) {
@@ -228,12 +276,21 @@ pub fn merge(base: &mut Node, over: Node, path: &str) -> Result<()> {
         return Ok(());
     };
     if !matches!(base.value, Val::Table(_)) {
-        *base = Node { value: Val::Table(over_t), origin: over.origin };
+        *base = Node {
+            value: Val::Table(over_t),
+            origin: over.origin,
+        };
         return Ok(());
     }
     for (key, val) in over_t {
-        let sub = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-        let Val::Table(base_t) = &mut base.value else { unreachable!() };
+        let sub = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        let Val::Table(base_t) = &mut base.value else {
+            unreachable!()
+        };
         let existing = base_t.iter().position(|(k, _)| *k == key);
         if val.is_remove_marker() {
             match existing {
@@ -242,7 +299,11 @@ pub fn merge(base: &mut Node, over: Node, path: &str) -> Result<()> {
                     continue;
                 }
                 None => {
-                    return Err(Error::Input(InputError::new(&val.origin, sub, "`remove = true` but the base scenario has no such table")));
+                    return Err(Error::Input(InputError::new(
+                        &val.origin,
+                        sub,
+                        "`remove = true` but the base scenario has no such table",
+                    )));
                 }
             }
         }
@@ -253,8 +314,20 @@ pub fn merge(base: &mut Node, over: Node, path: &str) -> Result<()> {
                 let named = path.is_empty() && NAMED_ARRAYS.contains(&key.as_str());
                 match (&mut target.value, val.value) {
                     (Val::Array(b), Val::Array(o)) if named => merge_named(b, o, &sub)?,
-                    (Val::Table(_), v @ Val::Table(_)) => merge(target, Node { value: v, origin: val.origin }, &sub)?,
-                    (_, v) => *target = Node { value: v, origin: val.origin },
+                    (Val::Table(_), v @ Val::Table(_)) => merge(
+                        target,
+                        Node {
+                            value: v,
+                            origin: val.origin,
+                        },
+                        &sub,
+                    )?,
+                    (_, v) => {
+                        *target = Node {
+                            value: v,
+                            origin: val.origin,
+                        }
+                    }
                 }
             }
         }
@@ -265,7 +338,11 @@ pub fn merge(base: &mut Node, over: Node, path: &str) -> Result<()> {
 fn merge_named(base: &mut Vec<Node>, over: Vec<Node>, path: &str) -> Result<()> {
     for item in over {
         let Some(name) = item.name().map(str::to_string) else {
-            return Err(Error::Input(InputError::new(&item.origin, format!("{path}.name"), "every entry needs a `name`")));
+            return Err(Error::Input(InputError::new(
+                &item.origin,
+                format!("{path}.name"),
+                "every entry needs a `name`",
+            )));
         };
         let pos = base.iter().position(|b| b.name() == Some(name.as_str()));
         match (pos, item.is_remove_marker()) {
@@ -277,7 +354,10 @@ fn merge_named(base: &mut Vec<Node>, over: Vec<Node>, path: &str) -> Result<()> 
                 return Err(Error::Input(InputError::new(
                     &item.origin,
                     format!("{path}.{name}"),
-                    format!("`remove = true` but the base scenario has no {path} named `{name}`{}", suggestion(&name, names)),
+                    format!(
+                        "`remove = true` but the base scenario has no {path} named `{name}`{}",
+                        suggestion(&name, names)
+                    ),
                 )));
             }
             (Some(i), false) => merge(&mut base[i], item, &format!("{path}.{name}"))?,
@@ -292,7 +372,9 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
     let origin = Origin::Set(Arc::from(arg));
     let bad = |msg: String| Error::Input(InputError::new(&origin, "", msg));
     let Some((path, raw)) = arg.split_once('=') else {
-        return Err(bad("expected PATH=VALUE, e.g. controls.gatekeeper.team_size=50".into()));
+        return Err(bad(
+            "expected PATH=VALUE, e.g. controls.gatekeeper.team_size=50".into(),
+        ));
     };
     let path = path.trim();
     let segments: Vec<&str> = path.split('.').collect();
@@ -313,7 +395,10 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
             let Some(Val::Array(items)) = cur.get_mut(seg).map(|n| &mut n.value) else {
                 return Err(bad(format!("the scenario has no `{seg}` entries")));
             };
-            let names: Vec<String> = items.iter().filter_map(|n| n.name().map(str::to_string)).collect();
+            let names: Vec<String> = items
+                .iter()
+                .filter_map(|n| n.name().map(str::to_string))
+                .collect();
             let Some(entry) = items.iter_mut().find(|n| n.name() == Some(*name)) else {
                 return Err(bad(format!(
                     "no {seg} named `{name}`{}",
@@ -321,7 +406,9 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
                 )));
             };
             if i + 2 >= segments.len() {
-                return Err(bad(format!("`{path}` names an entry, not a value: add .KEY")));
+                return Err(bad(format!(
+                    "`{path}` names an entry, not a value: add .KEY"
+                )));
             }
             cur = entry;
             i += 2;
@@ -331,7 +418,9 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
             return Err(bad(format!("`{}` is not a table", segments[..i].join("."))));
         }
         if last {
-            let Val::Table(t) = &mut cur.value else { unreachable!() };
+            let Val::Table(t) = &mut cur.value else {
+                unreachable!()
+            };
             match t.iter_mut().find(|(k, _)| k == seg) {
                 Some((_, n)) => *n = value,
                 None => t.push((seg.to_string(), value)),
@@ -339,8 +428,16 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
             return Ok(());
         }
         if cur.get(seg).is_none() {
-            let Val::Table(t) = &mut cur.value else { unreachable!() };
-            t.push((seg.to_string(), Node { value: Val::Table(Vec::new()), origin: origin.clone() }));
+            let Val::Table(t) = &mut cur.value else {
+                unreachable!()
+            };
+            t.push((
+                seg.to_string(),
+                Node {
+                    value: Val::Table(Vec::new()),
+                    origin: origin.clone(),
+                },
+            ));
         }
         cur = cur.get_mut(seg).expect("just inserted");
         i += 1;
@@ -360,9 +457,14 @@ fn parse_set_value(raw: &str, origin: &Origin) -> Result<Node> {
         Err(_) => {
             let bare = !raw.is_empty()
                 && raw.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && raw
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if bare {
-                Ok(Node { value: Val::Str(raw.to_string()), origin: origin.clone() })
+                Ok(Node {
+                    value: Val::Str(raw.to_string()),
+                    origin: origin.clone(),
+                })
             } else {
                 Err(Error::Input(InputError::new(
                     origin,
@@ -390,7 +492,10 @@ pub fn to_toml(node: &Node) -> toml::Value {
         Val::Int(i) => toml::Value::Integer(*i),
         Val::Float(f) => toml::Value::Float(*f),
         Val::Bool(b) => toml::Value::Boolean(*b),
-        Val::Datetime(d) => d.parse().map(toml::Value::Datetime).unwrap_or_else(|_| toml::Value::String(d.clone())),
+        Val::Datetime(d) => d
+            .parse()
+            .map(toml::Value::Datetime)
+            .unwrap_or_else(|_| toml::Value::String(d.clone())),
         Val::Array(a) => toml::Value::Array(a.iter().map(to_toml).collect()),
         Val::Table(t) => {
             let mut m = toml::Table::new();

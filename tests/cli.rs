@@ -1,0 +1,317 @@
+//! End-to-end runs of the `leaksim` command on the shipped scenarios.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const SHIPPED: [&str; 5] = [
+    "status_quo_2021.toml",
+    "trusted_partner_2020.toml",
+    "project_texas_2022.toml",
+    "project_texas_audited.toml",
+    "divestiture.toml",
+];
+
+fn scenario_path(name: &str) -> String {
+    root().join("scenarios").join(name).display().to_string()
+}
+
+fn header(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .expect("file exists")
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn run_writes_every_file_for_every_shipped_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec!["run".to_string()];
+    args.extend(SHIPPED.iter().map(|s| scenario_path(s)));
+    args.extend(
+        [
+            "--reps",
+            "200",
+            "--out",
+            "res",
+            "--quiet",
+            "--trace-replication",
+            "3",
+        ]
+        .map(String::from),
+    );
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = leaksim_in(dir.path(), &argv);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "status-quo-2021",
+        "trusted-partner-2020",
+        "project-texas-2022",
+        "project-texas-audited",
+        "divestiture",
+    ] {
+        assert!(
+            stdout.contains(&format!("== {name} ==")),
+            "summary printed for {name}"
+        );
+        let d = dir.path().join("res").join(name);
+        for f in [
+            "replications.csv",
+            "paths.csv",
+            "summary.csv",
+            "scenario.resolved.toml",
+            "trace.csv",
+        ] {
+            assert!(d.join(f).is_file(), "{name}/{f}");
+        }
+        let h = header(&d.join("replications.csv"));
+        assert!(h.starts_with("replication,records_leaked,exposure,loss,leaked,first_leak_hours,illicit_attempts,blocked_firewall,stopped_code_review,refused_review,bypassed_review,blocked_enclave,successful_thefts,seizures,detected,mean_detect_hours,legit_requests,legit_blocked,review_mean_wait_hours,reviewer_utilization,control_cost,events"), "{h}");
+        assert_eq!(
+            header(&d.join("paths.csv")),
+            "replication,path,class,records"
+        );
+        assert!(header(&d.join("summary.csv"))
+            .starts_with("metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,p99,max"));
+        assert_eq!(
+            header(&d.join("trace.csv")),
+            "time,kind,actor,store,class,outcome,records"
+        );
+        let reps = std::fs::read_to_string(d.join("replications.csv")).expect("read");
+        assert_eq!(reps.lines().count(), 201);
+        let summary = std::fs::read_to_string(d.join("summary.csv")).expect("read");
+        let leaked = summary
+            .lines()
+            .find(|l| l.starts_with("leaked,"))
+            .expect("leaked row");
+        let cells: Vec<f64> = leaked
+            .split(',')
+            .skip(1)
+            .take(4)
+            .map(|c| c.parse().expect("number"))
+            .collect();
+        assert!(
+            cells[2] <= cells[0] && cells[0] <= cells[3],
+            "Wilson interval holds the mean: {leaked}"
+        );
+        // No temporary files are left behind.
+        assert!(std::fs::read_dir(&d).expect("dir").all(|e| !e
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")));
+    }
+}
+
+#[test]
+fn same_seed_gives_the_same_bytes_whatever_the_threads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let texas = scenario_path("project_texas_audited.toml");
+    for (out, threads) in [("one", "1"), ("two", "2")] {
+        let o = leaksim_in(
+            dir.path(),
+            &[
+                "run",
+                &texas,
+                "--reps",
+                "300",
+                "--seed",
+                "7",
+                "--threads",
+                threads,
+                "--out",
+                out,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success());
+    }
+    let a = read_dir_files(&dir.path().join("one/project-texas-audited"));
+    let b = read_dir_files(&dir.path().join("two/project-texas-audited"));
+    assert_eq!(a.len(), 4);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_resolved_scenario_runs_again_to_the_same_results() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sq = scenario_path("status_quo_2021.toml");
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &sq,
+            "--reps",
+            "150",
+            "--seed",
+            "99",
+            "--set",
+            "controls.gatekeeper.team_size=7",
+            "--out",
+            "first",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let resolved = dir
+        .path()
+        .join("first/status-quo-2021/scenario.resolved.toml");
+    let text = std::fs::read_to_string(&resolved).expect("resolved");
+    assert!(
+        text.contains("team_size = 7")
+            && text.contains("seed = 99")
+            && text.contains("replications = 150"),
+        "{text}"
+    );
+    assert!(!text.contains("extends ="));
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            resolved.to_str().unwrap(),
+            "--out",
+            "second",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = std::fs::read(dir.path().join("first/status-quo-2021/replications.csv")).unwrap();
+    let b = std::fs::read(dir.path().join("second/status-quo-2021/replications.csv")).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn set_changes_the_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sq = scenario_path("status_quo_2021.toml");
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &sq,
+            "--reps",
+            "100",
+            "--set",
+            "actor.parent-engineering-cn.headcount=0",
+            "--set",
+            "actor.tiktok-us-staff.headcount=0",
+            "--set",
+            "jurisdiction.CN.compelled_demands_per_year=0",
+            "--out",
+            "r",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary =
+        std::fs::read_to_string(dir.path().join("r/status-quo-2021/summary.csv")).unwrap();
+    let leaked = summary
+        .lines()
+        .find(|l| l.starts_with("records_leaked,"))
+        .unwrap();
+    assert!(
+        leaked.starts_with("records_leaked,0,"),
+        "nobody left to leak: {leaked}"
+    );
+}
+
+#[test]
+fn validate_prints_what_the_scenarios_resolve_to() {
+    let mut args = vec!["validate".to_string()];
+    args.extend(SHIPPED.iter().map(|s| scenario_path(s)));
+    let o = bin().args(&args).output().expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    for needle in [
+        "oracle-texas",
+        "in US",
+        "requests reaching review",
+        "offered load",
+        "utilization",
+        "expected insiders",
+        "keys held in US",
+        "deleted on day 120",
+        "ok: ",
+    ] {
+        assert!(s.contains(needle), "validate output lacks `{needle}`");
+    }
+}
+
+#[test]
+fn validate_warns_about_an_overloaded_gatekeeper() {
+    let o = bin()
+        .args([
+            "validate",
+            &scenario_path("project_texas_2022.toml"),
+            "--set",
+            "controls.gatekeeper.team_size=10",
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("warning: gatekeeper overloaded"), "{s}");
+}
+
+#[test]
+fn help_explains_every_option() {
+    let o = bin().args(["run", "--help"]).output().expect("runs");
+    let s = String::from_utf8_lossy(&o.stdout);
+    for opt in [
+        "--reps",
+        "--seed",
+        "--threads",
+        "--out",
+        "--set",
+        "--trace-replication",
+        "--quiet",
+    ] {
+        assert!(s.contains(opt), "run --help lacks {opt}");
+    }
+    let o = bin().arg("--help").output().expect("runs");
+    let s = String::from_utf8_lossy(&o.stdout);
+    for cmd in ["run", "validate", "bench"] {
+        assert!(s.contains(cmd));
+    }
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let texas = scenario_path("project_texas_2022.toml");
+    let mut child = bin()
+        .current_dir(dir.path())
+        .args(["run", &texas, "--reps", "300000", "--out", "out", "--quiet"])
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = child.wait().expect("ends");
+    assert_eq!(status.code(), Some(130));
+    let out = dir.path().join("out");
+    let files: Vec<_> = if out.exists() { walk(&out) } else { vec![] };
+    assert!(files.is_empty(), "files left: {files:?}");
+}
+
+fn walk(p: &Path) -> Vec<std::path::PathBuf> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(p).expect("dir").flatten() {
+        let path = e.path();
+        if path.is_dir() {
+            v.extend(walk(&path));
+        } else {
+            v.push(path);
+        }
+    }
+    v
+}

@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use leaksim::runner::{self, RepRow, RunConfig};
+use leaksim::Scenario;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
+
+/// The built `leaksim` binary.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_leaksim"))
+}
+
+/// Runs `leaksim` with `args` in `dir`.
+pub fn leaksim_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("leaksim runs")
+}
+
+/// The repository root (where `scenarios/` lives).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parses a scenario from text.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::from_text(text, "test.toml").unwrap_or_else(|e| panic!("test scenario is valid: {e}"))
+}
+
+/// Runs `reps` replications with `seed` on `threads` threads.
+pub fn run(s: &Scenario, seed: u64, reps: u64, threads: usize) -> Vec<RepRow> {
+    let cfg = RunConfig {
+        seed,
+        replications: reps,
+        threads: Some(threads),
+    };
+    runner::run(s, &cfg, &AtomicBool::new(false), &|| {})
+        .expect("run succeeds")
+        .rows
+}
+
+/// The mean of one metric over rows (NaN cells skipped).
+pub fn mean_of(rows: &[RepRow], metric: usize) -> f64 {
+    let v: Vec<f64> = rows
+        .iter()
+        .map(|r| r.metrics[metric])
+        .filter(|v| !v.is_nan())
+        .collect();
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+/// Reads every file of a folder into (name, bytes), sorted by name.
+pub fn read_dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("folder exists")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).expect("readable"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}

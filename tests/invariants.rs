@@ -1,0 +1,223 @@
+//! Properties every run must keep: conservation of records, common random numbers across
+//! scenarios that differ only in controls, and reproducibility from the seed.
+
+mod common;
+use common::*;
+use leaksim::metrics::idx;
+use leaksim::runner;
+use leaksim::Scenario;
+
+/// Many greedy insiders against two small classes: leaks must saturate, never exceed.
+const GREEDY: &str = r#"
+[scenario]
+name = "greedy"
+horizon_days = 365
+[[data_class]]
+name = "small"
+records = 1000
+weight = 2.0
+loss_per_record = 3.0
+[[data_class]]
+name = "tiny"
+records = 10
+[[jurisdiction]]
+name = "CN"
+compelled_demands_per_year = 4
+[[store]]
+name = "abroad"
+jurisdiction = "CN"
+classes = ["small"]
+[[store]]
+name = "other"
+jurisdiction = "CN"
+classes = ["tiny"]
+key_custody = "CN"
+[[actor]]
+name = "crowd"
+jurisdiction = "CN"
+headcount = 50
+malicious_fraction = 0.5
+illicit_attempts_per_insider_per_year = 50
+records_per_attempt = { dist = "lognormal", median = 400, sigma = 2.0 }
+compellable = true
+"#;
+
+#[test]
+fn never_more_records_leaked_than_exist() {
+    let s = scenario(GREEDY);
+    let rows = run(&s, 1, 500, 2);
+    let mut saturated = 0;
+    for r in &rows {
+        let total = r.metrics[idx::RECORDS_LEAKED];
+        assert!(total <= 1010.0, "leaked {total} of 1010 records");
+        let by_class: Vec<f64> = (0..2).map(|c| r.paths.iter().map(|p| p[c]).sum()).collect();
+        assert!(by_class[0] <= 1000.0 && by_class[1] <= 10.0, "{by_class:?}");
+        assert!(
+            (by_class.iter().sum::<f64>() - total).abs() <= 2.0,
+            "paths add up to the total"
+        );
+        assert_eq!(
+            r.metrics[idx::EXPOSURE],
+            r.metrics[idx::RECORDS_LEAKED] * 2.0 - by_class[1].round()
+        );
+        if total >= 1009.0 {
+            saturated += 1;
+        }
+    }
+    assert!(
+        saturated > 400,
+        "with this many attempts most replications leak everything ({saturated})"
+    );
+}
+
+#[test]
+fn nothing_leaks_from_a_store_that_holds_nothing() {
+    let s = scenario(
+        &GREEDY
+            .replace("classes = [\"small\"]", "classes = []")
+            .replace("classes = [\"tiny\"]", "classes = []"),
+    );
+    let rows = run(&s, 2, 300, 2);
+    assert!(rows.iter().all(|r| r.metrics[idx::RECORDS_LEAKED] == 0.0));
+    assert!(mean_of(&rows, idx::NO_DATA_ATTEMPTS) > 0.0);
+}
+
+/// A gatekeeper scenario with insiders; `team` reviewers.
+fn reviewed(team: usize) -> String {
+    format!(
+        r#"
+[scenario]
+name = "crn"
+horizon_days = 200
+[[data_class]]
+name = "d"
+records = 100000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "eng"
+jurisdiction = "CN"
+headcount = 400
+requests_per_person_per_day = 0.5
+malicious_fraction = 0.01
+illicit_attempts_per_insider_per_year = 10
+records_per_attempt = 100
+circumvent_probability = 0.3
+[controls.firewall]
+allow = ["US"]
+block_probability = 0.9
+[controls.gatekeeper]
+team_size = {team}
+review_hours = {{ dist = "exponential", mean = 1 }}
+catch_probability = 0.0
+"#
+    )
+}
+
+#[test]
+fn changing_team_size_leaves_arrivals_and_attempts_unchanged() {
+    let small = scenario(&reviewed(10));
+    let large = scenario(&reviewed(40));
+    let a = run(&small, 77, 200, 2);
+    let b = run(&large, 77, 200, 2);
+    let mut waits_differ = 0;
+    for (x, y) in a.iter().zip(&b) {
+        for m in [
+            idx::LEGIT_REQUESTS,
+            idx::INSIDERS,
+            idx::ILLICIT_ATTEMPTS,
+            idx::REVIEWED_REQUESTS,
+            idx::CIRCUMVENTED_REVIEW,
+            idx::BLOCKED_FIREWALL,
+        ] {
+            assert_eq!(
+                x.metrics[m],
+                y.metrics[m],
+                "metric {} differs",
+                leaksim::metrics::NAMES[m]
+            );
+        }
+        if x.metrics[idx::REVIEW_MEAN_WAIT_HOURS] > y.metrics[idx::REVIEW_MEAN_WAIT_HOURS] {
+            waits_differ += 1;
+        }
+    }
+    assert!(
+        waits_differ > 190,
+        "a larger team waits less in (nearly) every replication: {waits_differ}"
+    );
+    // The event times of requests are the same too.
+    let ta: Vec<f64> = runner::trace(&small, 77, 3)
+        .iter()
+        .filter(|r| r.kind == "request")
+        .map(|r| r.time)
+        .collect();
+    let tb: Vec<f64> = runner::trace(&large, 77, 3)
+        .iter()
+        .filter(|r| r.kind == "request")
+        .map(|r| r.time)
+        .collect();
+    assert!(!ta.is_empty());
+    assert_eq!(ta, tb);
+}
+
+#[test]
+fn results_do_not_depend_on_threads_and_follow_the_seed() {
+    let s: Scenario = scenario(&reviewed(10));
+    let one = run(&s, 5, 64, 1);
+    let two = run(&s, 5, 64, 2);
+    let other = run(&s, 6, 64, 2);
+    let key = |rows: &[runner::RepRow]| {
+        rows.iter()
+            .map(|r| r.metrics.map(f64::to_bits))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&one), key(&two));
+    assert_ne!(key(&one), key(&other));
+}
+
+#[test]
+fn trace_replays_the_replication_it_names() {
+    let s = scenario(&reviewed(10));
+    let rows = run(&s, 8, 5, 2);
+    let trace = runner::trace(&s, 8, 4);
+    let requests = trace.iter().filter(|r| r.kind == "request").count() as f64;
+    assert_eq!(requests, rows[4].metrics[idx::LEGIT_REQUESTS]);
+}
+
+#[test]
+fn uncertain_parameters_are_drawn_once_per_replication_and_recorded() {
+    let text = reviewed(10).replace(
+        "headcount = 400",
+        "headcount = { dist = \"uniform\", min = 100, max = 700 }",
+    );
+    let s = scenario(&text);
+    assert_eq!(s.params.len(), 1);
+    assert_eq!(s.params[0].path, "actor.eng.headcount");
+    let rows = run(&s, 4, 300, 2);
+    let drawn: Vec<f64> = rows.iter().map(|r| r.params[0]).collect();
+    assert!(drawn
+        .iter()
+        .all(|v| (100.0..=700.0).contains(v) && v.fract() == 0.0));
+    let mean = drawn.iter().sum::<f64>() / drawn.len() as f64;
+    assert!((mean - 400.0).abs() < 30.0, "{mean}");
+    // The drawn headcount drives the request count: strongly correlated.
+    let req: Vec<f64> = rows
+        .iter()
+        .map(|r| r.metrics[idx::LEGIT_REQUESTS])
+        .collect();
+    let ratio: Vec<f64> = req
+        .iter()
+        .zip(&drawn)
+        .map(|(r, h)| r / (h * 0.5 * 200.0))
+        .collect();
+    assert!(
+        ratio.iter().all(|x| (0.8..1.2).contains(x)),
+        "requests follow the drawn headcount"
+    );
+}

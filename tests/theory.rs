@@ -1,0 +1,196 @@
+//! The engine against results known exactly: M/M/c queues (Erlang C), Poisson leak probabilities,
+//! seizure before a deletion day, and key custody.
+
+mod common;
+use common::*;
+use leaksim::metrics::idx;
+use leaksim::queueing::mmc_mean_wait;
+
+/// A scenario with one actor whose requests all go through a gatekeeper of `team` reviewers with
+/// exponential reviews of mean 1 hour, at the given utilization.
+fn mmc(team: usize, utilization: f64, horizon_days: f64) -> String {
+    let per_day = utilization * team as f64 * 24.0;
+    format!(
+        r#"
+[scenario]
+name = "mmc"
+horizon_days = {horizon_days}
+[[data_class]]
+name = "d"
+records = 1000
+[[jurisdiction]]
+name = "US"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "staff"
+jurisdiction = "US"
+headcount = 100
+requests_per_person_per_day = {rpp}
+[controls.gatekeeper]
+team_size = {team}
+review_hours = {{ dist = "exponential", mean = 1.0 }}
+catch_probability = 0.5
+"#,
+        rpp = per_day / 100.0
+    )
+}
+
+fn check_erlang_c(team: usize, utilization: f64) {
+    let s = scenario(&mmc(team, utilization, 3650.0));
+    let rows = run(&s, 11, 24, 2);
+    let sim = mean_of(&rows, idx::REVIEW_MEAN_WAIT_HOURS);
+    let theory = mmc_mean_wait(utilization * team as f64, 1.0, team);
+    let rel = (sim - theory).abs() / theory;
+    assert!(rel < 0.04, "M/M/{team} at {utilization}: simulated wait {sim:.4} h vs Erlang C {theory:.4} h ({:.1}% off)", rel * 100.0);
+    let util = mean_of(&rows, idx::REVIEWER_UTILIZATION);
+    assert!(
+        (util - utilization).abs() < 0.01,
+        "utilization {util} vs {utilization}"
+    );
+}
+
+#[test]
+fn gatekeeper_wait_matches_erlang_c_at_half_load() {
+    check_erlang_c(4, 0.5);
+}
+
+#[test]
+fn gatekeeper_wait_matches_erlang_c_at_ninety_percent_load() {
+    check_erlang_c(5, 0.9);
+}
+
+#[test]
+fn single_reviewer_matches_mm1() {
+    check_erlang_c(1, 0.7);
+}
+
+/// One insider outside the firewall, no other control.
+fn one_insider(rate: f64, block: f64, horizon_days: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "poisson"
+horizon_days = {horizon_days}
+[[data_class]]
+name = "d"
+records = 1000000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "insider"
+jurisdiction = "CN"
+headcount = 1
+malicious_fraction = 1.0
+illicit_attempts_per_insider_per_year = {rate}
+records_per_attempt = 10
+[controls.firewall]
+allow = ["US"]
+block_probability = {block}
+"#
+    )
+}
+
+#[test]
+fn one_insider_behind_a_firewall_leaks_with_the_poisson_probability() {
+    let (rate, block, days) = (3.0, 0.8, 365.0);
+    let s = scenario(&one_insider(rate, block, days));
+    let n = 20_000;
+    let rows = run(&s, 5, n, 2);
+    let p_sim = mean_of(&rows, idx::LEAKED);
+    let p = 1.0 - (-rate * (1.0 - block) * days / 365.0).exp();
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    assert!(
+        (p_sim - p).abs() < 4.0 * se,
+        "P(leak) {p_sim:.4} vs Poisson {p:.4} (se {se:.4})"
+    );
+    // Attempts are Poisson too: mean rate x T.
+    let attempts = mean_of(&rows, idx::ILLICIT_ATTEMPTS);
+    assert!(
+        (attempts - rate).abs() < 0.05 * rate,
+        "attempts {attempts} vs {rate}"
+    );
+    // Blocked attempts are a `block` share of all attempts.
+    let blocked = mean_of(&rows, idx::BLOCKED_FIREWALL);
+    assert!(
+        (blocked / attempts - block).abs() < 0.01,
+        "blocked share {}",
+        blocked / attempts
+    );
+}
+
+fn abroad_store(custody: &str, demands: f64, delete_day: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "seizure"
+horizon_days = 365
+[[data_class]]
+name = "d"
+records = 5000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+compelled_demands_per_year = {demands}
+[[store]]
+name = "home"
+jurisdiction = "US"
+classes = ["d"]
+[[store]]
+name = "abroad"
+jurisdiction = "CN"
+classes = ["d"]
+delete_on_day = {delete_day}
+{custody}
+"#
+    )
+}
+
+#[test]
+fn store_abroad_is_seized_before_its_deletion_with_the_poisson_probability() {
+    let (demands, day) = (2.0, 100.0);
+    let s = scenario(&abroad_store("", demands, day));
+    let n = 20_000;
+    let rows = run(&s, 9, n, 2);
+    let p_sim = mean_of(&rows, idx::LEAKED);
+    let p = 1.0 - (-demands * day / 365.0).exp();
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    assert!(
+        (p_sim - p).abs() < 4.0 * se,
+        "P(seizure) {p_sim:.4} vs {p:.4}"
+    );
+    // A seizure takes every record the store holds, and there is nothing more to take.
+    for r in &rows {
+        assert!(r.metrics[idx::RECORDS_LEAKED] == 0.0 || r.metrics[idx::RECORDS_LEAKED] == 5000.0);
+        if r.metrics[idx::SEIZURES] > 0.0 {
+            assert!(r.metrics[idx::FIRST_LEAK_HOURS] <= day * 24.0);
+        }
+    }
+    // Every demand is counted, seized or not: Poisson over the whole year.
+    let demands_seen = mean_of(&rows, idx::COMPELLED_DEMANDS);
+    assert!(
+        (demands_seen - demands).abs() < 0.05 * demands,
+        "{demands_seen}"
+    );
+}
+
+#[test]
+fn key_custody_abroad_makes_seizure_yield_nothing() {
+    let s = scenario(&abroad_store("key_custody = \"US\"", 5.0, 365.0));
+    let rows = run(&s, 3, 2_000, 2);
+    assert!(
+        mean_of(&rows, idx::COMPELLED_DEMANDS) > 4.0,
+        "demands were made"
+    );
+    assert_eq!(mean_of(&rows, idx::SEIZURES), 0.0);
+    assert_eq!(mean_of(&rows, idx::RECORDS_LEAKED), 0.0);
+}
