@@ -108,8 +108,14 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
     let (mut ev1, mut t1, mut evn, mut tn) = (0.0, 0.0, 0.0, 0.0);
     for f in &files {
         let s = Scenario::load(Path::new(f), &[])?;
-        let (a, ra) = time_run(&s, reps, Some(1))?;
-        let (b, rb) = time_run(&s, reps, Some(cores))?;
+        // Enough replications for each timing to last at least half a second.
+        let mut n = reps;
+        let (mut a, mut ra) = time_run(&s, n, Some(1))?;
+        while a < 0.5 && n < 1_000_000 {
+            n *= 4;
+            (a, ra) = time_run(&s, n, Some(1))?;
+        }
+        let (b, rb) = time_run(&s, n, Some(cores))?;
         let (ea, eb) = (ra.events(), rb.events());
         ev1 += ea;
         t1 += a;
