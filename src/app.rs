@@ -112,6 +112,75 @@ pub fn check_replications(n: u64) -> Result<()> {
     Ok(())
 }
 
+/// Options of the commands that analyse runs: precision targets and tail thresholds.
+#[derive(Clone, Debug)]
+pub struct StudyOptions {
+    /// `--precision`: largest relative 95% half-width accepted.
+    pub precision: Option<f64>,
+    /// `--metric` the precision (or tornado) applies to.
+    pub metric: String,
+    /// `--max-reps`: replication ceiling with `--precision`.
+    pub max_reps: Option<u64>,
+    /// `--thresholds` of exceedance probabilities in `tail.csv`.
+    pub thresholds: Vec<f64>,
+}
+
+impl Default for StudyOptions {
+    fn default() -> Self {
+        StudyOptions {
+            precision: None,
+            metric: "exposure".into(),
+            max_reps: None,
+            thresholds: crate::analysis::DEFAULT_THRESHOLDS.to_vec(),
+        }
+    }
+}
+
+/// The index of a metric named on the command line.
+pub fn metric_index(name: &str) -> Result<usize> {
+    crate::metrics::NAMES
+        .iter()
+        .position(|n| *n == name)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown metric `{name}`{} (metrics: {})",
+                crate::error::suggestion(name, crate::metrics::NAMES.iter().copied()),
+                crate::metrics::NAMES.join(", ")
+            ))
+        })
+}
+
+impl StudyOptions {
+    /// The precision target, if any, checked.
+    pub fn precision(&self) -> Result<Option<crate::study::Precision>> {
+        let Some(rel) = self.precision else {
+            return Ok(None);
+        };
+        if !(rel > 0.0 && rel.is_finite()) {
+            return Err(Error::Usage(format!(
+                "--precision must be > 0 (a share of the mean, e.g. 0.05), found {rel}"
+            )));
+        }
+        let max_reps = self.max_reps.unwrap_or(crate::study::DEFAULT_MAX_REPS);
+        check_replications(max_reps)?;
+        Ok(Some(crate::study::Precision {
+            relative: rel,
+            metric: metric_index(&self.metric)?,
+            max_reps,
+        }))
+    }
+}
+
+/// Seed and batch size shared by every scenario of a study: the command line, else the first
+/// scenario's `[run]`, else the defaults.
+fn shared_settings(scenarios: &[Scenario], opts: &SimOptions) -> (u64, Option<u64>) {
+    let first = scenarios.first().map(|s| s.run.clone()).unwrap_or_default();
+    (
+        opts.seed.or(first.seed).unwrap_or(DEFAULT_SEED),
+        opts.replications.or(first.replications),
+    )
+}
+
 /// `leaksim run`: simulates each scenario and writes its folder under `out`.
 pub fn run(
     files: &[PathBuf],
@@ -119,11 +188,29 @@ pub fn run(
     out: &Path,
     trace_replication: Option<u64>,
 ) -> Result<()> {
+    run_study(
+        files,
+        opts,
+        &StudyOptions::default(),
+        out,
+        trace_replication,
+    )
+}
+
+/// `leaksim run` with precision targets and tail thresholds.
+pub fn run_study(
+    files: &[PathBuf],
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+    trace_replication: Option<u64>,
+) -> Result<()> {
     let scenarios = load_all(files, &opts.sets)?;
+    let precision = study.precision()?;
     for s in &scenarios {
         let cfg = opts.config(s);
         check_replications(cfg.replications)?;
-        if let Some(t) = trace_replication {
+        if let (Some(t), None) = (trace_replication, &precision) {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(
                     "--trace-replication {t} is out of range: `{}` runs replications 0 to {}",
@@ -135,13 +222,235 @@ pub fn run(
     }
     for s in &scenarios {
         let cfg = opts.config(s);
-        let result = simulate(s, &cfg, opts.quiet)?;
-        let trace = trace_replication.map(|t| runner::trace(s, cfg.seed, t));
+        let batch = if precision.is_some() {
+            opts.replications.or(s.run.replications)
+        } else {
+            Some(cfg.replications)
+        };
+        let targets = [(s.name.clone(), crate::study::Target::Own(0))];
+        let multi = crate::study::run_many(
+            std::slice::from_ref(s),
+            cfg.seed,
+            batch,
+            precision.as_ref(),
+            &targets,
+            cfg.threads,
+            opts.quiet,
+        )?;
+        let result = &multi.runs[0];
+        let trace = match trace_replication {
+            Some(t) if t >= result.rows.len() as u64 => {
+                return Err(Error::Usage(format!(
+                    "--trace-replication {t} is out of range: the run stopped at {} replications",
+                    result.rows.len()
+                )))
+            }
+            Some(t) => Some(runner::trace(s, cfg.seed, t)),
+            None => None,
+        };
         let dir = out.join(&s.name);
-        let summary = output::write_run(&dir, s, &result, trace.as_deref())?;
-        print!("{}", report::run_summary(s, &result, &summary));
+        let summary =
+            output::write_run_with_analyses(&dir, s, result, trace.as_deref(), &study.thresholds)?;
+        if precision.is_some() {
+            output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+        }
+        print!("{}", report::run_summary(s, result, &summary));
+        let why = multi.stop.describe(precision.as_ref());
+        if !why.is_empty() {
+            println!("  {why}");
+        }
         println!("  wrote {}", dir.display());
     }
+    Ok(())
+}
+
+/// `leaksim compare`: runs every scenario on common random numbers and compares each with the
+/// baseline. Writes `out/name/` (compare.csv, tail.csv, diff.txt, each scenario's run folder).
+pub fn compare(
+    files: &[PathBuf],
+    baseline: &str,
+    name: &str,
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+) -> Result<()> {
+    let scenarios = load_all(files, &opts.sets)?;
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let b = names.iter().position(|n| *n == baseline).ok_or_else(|| {
+        Error::Usage(format!(
+            "--baseline `{baseline}` is not among the scenarios compared ({}){}",
+            names.join(", "),
+            crate::error::suggestion(baseline, names.iter().copied())
+        ))
+    })?;
+    crate::scenario::check_folder_name(name)
+        .map_err(|m| Error::Usage(format!("--name {name}: {m}")))?;
+    if let Some(r) = opts.replications {
+        check_replications(r)?;
+    }
+    let precision = study.precision()?;
+    let (seed, batch) = shared_settings(&scenarios, opts);
+    let targets: Vec<(String, crate::study::Target)> = (0..scenarios.len())
+        .filter(|&i| i != b)
+        .map(|i| {
+            (
+                format!("{} - {}", scenarios[i].name, baseline),
+                crate::study::Target::Delta {
+                    run: i,
+                    baseline: b,
+                },
+            )
+        })
+        .collect();
+    let multi = crate::study::run_many(
+        &scenarios,
+        seed,
+        batch,
+        precision.as_ref(),
+        &targets,
+        opts.threads,
+        opts.quiet,
+    )?;
+    let dir = out.join(name);
+    let mut tails = Vec::new();
+    for (s, r) in scenarios.iter().zip(&multi.runs) {
+        output::write_run_with_analyses(&dir.join(&s.name), s, r, None, &study.thresholds)?;
+        tails.push((
+            s.name.as_str(),
+            crate::analysis::tail(&r.rows, &study.thresholds),
+        ));
+    }
+    let rows = crate::study::compare_rows(&scenarios, &multi.runs, b);
+    output::write_compare(&dir.join("compare.csv"), &rows)?;
+    output::write_tail(&dir.join("tail.csv"), &tails, true)?;
+    let diffs: String = scenarios
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != b)
+        .map(|(_, s)| crate::diff::render(&scenarios[b], s) + "\n")
+        .collect();
+    output::write_atomic(&dir.join("diff.txt"), |w| w.write_all(diffs.as_bytes()))?;
+    if precision.is_some() {
+        output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+    }
+    print!(
+        "{}",
+        report::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)
+    );
+    let why = multi.stop.describe(precision.as_ref());
+    if !why.is_empty() {
+        println!("{why}");
+    }
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+/// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers.
+pub fn sweep(
+    file: &Path,
+    varies: &[String],
+    name: Option<&str>,
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+) -> Result<()> {
+    if varies.is_empty() {
+        return Err(Error::Usage(
+            "sweep needs at least one --vary PATH=FROM..TO:STEP or PATH=V1,V2".into(),
+        ));
+    }
+    let varies: Vec<crate::study::Vary> = varies
+        .iter()
+        .map(|v| crate::study::parse_vary(v))
+        .collect::<Result<_>>()?;
+    let points = crate::study::sweep_scenarios(file, &opts.sets, &varies)?;
+    if let Some(r) = opts.replications {
+        check_replications(r)?;
+    }
+    let precision = study.precision()?;
+    let scenarios: Vec<Scenario> = points.iter().map(|(_, s)| s.clone()).collect();
+    let labels: Vec<Vec<String>> = points.iter().map(|(p, _)| p.clone()).collect();
+    let folder = name
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}-sweep", scenarios[0].name));
+    crate::scenario::check_folder_name(&folder)
+        .map_err(|m| Error::Usage(format!("--name {folder}: {m}")))?;
+    let (seed, batch) = shared_settings(&scenarios, opts);
+    let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
+    let targets: Vec<(String, crate::study::Target)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                paths
+                    .iter()
+                    .zip(p)
+                    .map(|(a, b)| format!("{a}={b}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                crate::study::Target::Own(i),
+            )
+        })
+        .collect();
+    let multi = crate::study::run_many(
+        &scenarios,
+        seed,
+        batch,
+        precision.as_ref(),
+        &targets,
+        opts.threads,
+        opts.quiet,
+    )?;
+    let dir = out.join(&folder);
+    output::write_sweep(&dir.join("sweep.csv"), &paths, &labels, &multi.runs)?;
+    if precision.is_some() {
+        output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+    }
+    print!("{}", report::sweep_table(&paths, &labels, &multi.runs));
+    let why = multi.stop.describe(precision.as_ref());
+    if !why.is_empty() {
+        println!("{why}");
+    }
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+/// `leaksim tornado`: swings each uncertain parameter (and each `--param`) from low to high with
+/// the others at their medians, and ranks them by the swing of the metric.
+pub fn tornado(
+    file: &Path,
+    params: &[String],
+    swing: f64,
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+) -> Result<()> {
+    if !(swing > 0.0 && swing.is_finite()) {
+        return Err(Error::Usage(format!(
+            "--swing must be > 0 (e.g. 0.5 for +/-50%), found {swing}"
+        )));
+    }
+    let metric = metric_index(&study.metric)?;
+    let s = Scenario::load(file, &opts.sets)?;
+    let plan = crate::study::tornado_plan(&s, params, swing)?;
+    let cfg = opts.config(&s);
+    check_replications(cfg.replications)?;
+    let (base, rows) = crate::study::tornado(file, &opts.sets, &plan, metric, &cfg, opts.quiet)?;
+    let dir = out.join(format!("{}-tornado", s.name));
+    output::write_tornado(&dir.join("tornado.csv"), &rows)?;
+    print!(
+        "{}",
+        report::tornado_table(&s.name, &study.metric, base, &rows)
+    );
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+/// `leaksim diff`: prints what differs between two resolved scenarios.
+pub fn diff(a: &Path, b: &Path, sets: &[String]) -> Result<()> {
+    let sa = Scenario::load(a, sets)?;
+    let sb = Scenario::load(b, sets)?;
+    print!("{}", crate::diff::render(&sa, &sb));
     Ok(())
 }
 

@@ -6,8 +6,10 @@
 //! [`output`] summarise and write the results.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod app;
 pub mod bench;
+pub mod diff;
 pub mod dist;
 pub mod engine;
 pub mod error;
@@ -20,6 +22,7 @@ pub mod rng;
 pub mod runner;
 pub mod scenario;
 pub mod stats;
+pub mod study;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;

@@ -1,7 +1,7 @@
 //! The `leaksim` command: a thin layer over the library's [`leaksim::app`] functions.
 
 use clap::{Parser, Subcommand};
-use leaksim::app::{self, SimOptions};
+use leaksim::app::{self, SimOptions, StudyOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,6 +52,40 @@ impl SimArgs {
     }
 }
 
+#[derive(clap::Args, Debug, Clone)]
+struct StudyArgs {
+    /// Add replications in batches (of --reps, default 1000) until the 95% interval's half-width is
+    /// at most this share of the mean of --metric (for compare: of the paired differences), or
+    /// --max-reps is reached. Writes convergence.csv.
+    #[arg(long, value_name = "SHARE")]
+    precision: Option<f64>,
+    /// Metric the precision target applies to (a column of replications.csv).
+    #[arg(long, default_value = "exposure", value_name = "METRIC")]
+    metric: String,
+    /// Replication ceiling with --precision (default 1000000).
+    #[arg(long, value_name = "N")]
+    max_reps: Option<u64>,
+    /// Thresholds of the exceedance probabilities in tail.csv, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "X,Y,...",
+        default_value = "1e3,1e4,1e5,1e6,1e7,1e8"
+    )]
+    thresholds: Vec<f64>,
+}
+
+impl StudyArgs {
+    fn options(&self) -> StudyOptions {
+        StudyOptions {
+            precision: self.precision,
+            metric: self.metric.clone(),
+            max_reps: self.max_reps,
+            thresholds: self.thresholds.clone(),
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate scenario files and write their results under --out (one folder per scenario name):
@@ -68,6 +102,83 @@ enum Command {
         /// Also write trace.csv with every event of replication N (0-based).
         #[arg(long, value_name = "N")]
         trace_replication: Option<u64>,
+        #[command(flatten)]
+        study: StudyArgs,
+    },
+    /// Run several scenarios on the same seed and replications (common random numbers) and compare
+    /// each with a baseline: means, paired differences with 95% intervals, P(lower), tail risk.
+    /// Writes OUT/NAME/compare.csv, tail.csv, diff.txt and each scenario's run folder.
+    Compare {
+        /// Scenario files (TOML).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Name of the baseline scenario (its [scenario] name).
+        #[arg(long, value_name = "NAME")]
+        baseline: String,
+        /// Folder name under --out.
+        #[arg(long, default_value = "compare", value_name = "NAME")]
+        name: String,
+        #[command(flatten)]
+        sim: SimArgs,
+        #[command(flatten)]
+        study: StudyArgs,
+        /// Folder for results.
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Run one scenario at every value of one or two parameters (on common random numbers) and
+    /// write sweep.csv: a column per varied path, then metric,mean,ci95_low,ci95_high,p95.
+    Sweep {
+        /// Scenario file (TOML).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// PATH=FROM..TO:STEP or PATH=V1,V2,... (repeat for a grid), e.g.
+        /// controls.gatekeeper.team_size=25..500:25.
+        #[arg(long = "vary", required = true, value_name = "PATH=VALUES")]
+        vary: Vec<String>,
+        /// Folder name under --out (default: SCENARIO-sweep).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        #[command(flatten)]
+        sim: SimArgs,
+        #[command(flatten)]
+        study: StudyArgs,
+        /// Folder for results.
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Swing each uncertain parameter (and each --param) from its 10th to its 90th percentile (a
+    /// fixed value: by --swing) with the others at their medians, and rank them by the swing of
+    /// --metric. Writes OUT/SCENARIO-tornado/tornado.csv.
+    Tornado {
+        /// Scenario file (TOML).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// A fixed value to swing too, by its --set path (repeatable).
+        #[arg(long = "param", value_name = "PATH")]
+        params: Vec<String>,
+        /// Relative swing of fixed values (0.5: from -50% to +50%).
+        #[arg(long, default_value_t = 0.5, value_name = "SHARE")]
+        swing: f64,
+        #[command(flatten)]
+        sim: SimArgs,
+        #[command(flatten)]
+        study: StudyArgs,
+        /// Folder for results.
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Print what differs between two resolved scenarios, path by path.
+    Diff {
+        /// First scenario file.
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        /// Second scenario file.
+        #[arg(value_name = "B")]
+        b: PathBuf,
+        /// Override a value in both (as for `run`).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
     },
     /// Check scenario files without simulating; print what they resolve to, derived figures
     /// (gatekeeper load, expected insiders) and warnings.
@@ -113,7 +224,60 @@ fn main() -> ExitCode {
             sim,
             out,
             trace_replication,
-        } => app::run(&files, &sim.options(), &out, trace_replication),
+            study,
+        } => app::run_study(
+            &files,
+            &sim.options(),
+            &study.options(),
+            &out,
+            trace_replication,
+        ),
+        Command::Compare {
+            files,
+            baseline,
+            name,
+            sim,
+            study,
+            out,
+        } => app::compare(
+            &files,
+            &baseline,
+            &name,
+            &sim.options(),
+            &study.options(),
+            &out,
+        ),
+        Command::Sweep {
+            file,
+            vary,
+            name,
+            sim,
+            study,
+            out,
+        } => app::sweep(
+            &file,
+            &vary,
+            name.as_deref(),
+            &sim.options(),
+            &study.options(),
+            &out,
+        ),
+        Command::Tornado {
+            file,
+            params,
+            swing,
+            sim,
+            study,
+            out,
+        } => app::tornado(
+            &file,
+            &params,
+            swing,
+            &sim.options(),
+            &study.options(),
+            &out,
+        ),
+        Command::Diff { a, b, sets } => app::diff(&a, &b, &sets),
         Command::Validate { files, sets } => app::validate(&files, &sets).map(|_| ()),
         Command::Bench { files, reps } => leaksim::bench::run(&files, reps),
     };

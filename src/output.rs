@@ -207,3 +207,235 @@ pub fn write_run(
     }
     Ok(summary)
 }
+
+/// Writes `tail.csv`: `[scenario,]metric,statistic,level,value,ci95_low,ci95_high`.
+pub fn write_tail(
+    path: &Path,
+    tables: &[(&str, Vec<crate::analysis::TailRow>)],
+    with_scenario: bool,
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut header = vec![
+            "metric",
+            "statistic",
+            "level",
+            "value",
+            "ci95_low",
+            "ci95_high",
+        ];
+        if with_scenario {
+            header.insert(0, "scenario");
+        }
+        c.write_record(&header).map_err(csv_err)?;
+        for (name, rows) in tables {
+            for r in rows {
+                let mut rec = vec![
+                    r.metric.to_string(),
+                    r.statistic.to_string(),
+                    fmt_num(r.level),
+                    fmt_num(r.value),
+                    fmt_num(r.ci95_low),
+                    fmt_num(r.ci95_high),
+                ];
+                if with_scenario {
+                    rec.insert(0, name.to_string());
+                }
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `sensitivity.csv`: `parameter,metric,spearman,prcc` (only for scenarios with uncertain
+/// parameters).
+pub fn write_sensitivity(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    let params: Vec<Vec<f64>> = (0..s.params.len())
+        .map(|i| r.rows.iter().map(|row| row.params[i]).collect())
+        .collect();
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(["parameter", "metric", "spearman", "prcc"])
+            .map_err(csv_err)?;
+        for &m in &crate::analysis::SENSITIVITY_METRICS {
+            // Replications where the metric is empty are left out of its correlations.
+            let keep: Vec<usize> = (0..r.rows.len())
+                .filter(|&i| !r.rows[i].metrics[m].is_nan())
+                .collect();
+            let y: Vec<f64> = keep.iter().map(|&i| r.rows[i].metrics[m]).collect();
+            let xs: Vec<Vec<f64>> = params
+                .iter()
+                .map(|p| keep.iter().map(|&i| p[i]).collect())
+                .collect();
+            let res = if y.len() > 2 {
+                crate::analysis::rank_sensitivity(&xs, &y)
+            } else {
+                vec![(f64::NAN, f64::NAN); xs.len()]
+            };
+            for (p, (sp, prcc)) in s.params.iter().zip(res) {
+                c.write_record([
+                    p.path.clone(),
+                    NAMES[m].to_string(),
+                    fmt_num(sp),
+                    fmt_num(prcc),
+                ])
+                .map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `convergence.csv`: `target,replications,mean,half_width,relative_error`.
+pub fn write_convergence(path: &Path, rows: &[crate::study::ConvergenceRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "target",
+            "replications",
+            "mean",
+            "half_width",
+            "relative_error",
+        ])
+        .map_err(csv_err)?;
+        for r in rows {
+            c.write_record([
+                r.target.clone(),
+                r.replications.to_string(),
+                fmt_num(r.mean),
+                fmt_num(r.half_width),
+                fmt_num(r.relative_error),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `compare.csv`.
+pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "scenario",
+            "metric",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "delta",
+            "delta_ci95_low",
+            "delta_ci95_high",
+            "p_lower",
+            "p_higher",
+            "cost_per_loss_avoided",
+        ])
+        .map_err(csv_err)?;
+        for r in rows {
+            let p = &r.paired;
+            let nums = [
+                p.mean.mean,
+                p.mean.low,
+                p.mean.high,
+                p.delta.mean,
+                p.delta.low,
+                p.delta.high,
+                p.p_lower,
+                p.p_higher,
+                r.cost_per_loss_avoided,
+            ];
+            let mut rec = vec![r.scenario.clone(), r.metric.to_string()];
+            rec.extend(nums.iter().map(|v| fmt_num(*v)));
+            c.write_record(&rec).map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `sweep.csv`: a column per varied path, then `metric,mean,ci95_low,ci95_high,p95`.
+pub fn write_sweep(
+    path: &Path,
+    varied: &[String],
+    points: &[Vec<String>],
+    runs: &[RunResult],
+) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut header: Vec<&str> = varied.iter().map(String::as_str).collect();
+        header.extend(["metric", "mean", "ci95_low", "ci95_high", "p95"]);
+        c.write_record(&header).map_err(csv_err)?;
+        let mut values: Vec<Option<f64>> = Vec::new();
+        for (point, run) in points.iter().zip(runs) {
+            for (m, name) in NAMES.iter().enumerate() {
+                values.clear();
+                values.extend(
+                    run.rows
+                        .iter()
+                        .map(|r| Some(r.metrics[m]).filter(|v| !v.is_nan())),
+                );
+                let s = MetricSummary::of(name, &values, metrics::is_probability(m));
+                let mut rec: Vec<String> = point
+                    .iter()
+                    .map(|v| v.trim_matches('"').to_string())
+                    .collect();
+                rec.push(name.to_string());
+                rec.extend(
+                    [s.mean, s.ci95_low, s.ci95_high, s.p95]
+                        .iter()
+                        .map(|v| fmt_num(*v)),
+                );
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `tornado.csv`.
+pub fn write_tornado(path: &Path, rows: &[crate::study::TornadoRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "parameter",
+            "low_value",
+            "high_value",
+            "metric_at_low",
+            "metric_at_high",
+            "swing",
+        ])
+        .map_err(csv_err)?;
+        for r in rows {
+            c.write_record([
+                r.parameter.clone(),
+                fmt_num(r.low_value),
+                fmt_num(r.high_value),
+                fmt_num(r.metric_at_low),
+                fmt_num(r.metric_at_high),
+                fmt_num(r.swing),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes a run's folder with its analyses: the files of [`write_run`], `tail.csv`, and
+/// `sensitivity.csv` when the scenario has uncertain parameters.
+pub fn write_run_with_analyses(
+    dir: &Path,
+    s: &Scenario,
+    r: &RunResult,
+    trace: Option<&[TraceRow]>,
+    thresholds: &[f64],
+) -> Result<Vec<MetricSummary>> {
+    let summary = write_run(dir, s, r, trace)?;
+    write_tail(
+        &dir.join("tail.csv"),
+        &[(&s.name, crate::analysis::tail(&r.rows, thresholds))],
+        false,
+    )?;
+    if !s.params.is_empty() {
+        write_sensitivity(&dir.join("sensitivity.csv"), s, r)?;
+    }
+    Ok(summary)
+}

@@ -93,8 +93,16 @@ pub fn wilson_interval(successes: f64, n: f64) -> (f64, f64) {
     let denom = 1.0 + z * z / n;
     let centre = (p + z * z / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
-    let low = if successes <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
-    let high = if successes >= n { 1.0 } else { (centre + half).min(1.0) };
+    let low = if successes <= 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if successes >= n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     (low, high)
 }
 

@@ -804,19 +804,23 @@ fn entries<'a>(root: &'a Node, key: &str) -> Result<Vec<(&'a Node, String)>> {
     Ok(out)
 }
 
-fn check_name(name: &str, origin: &Origin, key: &str) -> Result<()> {
+/// Checks that a name is usable as a folder name and a `--set` path segment.
+pub fn check_folder_name(name: &str) -> std::result::Result<(), String> {
     let ok = !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !ok {
-        return Err(err(
-            origin,
-            key,
-            format!("`{name}` is not a valid name: use letters, digits, `-` and `_` only"),
-        ));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid name: use letters, digits, `-` and `_` only"
+        ))
     }
-    Ok(())
+}
+
+fn check_name(name: &str, origin: &Origin, key: &str) -> Result<()> {
+    check_folder_name(name).map_err(|m| err(origin, key, m))
 }
 
 impl Reader {

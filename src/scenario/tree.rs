@@ -506,3 +506,75 @@ pub fn to_toml(node: &Node) -> toml::Value {
         }
     }
 }
+
+/// The node at a `--set` style PATH (`controls.gatekeeper.team_size`, `actor.NAME.headcount`).
+pub fn get_path<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut cur = root;
+    let mut i = 0;
+    while i < segments.len() {
+        let seg = segments[i];
+        if i == 0 && NAMED_ARRAYS.contains(&seg) {
+            let Val::Array(items) = &cur.get(seg)?.value else {
+                return None;
+            };
+            let name = segments.get(i + 1)?;
+            cur = items.iter().find(|n| n.name() == Some(*name))?;
+            i += 2;
+            continue;
+        }
+        cur = cur.get(seg)?;
+        i += 1;
+    }
+    Some(cur)
+}
+
+/// Formats a value as inline TOML (`300`, `"US"`, `["a", "b"]`, `{ dist = "pert", ... }`).
+pub fn inline(node: &Node) -> String {
+    match &node.value {
+        Val::Str(s) => toml::Value::String(s.clone()).to_string(),
+        Val::Int(i) => i.to_string(),
+        Val::Float(f) => toml::Value::Float(*f).to_string(),
+        Val::Bool(b) => b.to_string(),
+        Val::Datetime(d) => d.clone(),
+        Val::Array(a) => format!("[{}]", a.iter().map(inline).collect::<Vec<_>>().join(", ")),
+        Val::Table(t) => format!(
+            "{{ {} }}",
+            t.iter()
+                .map(|(k, v)| format!("{k} = {}", inline(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Every leaf of the tree as (`--set` path, inline value), in document order. Named entries are
+/// addressed by name; a distribution table is one leaf.
+pub fn flatten(root: &Node) -> Vec<(String, String)> {
+    fn walk(node: &Node, path: &str, top: bool, out: &mut Vec<(String, String)>) {
+        match &node.value {
+            Val::Table(t) if node.get("dist").is_none() || top => {
+                for (k, v) in t {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    match &v.value {
+                        Val::Array(items) if top && NAMED_ARRAYS.contains(&k.as_str()) => {
+                            for item in items {
+                                let name = item.name().unwrap_or("?");
+                                walk(item, &format!("{k}.{name}"), false, out);
+                            }
+                        }
+                        _ => walk(v, &p, false, out),
+                    }
+                }
+            }
+            _ => out.push((path.to_string(), inline(node))),
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, "", true, &mut out);
+    out
+}
