@@ -134,7 +134,11 @@ fn same_seed_gives_the_same_bytes_whatever_the_threads() {
     }
     let a = read_dir_files(&dir.path().join("one/project-texas-audited"));
     let b = read_dir_files(&dir.path().join("two/project-texas-audited"));
-    assert_eq!(a.len(), 6, "replications, paths, summary, resolved scenario, tail, sensitivity");
+    assert_eq!(
+        a.len(),
+        6,
+        "replications, paths, summary, resolved scenario, tail, sensitivity"
+    );
     assert_eq!(a, b);
 }
 

@@ -1,0 +1,193 @@
+//! `--precision`: replications are added until the interval is as narrow as promised, reproducibly.
+
+mod common;
+use common::*;
+
+const SCENARIO: &str = r#"
+[scenario]
+name = "prec"
+horizon_days = 365
+[[data_class]]
+name = "d"
+records = 1000000
+weight = 1
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "insiders"
+jurisdiction = "CN"
+headcount = 20
+malicious_fraction = 0.2
+illicit_attempts_per_insider_per_year = 4
+records_per_attempt = { dist = "lognormal", median = 100, sigma = 1 }
+"#;
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn the_stopping_rule_reaches_the_precision_it_promises() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            "p.toml",
+            "--precision",
+            "0.03",
+            "--metric",
+            "exposure",
+            "--reps",
+            "200",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("precision reached"), "{stdout}");
+    let conv =
+        csv_rows(&std::fs::read_to_string(dir.path().join("res/prec/convergence.csv")).unwrap());
+    assert!(conv.len() >= 2, "more than one batch was needed");
+    let last = conv.last().unwrap();
+    let reps: usize = last[1].parse().unwrap();
+    assert!(reps % 200 == 0);
+    assert!(last[4].parse::<f64>().unwrap() <= 0.03);
+    assert!(
+        conv[conv.len() - 2][4].parse::<f64>().unwrap() > 0.03,
+        "it stopped at the first batch that met the target"
+    );
+    // Recompute from the replications written: the interval is indeed that narrow.
+    let reps_csv = std::fs::read_to_string(dir.path().join("res/prec/replications.csv")).unwrap();
+    let header: Vec<&str> = reps_csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "exposure").unwrap();
+    let v: Vec<f64> = reps_csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(v.len(), reps);
+    let ci = leaksim::stats::MeanCi::of(&v);
+    assert!(ci.half_width() / ci.mean <= 0.03);
+}
+
+#[test]
+fn the_ceiling_stops_an_unreachable_target_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            "p.toml",
+            "--precision",
+            "0.0001",
+            "--reps",
+            "100",
+            "--max-reps",
+            "300",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("precision NOT reached"));
+    let reps = std::fs::read_to_string(dir.path().join("res/prec/replications.csv")).unwrap();
+    assert_eq!(reps.lines().count(), 301);
+}
+
+#[test]
+fn precision_runs_are_reproducible_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    for (out, t) in [("a", "1"), ("b", "2")] {
+        let o = leaksim_in(
+            dir.path(),
+            &[
+                "run",
+                "p.toml",
+                "--precision",
+                "0.05",
+                "--reps",
+                "100",
+                "--threads",
+                t,
+                "--out",
+                out,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success());
+    }
+    assert_eq!(
+        read_dir_files(&dir.path().join("a/prec")),
+        read_dir_files(&dir.path().join("b/prec"))
+    );
+}
+
+#[test]
+fn compare_precision_applies_to_paired_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), SCENARIO).unwrap();
+    let fw = format!(
+        "{}\n[controls.firewall]\nallow = [\"US\"]\nblock_probability = 0.5\n",
+        SCENARIO.replace("name = \"prec\"", "name = \"walled\"")
+    );
+    std::fs::write(dir.path().join("b.toml"), fw).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "compare",
+            "a.toml",
+            "b.toml",
+            "--baseline",
+            "prec",
+            "--precision",
+            "0.1",
+            "--reps",
+            "100",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let conv =
+        csv_rows(&std::fs::read_to_string(dir.path().join("res/compare/convergence.csv")).unwrap());
+    assert!(conv.iter().all(|r| r[0] == "walled - prec"));
+    assert!(conv.last().unwrap()[4].parse::<f64>().unwrap() <= 0.1);
+}
+
+#[test]
+fn a_bad_precision_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    for args in [
+        vec!["--precision", "0"],
+        vec!["--precision", "0.1", "--metric", "exposur"],
+    ] {
+        let mut all = vec!["run", "p.toml", "--out", "res"];
+        all.extend(args);
+        let o = leaksim_in(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(!dir.path().join("res").exists());
+    }
+    let o = leaksim_in(
+        dir.path(),
+        &["run", "p.toml", "--precision", "0.1", "--metric", "exposur"],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean `exposure`"));
+}

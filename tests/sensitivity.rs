@@ -1,0 +1,155 @@
+//! Sensitivity: rank correlations (Spearman, PRCC) from the replications, and tornado swings.
+
+mod common;
+use common::*;
+
+/// Exposure is driven by `malicious_fraction`; `cost.enclave` cannot affect it (no enclave).
+const UNCERTAIN: &str = r#"
+[scenario]
+name = "sens"
+horizon_days = 365
+[[data_class]]
+name = "d"
+records = 10000000
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "CN"
+classes = ["d"]
+[[actor]]
+name = "eng"
+jurisdiction = "CN"
+headcount = 1000
+malicious_fraction = { dist = "uniform", min = 0.0, max = 0.01 }
+illicit_attempts_per_insider_per_year = 24
+records_per_attempt = 100
+[cost]
+enclave = { dist = "uniform", min = 1000, max = 5000 }
+"#;
+
+#[test]
+fn prcc_finds_the_driver_and_not_the_irrelevant_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), UNCERTAIN).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &["run", "s.toml", "--reps", "1000", "--out", "res", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(dir.path().join("res/sens/sensitivity.csv")).unwrap();
+    assert!(text.starts_with("parameter,metric,spearman,prcc"));
+    let find = |p: &str, m: &str| -> (f64, f64) {
+        let l = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{p},{m},")))
+            .unwrap_or_else(|| panic!("{p} {m}"));
+        let c: Vec<&str> = l.split(',').collect();
+        (c[2].parse().unwrap(), c[3].parse().unwrap())
+    };
+    let (s1, p1) = find("actor.eng.malicious_fraction", "exposure");
+    let (s2, p2) = find("cost.enclave", "exposure");
+    assert!(s1 > 0.8 && p1 > 0.8, "driver: spearman {s1}, prcc {p1}");
+    assert!(
+        s2.abs() < 0.1 && p2.abs() < 0.1,
+        "irrelevant: spearman {s2}, prcc {p2}"
+    );
+    // The drawn values are recorded with each replication.
+    let reps = std::fs::read_to_string(dir.path().join("res/sens/replications.csv")).unwrap();
+    assert!(reps
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("actor.eng.malicious_fraction,cost.enclave"));
+}
+
+#[test]
+fn tornado_ranks_parameters_by_swing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), UNCERTAIN).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "tornado",
+            "s.toml",
+            "--param",
+            "actor.eng.illicit_attempts_per_insider_per_year",
+            "--metric",
+            "exposure",
+            "--reps",
+            "400",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(dir.path().join("res/sens-tornado/tornado.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        vec![
+            "parameter",
+            "low_value",
+            "high_value",
+            "metric_at_low",
+            "metric_at_high",
+            "swing"
+        ]
+    );
+    assert_eq!(rows.len(), 4);
+    let swings: Vec<f64> = rows[1..].iter().map(|r| r[5].parse().unwrap()).collect();
+    assert!(
+        swings.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by swing: {swings:?}"
+    );
+    let enclave = rows.iter().find(|r| r[0] == "cost.enclave").unwrap();
+    assert_eq!(
+        enclave[5].parse::<f64>().unwrap(),
+        0.0,
+        "an irrelevant parameter swings nothing"
+    );
+    // 10th and 90th percentiles of uniform(0, 0.01); +/-50% of the fixed 24 attempts.
+    let mf = rows
+        .iter()
+        .find(|r| r[0] == "actor.eng.malicious_fraction")
+        .unwrap();
+    assert!(
+        (mf[1].parse::<f64>().unwrap() - 0.001).abs() < 1e-12
+            && (mf[2].parse::<f64>().unwrap() - 0.009).abs() < 1e-12
+    );
+    let att = rows
+        .iter()
+        .find(|r| r[0] == "actor.eng.illicit_attempts_per_insider_per_year")
+        .unwrap();
+    assert_eq!((att[1], att[2]), ("12", "36"));
+    assert!(
+        att[4].parse::<f64>().unwrap() > att[3].parse::<f64>().unwrap(),
+        "more attempts, more exposure"
+    );
+}
+
+#[test]
+fn tornado_without_anything_to_swing_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = UNCERTAIN
+        .replace("{ dist = \"uniform\", min = 0.0, max = 0.01 }", "0.005")
+        .replace("{ dist = \"uniform\", min = 1000, max = 5000 }", "1");
+    std::fs::write(dir.path().join("s.toml"), fixed).unwrap();
+    let o = leaksim_in(dir.path(), &["tornado", "s.toml", "--out", "res"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--param"));
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "tornado",
+            "s.toml",
+            "--param",
+            "actor.eng.nothing",
+            "--out",
+            "res",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!dir.path().join("res").exists());
+}

@@ -1,0 +1,167 @@
+//! `leaksim sweep`: one scenario across values of one or two parameters, on common random numbers.
+
+mod common;
+use common::*;
+
+const GATE: &str = r#"
+[scenario]
+name = "gate"
+horizon_days = 90
+[[data_class]]
+name = "d"
+records = 1000
+[[jurisdiction]]
+name = "US"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "staff"
+jurisdiction = "US"
+headcount = 100
+requests_per_person_per_day = 2.4
+[controls.gatekeeper]
+team_size = 10
+review_hours = { dist = "exponential", mean = 1.0 }
+catch_probability = 0.5
+[cost]
+reviewer = 100000
+"#;
+
+fn rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn mean_waits_fall_as_the_team_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "sweep",
+            "g.toml",
+            "--vary",
+            "controls.gatekeeper.team_size=11..15:1",
+            "--reps",
+            "100",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = rows(&std::fs::read_to_string(dir.path().join("res/gate-sweep/sweep.csv")).unwrap());
+    assert_eq!(
+        csv[0],
+        vec![
+            "controls.gatekeeper.team_size",
+            "metric",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "p95"
+        ]
+    );
+    assert_eq!(
+        csv.len() - 1,
+        5 * leaksim::metrics::NAMES.len(),
+        "one row per point and metric"
+    );
+    let waits: Vec<(f64, f64)> = csv
+        .iter()
+        .skip(1)
+        .filter(|r| r[1] == "review_mean_wait_hours")
+        .map(|r| (r[0].parse().unwrap(), r[2].parse().unwrap()))
+        .collect();
+    assert_eq!(
+        waits.iter().map(|w| w.0).collect::<Vec<_>>(),
+        vec![11.0, 12.0, 13.0, 14.0, 15.0]
+    );
+    for w in waits.windows(2) {
+        assert!(w[1].1 < w[0].1, "waits fall as the team grows: {waits:?}");
+    }
+    // Legitimate arrivals are the same at every point (common random numbers).
+    let legit: Vec<&String> = csv
+        .iter()
+        .skip(1)
+        .filter(|r| r[1] == "legit_requests")
+        .map(|r| &r[2])
+        .collect();
+    assert!(legit.windows(2).all(|w| w[0] == w[1]), "{legit:?}");
+    // Each point's control cost is its team's.
+    let cost: Vec<f64> = csv
+        .iter()
+        .skip(1)
+        .filter(|r| r[1] == "control_cost")
+        .map(|r| r[2].parse().unwrap())
+        .collect();
+    for (i, c) in cost.iter().enumerate() {
+        assert!((c - (11 + i) as f64 * 100_000.0 * 90.0 / 365.0).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn two_vary_options_make_a_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "sweep",
+            "g.toml",
+            "--vary",
+            "controls.gatekeeper.team_size=11,13",
+            "--vary",
+            "actor.staff.headcount=50..100:25",
+            "--reps",
+            "20",
+            "--name",
+            "grid",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = rows(&std::fs::read_to_string(dir.path().join("res/grid/sweep.csv")).unwrap());
+    assert_eq!(
+        csv[0][..3],
+        [
+            "controls.gatekeeper.team_size",
+            "actor.staff.headcount",
+            "metric"
+        ]
+    );
+    let points: Vec<(String, String)> = csv
+        .iter()
+        .skip(1)
+        .filter(|r| r[2] == "leaked")
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert_eq!(points.len(), 6);
+    assert_eq!(points[0], ("11".into(), "50".into()));
+    assert_eq!(points[5], ("13".into(), "100".into()));
+}
+
+#[test]
+fn a_bad_vary_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    for v in [
+        "controls.gatekeeper.team_size=5..1:1",
+        "controls.gatekeeper.team_size",
+        "controls.gatekeeper.team_sise=1,2",
+        "controls.gatekeeper.team_size=1.5,2",
+    ] {
+        let o = leaksim_in(
+            dir.path(),
+            &["sweep", "g.toml", "--vary", v, "--out", "res"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{v}");
+        assert!(!dir.path().join("res").exists());
+    }
+}
