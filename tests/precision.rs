@@ -63,7 +63,7 @@ fn the_stopping_rule_reaches_the_precision_it_promises() {
     assert!(conv.len() >= 2, "more than one batch was needed");
     let last = conv.last().unwrap();
     let reps: usize = last[1].parse().unwrap();
-    assert!(reps % 200 == 0);
+    assert!(reps.is_multiple_of(200));
     assert!(last[4].parse::<f64>().unwrap() <= 0.03);
     assert!(
         conv[conv.len() - 2][4].parse::<f64>().unwrap() > 0.03,
