@@ -24,6 +24,8 @@ pub struct SimOptions {
     pub sets: Vec<String>,
     /// No progress bar.
     pub quiet: bool,
+    /// Skip charts and report.html.
+    pub no_charts: bool,
 }
 
 impl SimOptions {
@@ -254,6 +256,7 @@ pub fn run_study(
         if precision.is_some() {
             output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
         }
+        charts(&dir, opts)?;
         print!("{}", report::run_summary(s, result, &summary));
         let why = multi.stop.describe(precision.as_ref());
         if !why.is_empty() {
@@ -321,7 +324,7 @@ pub fn compare(
         ));
     }
     let rows = crate::study::compare_rows(&scenarios, &multi.runs, b);
-    output::write_compare(&dir.join("compare.csv"), &rows)?;
+    output::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
     output::write_tail(&dir.join("tail.csv"), &tails, true)?;
     let diffs: String = scenarios
         .iter()
@@ -333,6 +336,7 @@ pub fn compare(
     if precision.is_some() {
         output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
+    charts(&dir, opts)?;
     print!(
         "{}",
         report::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)
@@ -406,6 +410,12 @@ pub fn sweep(
     if precision.is_some() {
         output::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
+    let base = Scenario::load(file, &opts.sets)?;
+    let resolved = base.resolved_toml(seed, multi.runs[0].rows.len() as u64);
+    output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
+    charts(&dir, opts)?;
     print!("{}", report::sweep_table(&paths, &labels, &multi.runs));
     let why = multi.stop.describe(precision.as_ref());
     if !why.is_empty() {
@@ -437,7 +447,14 @@ pub fn tornado(
     check_replications(cfg.replications)?;
     let (base, rows) = crate::study::tornado(file, &opts.sets, &plan, metric, &cfg, opts.quiet)?;
     let dir = out.join(format!("{}-tornado", s.name));
-    output::write_tornado(&dir.join("tornado.csv"), &rows)?;
+    output::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
+    let mut median_sets = opts.sets.clone();
+    median_sets.extend(plan.medians.iter().cloned());
+    let resolved = Scenario::load(file, &median_sets)?.resolved_toml(cfg.seed, cfg.replications);
+    output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
+    charts(&dir, opts)?;
     print!(
         "{}",
         report::tornado_table(&s.name, &study.metric, base, &rows)
@@ -451,6 +468,23 @@ pub fn diff(a: &Path, b: &Path, sets: &[String]) -> Result<()> {
     let sa = Scenario::load(a, sets)?;
     let sb = Scenario::load(b, sets)?;
     print!("{}", crate::diff::render(&sa, &sb));
+    Ok(())
+}
+
+/// Draws the charts and report of `dir` unless charts are off.
+fn charts(dir: &Path, opts: &SimOptions) -> Result<()> {
+    if !opts.no_charts {
+        crate::plot::plot_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// `leaksim plot`: redraws the charts and report of each folder from its files.
+pub fn plot(dirs: &[PathBuf]) -> Result<()> {
+    for d in dirs {
+        let files = crate::plot::plot_dir(d)?;
+        println!("{}: drew {} files", d.display(), files.len());
+    }
     Ok(())
 }
 

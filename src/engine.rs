@@ -80,15 +80,19 @@ impl Tracer for Vec<TraceRow> {
     }
 }
 
-/// Receives the running total of records leaked at each change (for timelines).
-pub trait LeakObserver {
-    /// Called when the cumulative records leaked becomes `total` at hour `time`.
-    fn leak(&mut self, time: f64, total: f64);
+/// Receives the state at the end of each simulated day (for timelines). `()` compiles to nothing.
+pub trait DayObserver {
+    /// Whether observation is on (a constant, so the event loop pays nothing when it is off).
+    const ON: bool;
+    /// Called for each day `day` (0-based) with the cumulative records leaked and the number of
+    /// requests waiting for review at its end.
+    fn day_end(&mut self, day: usize, records_leaked: f64, backlog: usize);
 }
 
-impl LeakObserver for () {
+impl DayObserver for () {
+    const ON: bool = false;
     #[inline]
-    fn leak(&mut self, _time: f64, _total: f64) {}
+    fn day_end(&mut self, _day: usize, _records_leaked: f64, _backlog: usize) {}
 }
 
 /// Results of one replication.
@@ -292,7 +296,7 @@ impl Workspace {
     }
 }
 
-struct Sim<'a, T: Tracer, L: LeakObserver> {
+struct Sim<'a, T: Tracer, L: DayObserver> {
     m: &'a Model,
     w: &'a mut Workspace,
     trace: &'a mut T,
@@ -308,11 +312,12 @@ struct Sim<'a, T: Tracer, L: LeakObserver> {
     busy: f64,
     detect_sum: f64,
     total_leaked: f64,
+    next_day: usize,
 }
 
 /// Simulates replication `rep` of `model` with `seed`; `trace` sees every event, `observer`
 /// every change of the cumulative records leaked.
-pub fn simulate<T: Tracer, L: LeakObserver>(
+pub fn simulate<T: Tracer, L: DayObserver>(
     model: &Model,
     seed: u64,
     rep: u64,
@@ -338,13 +343,14 @@ pub fn simulate<T: Tracer, L: LeakObserver>(
         busy: 0.0,
         detect_sum: 0.0,
         total_leaked: 0.0,
+        next_day: 0,
     };
     sim.init(seed, rep);
     sim.run();
     sim.finish()
 }
 
-impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
+impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     fn push(&mut self, t: f64, kind: Kind, a: u32, x: f64) {
         if t <= self.m.horizon {
             self.w.heap.push(Event { t, kind, a, x });
@@ -463,8 +469,24 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         }
     }
 
+    /// Reports every day that ended at or before `t` to the observer.
+    #[inline]
+    fn close_days(&mut self, t: f64) {
+        while (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
+            let end = (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY;
+            let exits = &self.w.queue_exits;
+            let backlog = exits.len() - exits.partition_point(|&e| e <= end);
+            self.observer
+                .day_end(self.next_day, self.total_leaked, backlog);
+            self.next_day += 1;
+        }
+    }
+
     fn run(&mut self) {
         while let Some(ev) = self.w.heap.pop() {
+            if L::ON {
+                self.close_days(ev.t);
+            }
             match ev.kind {
                 Kind::LegitArrival => self.legit(ev.t, ev.a as usize),
                 Kind::Attempt => {
@@ -507,6 +529,9 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
                 Kind::ThirdPartyAudit => self.third_party_audit(ev.t),
             }
             self.out[idx::EVENTS] += 1.0;
+        }
+        if L::ON {
+            self.close_days(self.m.horizon.ceil());
         }
     }
 
@@ -922,7 +947,6 @@ impl<T: Tracer, L: LeakObserver> Sim<'_, T, L> {
         if self.out[idx::FIRST_LEAK_HOURS].is_nan() {
             self.out[idx::FIRST_LEAK_HOURS] = t;
         }
-        self.observer.leak(t, self.total_leaked);
         new
     }
 

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod app;
 pub mod bench;
+pub mod charts;
 pub mod diff;
 pub mod dist;
 pub mod engine;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod queueing;
 pub mod report;
 pub mod rng;
@@ -23,6 +25,7 @@ pub mod runner;
 pub mod scenario;
 pub mod stats;
 pub mod study;
+pub mod timeline;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;

@@ -38,6 +38,9 @@ struct SimArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw charts (PNG, SVG) nor report.html.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 impl SimArgs {
@@ -48,6 +51,7 @@ impl SimArgs {
             threads: self.threads.map(|t| t as usize),
             sets: self.sets.clone(),
             quiet: self.quiet,
+            no_charts: self.no_charts,
         }
     }
 }
@@ -168,6 +172,12 @@ enum Command {
         #[arg(long, default_value = "output", value_name = "DIR")]
         out: PathBuf,
     },
+    /// Redraw the charts (PNG, SVG) and report.html of result folders from their CSV files alone.
+    Plot {
+        /// Result folders (of run, compare, sweep or tornado).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+    },
     /// Print what differs between two resolved scenarios, path by path.
     Diff {
         /// First scenario file.
@@ -278,6 +288,7 @@ fn main() -> ExitCode {
             &out,
         ),
         Command::Diff { a, b, sets } => app::diff(&a, &b, &sets),
+        Command::Plot { dirs } => app::plot(&dirs),
         Command::Validate { files, sets } => app::validate(&files, &sets).map(|_| ()),
         Command::Bench { files, reps } => leaksim::bench::run(&files, reps),
     };

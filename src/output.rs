@@ -313,8 +313,8 @@ pub fn write_convergence(path: &Path, rows: &[crate::study::ConvergenceRow]) -> 
     })
 }
 
-/// Writes `compare.csv`.
-pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow]) -> Result<()> {
+/// Writes `compare.csv` (leaksim adds `cost_per_loss_avoided` and `baseline`).
+pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow], baseline: &str) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record([
@@ -329,6 +329,7 @@ pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow]) -> Result<(
             "p_lower",
             "p_higher",
             "cost_per_loss_avoided",
+            "baseline",
         ])
         .map_err(csv_err)?;
         for r in rows {
@@ -346,6 +347,7 @@ pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow]) -> Result<(
             ];
             let mut rec = vec![r.scenario.clone(), r.metric.to_string()];
             rec.extend(nums.iter().map(|v| fmt_num(*v)));
+            rec.push(baseline.to_string());
             c.write_record(&rec).map_err(csv_err)?;
         }
         c.flush()
@@ -391,8 +393,13 @@ pub fn write_sweep(
     })
 }
 
-/// Writes `tornado.csv`.
-pub fn write_tornado(path: &Path, rows: &[crate::study::TornadoRow]) -> Result<()> {
+/// Writes `tornado.csv` (leaksim adds `metric` and `base`, the metric with every parameter at its median).
+pub fn write_tornado(
+    path: &Path,
+    rows: &[crate::study::TornadoRow],
+    metric: &str,
+    base: f64,
+) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record([
@@ -402,6 +409,8 @@ pub fn write_tornado(path: &Path, rows: &[crate::study::TornadoRow]) -> Result<(
             "metric_at_low",
             "metric_at_high",
             "swing",
+            "metric",
+            "base",
         ])
         .map_err(csv_err)?;
         for r in rows {
@@ -412,6 +421,8 @@ pub fn write_tornado(path: &Path, rows: &[crate::study::TornadoRow]) -> Result<(
                 fmt_num(r.metric_at_low),
                 fmt_num(r.metric_at_high),
                 fmt_num(r.swing),
+                metric.to_string(),
+                fmt_num(base),
             ])
             .map_err(csv_err)?;
         }
@@ -429,6 +440,8 @@ pub fn write_run_with_analyses(
     thresholds: &[f64],
 ) -> Result<Vec<MetricSummary>> {
     let summary = write_run(dir, s, r, trace)?;
+    write_timeline(&dir.join("timeline.csv"), s, r)?;
+    write_markers(&dir.join("markers.csv"), s)?;
     write_tail(
         &dir.join("tail.csv"),
         &[(&s.name, crate::analysis::tail(&r.rows, thresholds))],
@@ -438,4 +451,91 @@ pub fn write_run_with_analyses(
         write_sensitivity(&dir.join("sensitivity.csv"), s, r)?;
     }
     Ok(summary)
+}
+
+/// Writes `timeline.csv`: per day, the mean and 5-95% band of cumulative records leaked and the
+/// mean and 95th percentile of the review backlog; `date` when the scenario has a start date.
+pub fn write_timeline(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "day",
+            "date",
+            "records_leaked_mean",
+            "records_leaked_p05",
+            "records_leaked_p95",
+            "backlog_mean",
+            "backlog_p95",
+        ])
+        .map_err(csv_err)?;
+        for row in r.timeline.rows() {
+            let date = s
+                .start_date
+                .as_deref()
+                .and_then(|d| crate::model::date_plus_days(d, row.day as i64))
+                .unwrap_or_default();
+            c.write_record([
+                row.day.to_string(),
+                date,
+                fmt_num(row.leaked_mean),
+                fmt_num(row.leaked_p05),
+                fmt_num(row.leaked_p95),
+                fmt_num(row.backlog_mean),
+                fmt_num(row.backlog_p95),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// The dated events of a scenario's timeline: controls starting, stores deleted, flows ending.
+pub fn markers(s: &Scenario) -> Vec<(f64, String)> {
+    let mut m = Vec::new();
+    let c = &s.controls;
+    let mut control =
+        |name: &str, from: &crate::scenario::Num| m.push((s.typical(from), format!("{name} on")));
+    if let Some(x) = &c.firewall {
+        control("firewall", &x.from_day);
+    }
+    if let Some(x) = &c.gatekeeper {
+        control("gatekeeper", &x.from_day);
+    }
+    if let Some(x) = &c.code_review {
+        control("code review", &x.from_day);
+    }
+    if let Some(x) = &c.enclave {
+        control("enclave", &x.from_day);
+    }
+    if let Some(x) = &c.audit {
+        control("audit", &x.from_day);
+    }
+    if let Some(x) = &c.third_party_audit {
+        control("third-party audit", &x.from_day);
+    }
+    for st in &s.stores {
+        if let Some(d) = &st.delete_on_day {
+            m.push((s.typical(d), format!("{} deleted", st.name)));
+        }
+    }
+    for f in &s.flows {
+        if let Some(d) = &f.end_day {
+            m.push((s.typical(d), format!("{} ends", f.name)));
+        }
+    }
+    m.retain(|(d, _)| *d > 0.0 && *d <= s.horizon_days);
+    m.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    m
+}
+
+/// Writes `markers.csv`: `day,label` for each dated event of the scenario (chart annotations).
+pub fn write_markers(path: &Path, s: &Scenario) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(["day", "label"]).map_err(csv_err)?;
+        for (d, label) in markers(s) {
+            c.write_record([fmt_num(d), label]).map_err(csv_err)?;
+        }
+        c.flush()
+    })
 }

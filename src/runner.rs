@@ -6,6 +6,7 @@ use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::rng::{SourceId, Stream};
 use crate::scenario::Scenario;
+use crate::timeline::Timeline;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -42,6 +43,8 @@ pub struct RepRow {
 pub struct RunResult {
     /// Rows in replication order.
     pub rows: Vec<RepRow>,
+    /// Daily timeline across replications.
+    pub timeline: Timeline,
     /// Seed used.
     pub seed: u64,
     /// Wall-clock time of the simulation.
@@ -84,8 +87,22 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
-/// Runs replications `first..first + count` of `s` on `pool`; `on_done` is called after each one.
-/// Returns [`Error::Interrupted`] if `cancel` is set during the run.
+/// The whole days a scenario's horizon covers (the length of its timeline).
+pub fn timeline_days(s: &Scenario) -> usize {
+    s.horizon_days.floor().max(0.0) as usize
+}
+
+/// What one worker accumulates: its workspace, its rows (tagged with their replication) and its
+/// part of the timeline.
+struct Part {
+    workspace: Workspace,
+    rows: Vec<(u64, RepRow)>,
+    timeline: Timeline,
+}
+
+/// Runs replications `first..first + count` of `s` on `pool`, adding their days to `timeline`;
+/// `on_done` is called after each one. Returns [`Error::Interrupted`] if `cancel` is set.
+#[allow(clippy::too_many_arguments)]
 pub fn run_range(
     s: &Scenario,
     seed: u64,
@@ -94,14 +111,23 @@ pub fn run_range(
     pool: &rayon::ThreadPool,
     cancel: &AtomicBool,
     on_done: &(dyn Fn() + Sync),
+    timeline: &mut Timeline,
 ) -> Result<Vec<RepRow>> {
     let fixed_model = s.params.is_empty().then(|| Model::build(s, &[]));
-    let rows: Vec<Option<RepRow>> = pool.install(|| {
-        (first..first + count)
+    let days = timeline_days(s);
+    let new_part = || Part {
+        workspace: Workspace::new(),
+        rows: Vec::new(),
+        timeline: Timeline::new(days),
+    };
+    let part = pool.install(|| {
+        (first as usize..(first + count) as usize)
             .into_par_iter()
-            .map_init(Workspace::new, |w, rep| {
+            .with_min_len(64)
+            .fold(new_part, |mut part, rep| {
+                let rep = rep as u64;
                 if cancel.load(Ordering::Relaxed) {
-                    return None;
+                    return part;
                 }
                 let params = draw_params(s, seed, rep);
                 let built;
@@ -112,23 +138,39 @@ pub fn run_range(
                         &built
                     }
                 };
-                let o = engine::simulate(model, seed, rep, w, &mut NoTrace, &mut ());
+                let o = engine::simulate(
+                    model,
+                    seed,
+                    rep,
+                    &mut part.workspace,
+                    &mut NoTrace,
+                    &mut part.timeline,
+                );
+                part.timeline.finish_replication();
+                part.rows.push((
+                    rep,
+                    RepRow {
+                        metrics: o.metrics,
+                        params,
+                        paths: o.paths,
+                    },
+                ));
                 on_done();
-                Some(RepRow {
-                    metrics: o.metrics,
-                    params,
-                    paths: o.paths,
-                })
+                part
             })
-            .collect()
+            .reduce(new_part, |mut a, b| {
+                a.rows.extend(b.rows);
+                a.timeline.merge(&b.timeline);
+                a
+            })
     });
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    Ok(rows
-        .into_iter()
-        .map(|r| r.expect("not cancelled"))
-        .collect())
+    let mut rows = part.rows;
+    rows.sort_unstable_by_key(|(rep, _)| *rep);
+    timeline.merge(&part.timeline);
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
 }
 
 /// Runs all replications of a scenario.
@@ -140,9 +182,20 @@ pub fn run(
 ) -> Result<RunResult> {
     let pool = pool(cfg.threads)?;
     let start = Instant::now();
-    let rows = run_range(s, cfg.seed, 0, cfg.replications, &pool, cancel, on_done)?;
+    let mut timeline = Timeline::new(timeline_days(s));
+    let rows = run_range(
+        s,
+        cfg.seed,
+        0,
+        cfg.replications,
+        &pool,
+        cancel,
+        on_done,
+        &mut timeline,
+    )?;
     Ok(RunResult {
         rows,
+        timeline,
         seed: cfg.seed,
         elapsed: start.elapsed(),
         threads: pool.current_num_threads(),

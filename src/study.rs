@@ -157,6 +157,10 @@ pub fn run_many(
     let pb = crate::app::progress_bar(batch * scenarios.len() as u64, "simulating", quiet);
     let mut rows: Vec<Vec<RepRow>> = vec![Vec::new(); scenarios.len()];
     let mut elapsed = vec![0.0; scenarios.len()];
+    let mut timelines: Vec<crate::timeline::Timeline> = scenarios
+        .iter()
+        .map(|s| crate::timeline::Timeline::new(runner::timeline_days(s)))
+        .collect();
     let mut convergence = Vec::new();
     let mut done = 0u64;
     let stop = loop {
@@ -166,7 +170,16 @@ pub fn run_many(
         };
         for (i, s) in scenarios.iter().enumerate() {
             let t = Instant::now();
-            let new = runner::run_range(s, seed, done, count, &pool, &cancel, &|| pb.inc(1))?;
+            let new = runner::run_range(
+                s,
+                seed,
+                done,
+                count,
+                &pool,
+                &cancel,
+                &|| pb.inc(1),
+                &mut timelines[i],
+            )?;
             elapsed[i] += t.elapsed().as_secs_f64();
             rows[i].extend(new);
         }
@@ -206,8 +219,10 @@ pub fn run_many(
     let runs = rows
         .into_iter()
         .zip(elapsed)
-        .map(|(rows, secs)| RunResult {
+        .zip(timelines)
+        .map(|((rows, secs), timeline)| RunResult {
             rows,
+            timeline,
             seed,
             elapsed: std::time::Duration::from_secs_f64(secs),
             threads,
