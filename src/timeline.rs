@@ -180,8 +180,12 @@ mod tests {
     fn merging_is_order_independent() {
         let mut a = Timeline::new(2);
         let mut b = Timeline::new(2);
-        a.day_end(0, 10.0, 1);
-        b.day_end(1, 1e6, 3);
+        for d in 0..2 {
+            a.day_end(d, 10.0 * (d + 1) as f64, 1);
+            b.day_end(d, 1e6, 3);
+        }
+        a.finish_replication();
+        b.finish_replication();
         let mut ab = a.clone();
         ab.merge(&b);
         let mut ba = b.clone();
