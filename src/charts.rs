@@ -978,7 +978,7 @@ pub struct TornadoChart {
 
 impl Chart for TornadoChart {
     fn size(&self) -> (u32, u32) {
-        (1200, 120 + 60 * self.rows.len().max(1) as u32)
+        (1200, (160 + 60 * self.rows.len() as u32).max(320))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {

@@ -135,7 +135,18 @@ fn same_seed_gives_the_same_bytes_whatever_the_threads() {
     let a = read_dir_files(&dir.path().join("one/project-texas-audited"));
     let b = read_dir_files(&dir.path().join("two/project-texas-audited"));
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    for f in ["replications.csv", "paths.csv", "summary.csv", "scenario.resolved.toml", "tail.csv", "sensitivity.csv", "timeline.csv", "exceedance.png", "timeline.svg", "report.html"] {
+    for f in [
+        "replications.csv",
+        "paths.csv",
+        "summary.csv",
+        "scenario.resolved.toml",
+        "tail.csv",
+        "sensitivity.csv",
+        "timeline.csv",
+        "exceedance.png",
+        "timeline.svg",
+        "report.html",
+    ] {
         assert!(names.contains(&f), "{f} in {names:?}");
     }
     assert_eq!(a, b);

@@ -86,7 +86,17 @@ fn tornado_ranks_parameters_by_swing() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(dir.path().join("res/sens-tornado/tornado.csv")).unwrap();
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows[0][..6], ["parameter", "low_value", "high_value", "metric_at_low", "metric_at_high", "swing"]);
+    assert_eq!(
+        rows[0][..6],
+        [
+            "parameter",
+            "low_value",
+            "high_value",
+            "metric_at_low",
+            "metric_at_high",
+            "swing"
+        ]
+    );
     assert_eq!(rows[0][6..], ["metric", "base"]);
     assert!(rows[1..].iter().all(|r| r[6] == "exposure"));
     assert_eq!(rows.len(), 4);
