@@ -85,6 +85,7 @@ pub fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf
         let mut enc = png::Encoder::new(out, w, h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
         let mut wr = enc.write_header().map_err(std::io::Error::other)?;
         wr.write_image_data(&rgb).map_err(std::io::Error::other)?;
         wr.finish().map_err(std::io::Error::other)
@@ -342,7 +343,9 @@ impl Chart for Exceedance {
                 chart
                     .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
                     .map_err(e2s)?;
-                if let Some((plo, phi)) = parameter_band(s, &grid) {
+                // Parameter bands only where they stay readable (one or two scenarios).
+                let band = if series.len() <= 2 { parameter_band(s, &grid) } else { None };
+                if let Some((plo, phi)) = band {
                     for line in [plo, phi] {
                         chart
                             .draw_series(DashedLineSeries::new(
@@ -367,7 +370,7 @@ impl Chart for Exceedance {
             }
             chart
                 .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
+                .position(SeriesLabelPosition::LowerLeft)
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK.mix(0.4))
                 .label_font(label_style())

@@ -204,7 +204,8 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let name = folder_name(dir);
-    let chart = exceedance_chart(format!("{name}: exceedance curves (band: 95% CI)"), &dirs)?;
+    let note = if dirs.len() <= 2 { "band: 95% CI; dashed: parameter uncertainty" } else { "band: 95% CI" };
+    let chart = exceedance_chart(format!("{name}: exceedance curves ({note})"), &dirs)?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
     let baseline = baseline_of(&t).unwrap_or_default();
     let col = |n: &str| t.col(n).unwrap_or(0);
