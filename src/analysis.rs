@@ -2,7 +2,7 @@
 
 use crate::metrics::{self, idx};
 use crate::runner::RepRow;
-use crate::stats::{normal_quantile, quantile_sorted, wilson_interval, MeanCi};
+use crate::stats::{quantile_sorted, wilson_interval, MeanCi};
 
 /// The metrics `tail.csv` describes.
 pub const TAIL_METRICS: [usize; 4] = [
@@ -309,11 +309,6 @@ pub const SENSITIVITY_METRICS: [usize; 7] = [
     idx::TOTAL_COST,
     idx::REVIEW_MEAN_WAIT_HOURS,
 ];
-
-/// 97.5% normal quantile (for callers that need the z of a 95% interval).
-pub fn z975() -> f64 {
-    normal_quantile(0.975)
-}
 
 #[cfg(test)]
 mod tests {

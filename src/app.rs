@@ -258,11 +258,7 @@ pub fn run_study(
         }
         charts(&dir, opts)?;
         print!("{}", report::run_summary(s, result, &summary));
-        let why = multi.stop.describe(precision.as_ref());
-        if !why.is_empty() {
-            println!("  {why}");
-        }
-        println!("  wrote {}", dir.display());
+        print_stop(&multi.stop, precision.as_ref(), &dir);
     }
     Ok(())
 }
@@ -341,11 +337,7 @@ pub fn compare(
         "{}",
         report::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)
     );
-    let why = multi.stop.describe(precision.as_ref());
-    if !why.is_empty() {
-        println!("{why}");
-    }
-    println!("wrote {}", dir.display());
+    print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())
 }
 
@@ -417,11 +409,7 @@ pub fn sweep(
     })?;
     charts(&dir, opts)?;
     print!("{}", report::sweep_table(&paths, &labels, &multi.runs));
-    let why = multi.stop.describe(precision.as_ref());
-    if !why.is_empty() {
-        println!("{why}");
-    }
-    println!("wrote {}", dir.display());
+    print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())
 }
 
@@ -469,6 +457,15 @@ pub fn diff(a: &Path, b: &Path, sets: &[String]) -> Result<()> {
     let sb = Scenario::load(b, sets)?;
     print!("{}", crate::diff::render(&sa, &sb));
     Ok(())
+}
+
+/// Says why replications stopped (with a precision target) and where results went.
+fn print_stop(stop: &crate::study::Stop, precision: Option<&crate::study::Precision>, dir: &Path) {
+    let why = stop.describe(precision);
+    if !why.is_empty() {
+        println!("  {why}");
+    }
+    println!("  wrote {}", dir.display());
 }
 
 /// Draws the charts and report of `dir` unless charts are off.

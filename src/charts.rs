@@ -172,6 +172,21 @@ pub fn tick(v: f64) -> String {
     }
 }
 
+/// Draws the legend of `chart` at `pos`, in the house style.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    pos: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font(label_style())
+        .draw()
+        .map_err(e2s)
+}
+
 fn padded(lo: f64, hi: f64) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
@@ -344,7 +359,11 @@ impl Chart for Exceedance {
                     .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
                     .map_err(e2s)?;
                 // Parameter bands only where they stay readable (one or two scenarios).
-                let band = if series.len() <= 2 { parameter_band(s, &grid) } else { None };
+                let band = if series.len() <= 2 {
+                    parameter_band(s, &grid)
+                } else {
+                    None
+                };
                 if let Some((plo, phi)) = band {
                     for line in [plo, phi] {
                         chart
@@ -368,14 +387,7 @@ impl Chart for Exceedance {
                         PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
                     });
             }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.4))
-                .label_font(label_style())
-                .draw()
-                .map_err(e2s)?;
+            legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         }
         Ok(())
     }
@@ -492,14 +504,7 @@ impl Chart for TimelineChart {
                 )))
                 .map_err(e2s)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(label_style())
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
 
         let bmax = self.backlog[1]
             .iter()
@@ -557,14 +562,7 @@ impl Chart for TimelineChart {
             .map_err(e2s)?
             .label("95th percentile")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c2.stroke_width(1)));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(label_style())
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -633,14 +631,7 @@ impl Chart for PathsChart {
                 )))
                 .map_err(e2s)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(label_style())
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -1064,14 +1055,7 @@ impl Chart for TornadoChart {
             .map_err(e2s)?
             .label("parameter high")
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], ch.filled()));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.4))
-            .label_font(label_style())
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }

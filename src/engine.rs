@@ -854,11 +854,10 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         who: Who,
         a: usize,
         class: usize,
-        _store: usize,
+        store: usize,
         outside: bool,
         fate: Fate,
     ) {
-        let store = _store;
         if outside {
             if let Some(en) = &self.m.enclave {
                 if t >= en.from && fate.enclave < en.probability {

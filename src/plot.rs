@@ -204,7 +204,11 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let name = folder_name(dir);
-    let note = if dirs.len() <= 2 { "band: 95% CI; dashed: parameter uncertainty" } else { "band: 95% CI" };
+    let note = if dirs.len() <= 2 {
+        "band: 95% CI; dashed: parameter uncertainty"
+    } else {
+        "band: 95% CI"
+    };
     let chart = exceedance_chart(format!("{name}: exceedance curves ({note})"), &dirs)?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
     let baseline = baseline_of(&t).unwrap_or_default();
@@ -592,14 +596,4 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     let path = dir.join("report.html");
     write_atomic(&path, |w| w.write_all(html.as_bytes()))?;
     Ok(path)
-}
-
-/// The charts a folder of `kind` holds (stems), for tests and listings.
-pub fn chart_stems(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Run => &["exceedance", "timeline", "paths"],
-        Kind::Compare => &["exceedance", "compare"],
-        Kind::Sweep => &["sweep"],
-        Kind::Tornado => &["tornado"],
-    }
 }

@@ -1,6 +1,6 @@
 //! Text reports for the terminal: what a scenario resolves to (`validate`) and run summaries.
 
-use crate::metrics::{idx, NAMES};
+use crate::metrics::NAMES;
 use crate::model::{Model, HOURS_PER_DAY};
 use crate::queueing::{erlang_c, mmc_mean_wait};
 use crate::runner::RunResult;
@@ -372,7 +372,6 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         r.threads,
         r.seed
     );
-    let _ = idx::EVENTS;
     o
 }
 

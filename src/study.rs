@@ -457,11 +457,6 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
     Ok(TornadoPlan { medians, swings })
 }
 
-/// Whether the field at `path` of `s` is an uncertain parameter.
-pub fn is_uncertain(s: &Scenario, path: &str) -> bool {
-    s.params.iter().any(|p| p.path == path)
-}
-
 /// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
 pub fn tornado(
     file: &Path,
