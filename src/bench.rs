@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// An M/M/c gatekeeper scenario: `team` reviewers at utilization 0.9, exponential 1-hour reviews.
-pub fn mmc_scenario(team: usize, utilization: f64, horizon_days: f64) -> String {
-    let rate_per_hour = utilization * team as f64;
+/// An M/M/c gatekeeper scenario named `name`: 1,000 staff sending `requests_per_hour` requests in
+/// all, each reviewed by one of `team` reviewers for an exponential time of mean 1 hour.
+pub fn mmc_scenario(name: &str, team: usize, requests_per_hour: f64, horizon_days: f64) -> String {
     format!(
         r#"[scenario]
-name = "bench-mmc"
+name = "{name}"
 horizon_days = {horizon_days}
 [[data_class]]
 name = "protected"
@@ -35,7 +35,7 @@ team_size = {team}
 review_hours = {{ dist = "exponential", mean = 1.0 }}
 catch_probability = 0.9
 "#,
-        rpd = rate_per_hour * 24.0 / 1000.0
+        rpd = requests_per_hour * 24.0 / 1000.0
     )
 }
 
@@ -67,7 +67,7 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
         env!("CARGO_PKG_VERSION")
     );
 
-    let mmc = Scenario::from_text(&mmc_scenario(50, 0.9, 365.0), "bench-mmc")?;
+    let mmc = Scenario::from_text(&mmc_scenario("bench-mmc", 50, 45.0, 365.0), "bench-mmc")?;
     let n = (reps / 10).max(5);
     let (secs, r) = time_run(&mmc, n, Some(1))?;
     let reviewed: f64 = r
@@ -77,7 +77,7 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
         .sum();
     println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
     let rss_small = peak_rss_kib();
-    let busy = Scenario::from_text(&mmc_scenario(500, 0.9, 365.0), "bench-mmc")?;
+    let busy = Scenario::from_text(&mmc_scenario("bench-mmc", 500, 450.0, 365.0), "bench-mmc")?;
     let (secs10, r10) = time_run(&busy, n, Some(1))?;
     let rss_large = peak_rss_kib();
     println!(

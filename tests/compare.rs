@@ -3,49 +3,25 @@
 mod common;
 use common::*;
 use leaksim::analysis::paired;
+use leaksim::bench::mmc_scenario;
 use leaksim::metrics::idx;
 use leaksim::stats::MeanCi;
 
 fn team(n: usize) -> String {
-    team_at(n, 2.0)
+    team_at(n, 200.0)
 }
 
-fn team_at(n: usize, requests_per_person_per_day: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "team-{n}"
-horizon_days = 120
-[[data_class]]
-name = "d"
-records = 1000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 100
-requests_per_person_per_day = {requests_per_person_per_day}
-[controls.gatekeeper]
-team_size = {n}
-review_hours = {{ dist = "exponential", mean = 1.0 }}
-catch_probability = 0.5
-[cost]
-reviewer = 100000
-legit_wait_per_hour = 50
-"#
-    )
+/// `n` reviewers facing `requests_per_day` requests of one hour each, with costs.
+fn team_at(n: usize, requests_per_day: f64) -> String {
+    let costs = "[cost]\nreviewer = 100000\nlegit_wait_per_hour = 50\n";
+    mmc_scenario(&format!("team-{n}"), n, requests_per_day / 24.0, 120.0) + costs
 }
 
 #[test]
 fn paired_intervals_are_narrower_than_unpaired_for_close_alternatives() {
     // 1,104 requests/day at 1 hour each: 46 Erlangs; 50 and 51 reviewers differ by one.
-    let a = run(&scenario(&team_at(50, 11.04)), 3, 200, 2);
-    let b = run(&scenario(&team_at(51, 11.04)), 3, 200, 2);
+    let a = run(&scenario(&team_at(50, 1104.0)), 3, 200, 2);
+    let b = run(&scenario(&team_at(51, 1104.0)), 3, 200, 2);
     let m = idx::REVIEW_MEAN_WAIT_HOURS;
     let p = paired(&b, &a, m);
     let (ca, cb) = (

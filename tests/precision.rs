@@ -28,13 +28,6 @@ illicit_attempts_per_insider_per_year = 4
 records_per_attempt = { dist = "lognormal", median = 100, sigma = 1 }
 "#;
 
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .skip(1)
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
-}
-
 #[test]
 fn the_stopping_rule_reaches_the_precision_it_promises() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,8 +51,7 @@ fn the_stopping_rule_reaches_the_precision_it_promises() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("precision reached"), "{stdout}");
-    let conv =
-        csv_rows(&std::fs::read_to_string(dir.path().join("res/prec/convergence.csv")).unwrap());
+    let conv = csv_rows(&dir.path().join("res/prec/convergence.csv")).split_off(1);
     assert!(conv.len() >= 2, "more than one batch was needed");
     let last = conv.last().unwrap();
     let reps: usize = last[1].parse().unwrap();
@@ -70,14 +62,7 @@ fn the_stopping_rule_reaches_the_precision_it_promises() {
         "it stopped at the first batch that met the target"
     );
     // Recompute from the replications written: the interval is indeed that narrow.
-    let reps_csv = std::fs::read_to_string(dir.path().join("res/prec/replications.csv")).unwrap();
-    let header: Vec<&str> = reps_csv.lines().next().unwrap().split(',').collect();
-    let col = header.iter().position(|h| *h == "exposure").unwrap();
-    let v: Vec<f64> = reps_csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
-        .collect();
+    let v = csv_column(&dir.path().join("res/prec/replications.csv"), "exposure");
     assert_eq!(v.len(), reps);
     let ci = leaksim::stats::MeanCi::of(&v);
     assert!(ci.half_width() / ci.mean <= 0.03);
@@ -165,8 +150,7 @@ fn compare_precision_applies_to_paired_differences() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let conv =
-        csv_rows(&std::fs::read_to_string(dir.path().join("res/compare/convergence.csv")).unwrap());
+    let conv = csv_rows(&dir.path().join("res/compare/convergence.csv")).split_off(1);
     assert!(conv.iter().all(|r| r[0] == "walled - prec"));
     assert!(conv.last().unwrap()[4].parse::<f64>().unwrap() <= 0.1);
 }

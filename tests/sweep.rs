@@ -3,42 +3,15 @@
 mod common;
 use common::*;
 
-const GATE: &str = r#"
-[scenario]
-name = "gate"
-horizon_days = 90
-[[data_class]]
-name = "d"
-records = 1000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 100
-requests_per_person_per_day = 2.4
-[controls.gatekeeper]
-team_size = 10
-review_hours = { dist = "exponential", mean = 1.0 }
-catch_probability = 0.5
-[cost]
-reviewer = 100000
-"#;
-
-fn rows(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
+/// Ten reviewers facing ten one-hour requests an hour, for 90 days.
+fn gate() -> String {
+    leaksim::bench::mmc_scenario("gate", 10, 10.0, 90.0) + "[cost]\nreviewer = 100000\n"
 }
 
 #[test]
 fn mean_waits_fall_as_the_team_grows() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    std::fs::write(dir.path().join("g.toml"), gate()).unwrap();
     let o = leaksim_in(
         dir.path(),
         &[
@@ -54,7 +27,7 @@ fn mean_waits_fall_as_the_team_grows() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let csv = rows(&std::fs::read_to_string(dir.path().join("res/gate-sweep/sweep.csv")).unwrap());
+    let csv = csv_rows(&dir.path().join("res/gate-sweep/sweep.csv"));
     assert_eq!(
         csv[0],
         vec![
@@ -107,7 +80,7 @@ fn mean_waits_fall_as_the_team_grows() {
 #[test]
 fn two_vary_options_make_a_grid() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    std::fs::write(dir.path().join("g.toml"), gate()).unwrap();
     let o = leaksim_in(
         dir.path(),
         &[
@@ -127,7 +100,7 @@ fn two_vary_options_make_a_grid() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let csv = rows(&std::fs::read_to_string(dir.path().join("res/grid/sweep.csv")).unwrap());
+    let csv = csv_rows(&dir.path().join("res/grid/sweep.csv"));
     assert_eq!(
         csv[0][..3],
         [
@@ -150,7 +123,7 @@ fn two_vary_options_make_a_grid() {
 #[test]
 fn a_bad_vary_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("g.toml"), GATE).unwrap();
+    std::fs::write(dir.path().join("g.toml"), gate()).unwrap();
     for v in [
         "controls.gatekeeper.team_size=5..1:1",
         "controls.gatekeeper.team_size",

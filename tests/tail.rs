@@ -25,14 +25,7 @@ fn tail_statistics_match_the_replications() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = dir.path().join("res/project-texas-2022");
-    let reps = std::fs::read_to_string(d.join("replications.csv")).unwrap();
-    let header: Vec<&str> = reps.lines().next().unwrap().split(',').collect();
-    let col = header.iter().position(|h| *h == "loss").unwrap();
-    let mut loss: Vec<f64> = reps
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(col).unwrap().parse().unwrap())
-        .collect();
+    let mut loss = csv_column(&d.join("replications.csv"), "loss");
     loss.sort_by(f64::total_cmp);
     let tail = std::fs::read_to_string(d.join("tail.csv")).unwrap();
     assert!(tail.starts_with("metric,statistic,level,value,ci95_low,ci95_high"));

@@ -3,43 +3,17 @@
 
 mod common;
 use common::*;
+use leaksim::bench::mmc_scenario;
 use leaksim::metrics::idx;
 use leaksim::queueing::mmc_mean_wait;
 
-/// A scenario with one actor whose requests all go through a gatekeeper of `team` reviewers with
-/// exponential reviews of mean 1 hour, at the given utilization.
-fn mmc(team: usize, utilization: f64, horizon_days: f64) -> String {
-    let per_day = utilization * team as f64 * 24.0;
-    format!(
-        r#"
-[scenario]
-name = "mmc"
-horizon_days = {horizon_days}
-[[data_class]]
-name = "d"
-records = 1000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 100
-requests_per_person_per_day = {rpp}
-[controls.gatekeeper]
-team_size = {team}
-review_hours = {{ dist = "exponential", mean = 1.0 }}
-catch_probability = 0.5
-"#,
-        rpp = per_day / 100.0
-    )
-}
-
 fn check_erlang_c(team: usize, utilization: f64) {
-    let s = scenario(&mmc(team, utilization, 3650.0));
+    let s = scenario(&mmc_scenario(
+        "mmc",
+        team,
+        utilization * team as f64,
+        3650.0,
+    ));
     let rows = run(&s, 11, 24, 2);
     let sim = mean_of(&rows, idx::REVIEW_MEAN_WAIT_HOURS);
     let theory = mmc_mean_wait(utilization * team as f64, 1.0, team);

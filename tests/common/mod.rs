@@ -68,3 +68,24 @@ pub fn read_dir_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// A CSV file as rows of cells, header first (the files leaksim writes quote nothing they hold).
+pub fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// One numeric column of a CSV file (empty cells as NaN).
+pub fn csv_column(path: &Path, name: &str) -> Vec<f64> {
+    let rows = csv_rows(path);
+    let col = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {}", path.display()));
+    rows[1..]
+        .iter()
+        .map(|r| r[col].parse().unwrap_or(f64::NAN))
+        .collect()
+}
