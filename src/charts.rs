@@ -124,6 +124,20 @@ impl Table {
         Ok(Some(Table { header, rows }))
     }
 
+    /// Reads `path` (None if it does not exist), checking that it has the columns `required`.
+    pub fn read_with(path: &Path, required: &[&str]) -> Result<Option<Table>> {
+        let Some(t) = Table::read(path)? else {
+            return Ok(None);
+        };
+        if let Some(missing) = required.iter().find(|c| t.col(c).is_none()) {
+            return Err(Error::Usage(format!(
+                "{}: no column `{missing}`: is this a file leaksim wrote?",
+                path.display()
+            )));
+        }
+        Ok(Some(t))
+    }
+
     /// Index of a column.
     pub fn col(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)

@@ -62,7 +62,8 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<ExceedanceSeries>> {
-    let Some(t) = Table::read(&dir.join("replications.csv"))? else {
+    let Some(t) = Table::read_with(&dir.join("replications.csv"), &["records_leaked", "loss"])?
+    else {
         return Ok(None);
     };
     let params: Vec<Vec<f64>> = t
@@ -103,8 +104,18 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         &[(name.clone(), dir.to_path_buf())],
     )?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
-    if let Some(t) = Table::read(&dir.join("timeline.csv"))? {
-        let markers = Table::read(&dir.join("markers.csv"))?
+    if let Some(t) = Table::read_with(
+        &dir.join("timeline.csv"),
+        &[
+            "day",
+            "records_leaked_mean",
+            "records_leaked_p05",
+            "records_leaked_p95",
+            "backlog_mean",
+            "backlog_p95",
+        ],
+    )? {
+        let markers = Table::read_with(&dir.join("markers.csv"), &["day", "label"])?
             .map(|m| {
                 let days = m.numbers("day");
                 let labels = m
@@ -133,8 +144,8 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         files.extend(charts::render(dir, "timeline", &chart)?);
     }
     if let (Some(p), Some(r)) = (
-        Table::read(&dir.join("paths.csv"))?,
-        Table::read(&dir.join("replications.csv"))?,
+        Table::read_with(&dir.join("paths.csv"), &["path", "class", "records"])?,
+        Table::read_with(&dir.join("replications.csv"), &["records_leaked", "loss"])?,
     ) {
         let reps = r.rows.len().max(1) as f64;
         let (pc, cc, rc) = (
@@ -192,7 +203,21 @@ fn baseline_of(t: &Table) -> Option<String> {
 }
 
 fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read(&dir.join("compare.csv"))?.unwrap_or_default();
+    let t = Table::read_with(
+        &dir.join("compare.csv"),
+        &[
+            "scenario",
+            "metric",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "delta",
+            "delta_ci95_low",
+            "delta_ci95_high",
+            "p_lower",
+        ],
+    )?
+    .unwrap_or_default();
     let scenarios = compare_scenarios(&t);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -250,7 +275,11 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read(&dir.join("sweep.csv"))?.unwrap_or_default();
+    let t = Table::read_with(
+        &dir.join("sweep.csv"),
+        &["metric", "mean", "ci95_low", "ci95_high", "p95"],
+    )?
+    .unwrap_or_default();
     let mcol = t.col("metric").unwrap_or(0);
     let paths: Vec<String> = t.header[..mcol].to_vec();
     let num = |r: &Vec<String>, i: usize| {
@@ -294,7 +323,18 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read(&dir.join("tornado.csv"))?.unwrap_or_default();
+    let t = Table::read_with(
+        &dir.join("tornado.csv"),
+        &[
+            "parameter",
+            "low_value",
+            "high_value",
+            "metric_at_low",
+            "metric_at_high",
+            "swing",
+        ],
+    )?
+    .unwrap_or_default();
     let names: Vec<String> = t.rows.iter().map(|r| r[0].clone()).collect();
     let (lv, hv, ml, mh) = (
         t.numbers("low_value"),
@@ -396,7 +436,22 @@ fn resolved_facts(dir: &Path) -> Option<(String, String, String, String, String,
 }
 
 fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
-    let Some(t) = Table::read(&dir.join("summary.csv"))? else {
+    let Some(t) = Table::read_with(
+        &dir.join("summary.csv"),
+        &[
+            "metric",
+            "mean",
+            "sd",
+            "ci95_low",
+            "ci95_high",
+            "p05",
+            "p50",
+            "p95",
+            "p99",
+            "max",
+        ],
+    )?
+    else {
         return Ok(Vec::new());
     };
     let keys = [
@@ -446,7 +501,21 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     let _ = writeln!(body, "<h1>leaksim report: {}</h1>", esc(&name));
     let scenario_dirs: Vec<PathBuf> = match kind {
         Kind::Compare => {
-            let t = Table::read(&dir.join("compare.csv"))?.unwrap_or_default();
+            let t = Table::read_with(
+                &dir.join("compare.csv"),
+                &[
+                    "scenario",
+                    "metric",
+                    "mean",
+                    "ci95_low",
+                    "ci95_high",
+                    "delta",
+                    "delta_ci95_low",
+                    "delta_ci95_high",
+                    "p_lower",
+                ],
+            )?
+            .unwrap_or_default();
             compare_scenarios(&t)
                 .into_iter()
                 .map(|s| dir.join(s))
@@ -483,7 +552,21 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             }
         }
         Kind::Compare => {
-            let t = Table::read(&dir.join("compare.csv"))?.unwrap_or_default();
+            let t = Table::read_with(
+                &dir.join("compare.csv"),
+                &[
+                    "scenario",
+                    "metric",
+                    "mean",
+                    "ci95_low",
+                    "ci95_high",
+                    "delta",
+                    "delta_ci95_low",
+                    "delta_ci95_high",
+                    "p_lower",
+                ],
+            )?
+            .unwrap_or_default();
             let _ = writeln!(body, "<h2>Comparison</h2><p>Paired differences on common random numbers: delta = scenario minus baseline, replication by replication.</p>");
             let cols = [
                 "scenario",
@@ -543,7 +626,10 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
         Kind::Sweep => {
             let _ = writeln!(body, "<h2>Sweep</h2>");
             body.push_str(&inline_svg(dir, "sweep"));
-            if let Some(t) = Table::read(&dir.join("sweep.csv"))? {
+            if let Some(t) = Table::read_with(
+                &dir.join("sweep.csv"),
+                &["metric", "mean", "ci95_low", "ci95_high", "p95"],
+            )? {
                 let m = t.col("metric").unwrap_or(0);
                 let mut header: Vec<&str> = t.header[..m].iter().map(String::as_str).collect();
                 header.extend(["metric", "mean", "95% CI low", "95% CI high", "p95"]);
@@ -567,7 +653,17 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
         Kind::Tornado => {
             let _ = writeln!(body, "<h2>Tornado</h2>");
             body.push_str(&inline_svg(dir, "tornado"));
-            if let Some(t) = Table::read(&dir.join("tornado.csv"))? {
+            if let Some(t) = Table::read_with(
+                &dir.join("tornado.csv"),
+                &[
+                    "parameter",
+                    "low_value",
+                    "high_value",
+                    "metric_at_low",
+                    "metric_at_high",
+                    "swing",
+                ],
+            )? {
                 let rows: Vec<Vec<String>> = t
                     .rows
                     .iter()

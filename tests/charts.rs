@@ -341,3 +341,25 @@ fn the_report_renders_in_a_headless_browser() {
         share
     );
 }
+
+#[test]
+fn plot_refuses_files_it_did_not_write_without_panicking() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("odd");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(d.join("tornado.csv"), "parameter,low\nx,1\n").unwrap();
+    let o = bin().args(["plot", d.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no column `low_value`") && !err.contains("panicked"),
+        "{err}"
+    );
+    std::fs::write(d.join("tornado.csv"), "parameter,low_value\nx,1,2\n").unwrap();
+    let o = bin().args(["plot", d.to_str().unwrap()]).output().unwrap();
+    assert!(
+        matches!(o.status.code(), Some(1) | Some(2)),
+        "a ragged file is an error, not a panic"
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}
