@@ -80,6 +80,9 @@ fn corpus() -> Vec<Case> {
         case("bad scenario name", &BASE.replace("name = \"base\"", "name = \"../escape\""), &["scenario.name", "not a valid name"]),
         case("bad start date", &BASE.replace("horizon_days = 30", "horizon_days = 30\nstart_date = \"June 2022\""), &["scenario.start_date", "YYYY-MM-DD"]),
         case("zero horizon", &BASE.replace("horizon_days = 30", "horizon_days = 0"), &["scenario.horizon_days", "> 0"]),
+        case("endless horizon", &BASE.replace("horizon_days = 30", "horizon_days = 1e9"), &["scenario.horizon_days", "100 years"]),
+        case("huge team", &BASE.replace("team_size = 3", "team_size = 1_000_000_000"), &["main.toml:24", "team_size", "at most"]),
+        case("huge uncertain team", &BASE.replace("team_size = 3", "team_size = { dist = \"uniform\", min = 1, max = 1e8 }"), &["team_size", "at most"]),
     ];
     let mut missing = case(
         "extends a missing file",

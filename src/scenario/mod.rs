@@ -287,6 +287,12 @@ pub struct Scenario {
     pub source: String,
 }
 
+/// Longest horizon, in days (100 years).
+pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
+
+/// Largest gatekeeper team (each reviewer has a slot in memory).
+pub const MAX_TEAM_SIZE: f64 = 1_000_000.0;
+
 /// Largest number of classes, jurisdictions or stores (they are held in 64-bit sets).
 pub const MAX_ENTITIES: usize = 64;
 
@@ -865,11 +871,11 @@ impl Reader {
             None => 365.0,
             Some(n) => {
                 let v = st.number_of(n, "horizon_days")?;
-                if v <= 0.0 {
+                if v <= 0.0 || v > MAX_HORIZON_DAYS {
                     return Err(err(
                         &n.origin,
                         "scenario.horizon_days",
-                        format!("expected a number of days > 0, found {v}"),
+                        format!("expected a number of days > 0 and at most {MAX_HORIZON_DAYS} (100 years), found {v}"),
                     ));
                 }
                 v
@@ -1119,7 +1125,24 @@ impl Reader {
                     ],
                 )?;
                 controls.gatekeeper = Some(Gatekeeper {
-                    team_size: t.num(self, "team_size", Kind::Count)?,
+                    team_size: {
+                        let n = t.num(self, "team_size", Kind::Count)?;
+                        let most = match n.value {
+                            NumValue::Fixed(v) => v,
+                            NumValue::Param(i) => self.params[i].dist.support().1,
+                        };
+                        if most > MAX_TEAM_SIZE {
+                            let origin = &t.req("team_size")?.origin;
+                            return Err(err(
+                                origin,
+                                "controls.gatekeeper.team_size",
+                                format!(
+                                    "at most {MAX_TEAM_SIZE} reviewers are supported, found {most}"
+                                ),
+                            ));
+                        }
+                        n
+                    },
                     classes: t
                         .names("classes", &class_names, "data class")?
                         .unwrap_or_else(|| (0..class_names.len()).collect()),
