@@ -183,24 +183,8 @@ fn shared_settings(scenarios: &[Scenario], opts: &SimOptions) -> (u64, Option<u6
     )
 }
 
-/// `leaksim run`: simulates each scenario and writes its folder under `out`.
+/// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`.
 pub fn run(
-    files: &[PathBuf],
-    opts: &SimOptions,
-    out: &Path,
-    trace_replication: Option<u64>,
-) -> Result<()> {
-    run_study(
-        files,
-        opts,
-        &StudyOptions::default(),
-        out,
-        trace_replication,
-    )
-}
-
-/// `leaksim run` with precision targets and tail thresholds.
-pub fn run_study(
     files: &[PathBuf],
     opts: &SimOptions,
     study: &StudyOptions,

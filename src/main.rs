@@ -235,7 +235,7 @@ fn main() -> ExitCode {
             out,
             trace_replication,
             study,
-        } => app::run_study(
+        } => app::run(
             &files,
             &sim.options(),
             &study.options(),
