@@ -80,7 +80,7 @@ pub fn progress_bar(len: u64, label: &str, quiet: bool) -> ProgressBar {
     let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     pb.set_style(
         ProgressStyle::with_template(
-            "{prefix:>24} [{bar:30}] {pos}/{len} reps, {per_sec}, eta {eta}",
+            "{prefix} [{bar:25}] {human_pos}/{human_len} replications, eta {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),

@@ -154,7 +154,11 @@ pub fn run_many(
     } else {
         runner::DEFAULT_REPLICATIONS
     });
-    let pb = crate::app::progress_bar(batch * scenarios.len() as u64, "simulating", quiet);
+    let label = match scenarios {
+        [one] => one.name.clone(),
+        many => format!("{} runs", many.len()),
+    };
+    let pb = crate::app::progress_bar(batch * scenarios.len() as u64, &label, quiet);
     let mut rows: Vec<Vec<RepRow>> = vec![Vec::new(); scenarios.len()];
     let mut elapsed = vec![0.0; scenarios.len()];
     let mut timelines: Vec<crate::timeline::Timeline> = scenarios
