@@ -45,6 +45,63 @@ pub fn write_atomic(
     Ok(())
 }
 
+/// Columns of `paths.csv`.
+pub const PATHS_COLUMNS: [&str; 4] = ["replication", "path", "class", "records"];
+/// Columns of `summary.csv` (`n` is leaksim's addition).
+pub const SUMMARY_COLUMNS: [&str; 11] = [
+    "metric",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "p05",
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "n",
+];
+/// Columns of `compare.csv` (the last two are leaksim's additions).
+pub const COMPARE_COLUMNS: [&str; 12] = [
+    "scenario",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "delta",
+    "delta_ci95_low",
+    "delta_ci95_high",
+    "p_lower",
+    "p_higher",
+    "cost_per_loss_avoided",
+    "baseline",
+];
+/// Columns of `sweep.csv` after the varied paths.
+pub const SWEEP_COLUMNS: [&str; 5] = ["metric", "mean", "ci95_low", "ci95_high", "p95"];
+/// Columns of `tornado.csv` (the last two are leaksim's additions).
+pub const TORNADO_COLUMNS: [&str; 8] = [
+    "parameter",
+    "low_value",
+    "high_value",
+    "metric_at_low",
+    "metric_at_high",
+    "swing",
+    "metric",
+    "base",
+];
+/// Columns of `timeline.csv`.
+pub const TIMELINE_COLUMNS: [&str; 7] = [
+    "day",
+    "date",
+    "records_leaked_mean",
+    "records_leaked_p05",
+    "records_leaked_p95",
+    "backlog_mean",
+    "backlog_p95",
+];
+/// Columns of `markers.csv`.
+pub const MARKERS_COLUMNS: [&str; 2] = ["day", "label"];
+
 /// Formats a number for CSV: empty for NaN, shortest round-trip form otherwise.
 pub fn fmt_num(v: f64) -> String {
     if v.is_nan() {
@@ -103,8 +160,7 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
 pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["replication", "path", "class", "records"])
-            .map_err(csv_err)?;
+        c.write_record(PATHS_COLUMNS).map_err(csv_err)?;
         for (i, row) in r.rows.iter().enumerate() {
             for p in LeakPath::ALL {
                 for (ci, &rec) in row.paths[p as usize].iter().enumerate() {
@@ -128,20 +184,7 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
 pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record([
-            "metric",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "p05",
-            "p50",
-            "p95",
-            "p99",
-            "max",
-            "n",
-        ])
-        .map_err(csv_err)?;
+        c.write_record(SUMMARY_COLUMNS).map_err(csv_err)?;
         for m in rows {
             let nums = [
                 m.mean,
@@ -324,21 +367,7 @@ pub fn write_convergence(path: &Path, rows: &[crate::study::ConvergenceRow]) -> 
 pub fn write_compare(path: &Path, rows: &[crate::study::CompareRow], baseline: &str) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record([
-            "scenario",
-            "metric",
-            "mean",
-            "ci95_low",
-            "ci95_high",
-            "delta",
-            "delta_ci95_low",
-            "delta_ci95_high",
-            "p_lower",
-            "p_higher",
-            "cost_per_loss_avoided",
-            "baseline",
-        ])
-        .map_err(csv_err)?;
+        c.write_record(COMPARE_COLUMNS).map_err(csv_err)?;
         for r in rows {
             let p = &r.paired;
             let nums = [
@@ -371,7 +400,7 @@ pub fn write_sweep(
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         let mut header: Vec<&str> = varied.iter().map(String::as_str).collect();
-        header.extend(["metric", "mean", "ci95_low", "ci95_high", "p95"]);
+        header.extend(SWEEP_COLUMNS);
         c.write_record(&header).map_err(csv_err)?;
         let mut values: Vec<Option<f64>> = Vec::new();
         for (point, run) in points.iter().zip(runs) {
@@ -409,17 +438,7 @@ pub fn write_tornado(
 ) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record([
-            "parameter",
-            "low_value",
-            "high_value",
-            "metric_at_low",
-            "metric_at_high",
-            "swing",
-            "metric",
-            "base",
-        ])
-        .map_err(csv_err)?;
+        c.write_record(TORNADO_COLUMNS).map_err(csv_err)?;
         for r in rows {
             c.write_record([
                 r.parameter.clone(),
@@ -465,16 +484,7 @@ pub fn write_run_with_analyses(
 pub fn write_timeline(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record([
-            "day",
-            "date",
-            "records_leaked_mean",
-            "records_leaked_p05",
-            "records_leaked_p95",
-            "backlog_mean",
-            "backlog_p95",
-        ])
-        .map_err(csv_err)?;
+        c.write_record(TIMELINE_COLUMNS).map_err(csv_err)?;
         for row in r.timeline.rows() {
             let date = s
                 .start_date
@@ -539,7 +549,7 @@ pub fn markers(s: &Scenario) -> Vec<(f64, String)> {
 pub fn write_markers(path: &Path, s: &Scenario) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["day", "label"]).map_err(csv_err)?;
+        c.write_record(MARKERS_COLUMNS).map_err(csv_err)?;
         for (d, label) in markers(s) {
             c.write_record([fmt_num(d), label]).map_err(csv_err)?;
         }

@@ -21,6 +21,23 @@ fn folder_name(dir: &Path) -> String {
         .unwrap_or_else(|| dir.display().to_string())
 }
 
+/// Reads a results file of `dir`, checking it has the columns leaksim writes there.
+fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
+    use crate::output::*;
+    let required: &[&str] = match file {
+        "replications.csv" => &["records_leaked", "loss"],
+        "paths.csv" => &PATHS_COLUMNS,
+        "summary.csv" => &SUMMARY_COLUMNS,
+        "compare.csv" => &COMPARE_COLUMNS,
+        "sweep.csv" => &SWEEP_COLUMNS,
+        "tornado.csv" => &TORNADO_COLUMNS,
+        "timeline.csv" => &TIMELINE_COLUMNS,
+        "markers.csv" => &MARKERS_COLUMNS,
+        _ => &[],
+    };
+    Table::read_with(&dir.join(file), required)
+}
+
 /// What kind of results a folder holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -62,8 +79,7 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<ExceedanceSeries>> {
-    let Some(t) = Table::read_with(&dir.join("replications.csv"), &["records_leaked", "loss"])?
-    else {
+    let Some(t) = read(dir, "replications.csv")? else {
         return Ok(None);
     };
     let params: Vec<Vec<f64>> = t
@@ -104,18 +120,8 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         &[(name.clone(), dir.to_path_buf())],
     )?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
-    if let Some(t) = Table::read_with(
-        &dir.join("timeline.csv"),
-        &[
-            "day",
-            "records_leaked_mean",
-            "records_leaked_p05",
-            "records_leaked_p95",
-            "backlog_mean",
-            "backlog_p95",
-        ],
-    )? {
-        let markers = Table::read_with(&dir.join("markers.csv"), &["day", "label"])?
+    if let Some(t) = read(dir, "timeline.csv")? {
+        let markers = read(dir, "markers.csv")?
             .map(|m| {
                 let days = m.numbers("day");
                 let labels = m
@@ -143,10 +149,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         };
         files.extend(charts::render(dir, "timeline", &chart)?);
     }
-    if let (Some(p), Some(r)) = (
-        Table::read_with(&dir.join("paths.csv"), &["path", "class", "records"])?,
-        Table::read_with(&dir.join("replications.csv"), &["records_leaked", "loss"])?,
-    ) {
+    if let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) {
         let reps = r.rows.len().max(1) as f64;
         let (pc, cc, rc) = (
             p.col("path").unwrap_or(1),
@@ -203,21 +206,7 @@ fn baseline_of(t: &Table) -> Option<String> {
 }
 
 fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read_with(
-        &dir.join("compare.csv"),
-        &[
-            "scenario",
-            "metric",
-            "mean",
-            "ci95_low",
-            "ci95_high",
-            "delta",
-            "delta_ci95_low",
-            "delta_ci95_high",
-            "p_lower",
-        ],
-    )?
-    .unwrap_or_default();
+    let t = read(dir, "compare.csv")?.unwrap_or_default();
     let scenarios = compare_scenarios(&t);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -275,11 +264,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read_with(
-        &dir.join("sweep.csv"),
-        &["metric", "mean", "ci95_low", "ci95_high", "p95"],
-    )?
-    .unwrap_or_default();
+    let t = read(dir, "sweep.csv")?.unwrap_or_default();
     let mcol = t.col("metric").unwrap_or(0);
     let paths: Vec<String> = t.header[..mcol].to_vec();
     let num = |r: &Vec<String>, i: usize| {
@@ -323,18 +308,7 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = Table::read_with(
-        &dir.join("tornado.csv"),
-        &[
-            "parameter",
-            "low_value",
-            "high_value",
-            "metric_at_low",
-            "metric_at_high",
-            "swing",
-        ],
-    )?
-    .unwrap_or_default();
+    let t = read(dir, "tornado.csv")?.unwrap_or_default();
     let names: Vec<String> = t.rows.iter().map(|r| r[0].clone()).collect();
     let (lv, hv, ml, mh) = (
         t.numbers("low_value"),
@@ -436,22 +410,7 @@ fn resolved_facts(dir: &Path) -> Option<(String, String, String, String, String,
 }
 
 fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
-    let Some(t) = Table::read_with(
-        &dir.join("summary.csv"),
-        &[
-            "metric",
-            "mean",
-            "sd",
-            "ci95_low",
-            "ci95_high",
-            "p05",
-            "p50",
-            "p95",
-            "p99",
-            "max",
-        ],
-    )?
-    else {
+    let Some(t) = read(dir, "summary.csv")? else {
         return Ok(Vec::new());
     };
     let keys = [
@@ -499,28 +458,15 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     let name = folder_name(dir);
     let mut body = String::new();
     let _ = writeln!(body, "<h1>leaksim report: {}</h1>", esc(&name));
+    let compare = match kind {
+        Kind::Compare => read(dir, "compare.csv")?.unwrap_or_default(),
+        _ => Table::default(),
+    };
     let scenario_dirs: Vec<PathBuf> = match kind {
-        Kind::Compare => {
-            let t = Table::read_with(
-                &dir.join("compare.csv"),
-                &[
-                    "scenario",
-                    "metric",
-                    "mean",
-                    "ci95_low",
-                    "ci95_high",
-                    "delta",
-                    "delta_ci95_low",
-                    "delta_ci95_high",
-                    "p_lower",
-                ],
-            )?
-            .unwrap_or_default();
-            compare_scenarios(&t)
-                .into_iter()
-                .map(|s| dir.join(s))
-                .collect()
-        }
+        Kind::Compare => compare_scenarios(&compare)
+            .into_iter()
+            .map(|s| dir.join(s))
+            .collect(),
         _ => vec![dir.to_path_buf()],
     };
     let facts: Vec<_> = scenario_dirs
@@ -552,21 +498,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             }
         }
         Kind::Compare => {
-            let t = Table::read_with(
-                &dir.join("compare.csv"),
-                &[
-                    "scenario",
-                    "metric",
-                    "mean",
-                    "ci95_low",
-                    "ci95_high",
-                    "delta",
-                    "delta_ci95_low",
-                    "delta_ci95_high",
-                    "p_lower",
-                ],
-            )?
-            .unwrap_or_default();
+            let t = &compare;
             let _ = writeln!(body, "<h2>Comparison</h2><p>Paired differences on common random numbers: delta = scenario minus baseline, replication by replication.</p>");
             let cols = [
                 "scenario",
@@ -626,10 +558,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
         Kind::Sweep => {
             let _ = writeln!(body, "<h2>Sweep</h2>");
             body.push_str(&inline_svg(dir, "sweep"));
-            if let Some(t) = Table::read_with(
-                &dir.join("sweep.csv"),
-                &["metric", "mean", "ci95_low", "ci95_high", "p95"],
-            )? {
+            if let Some(t) = read(dir, "sweep.csv")? {
                 let m = t.col("metric").unwrap_or(0);
                 let mut header: Vec<&str> = t.header[..m].iter().map(String::as_str).collect();
                 header.extend(["metric", "mean", "95% CI low", "95% CI high", "p95"]);
@@ -653,17 +582,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
         Kind::Tornado => {
             let _ = writeln!(body, "<h2>Tornado</h2>");
             body.push_str(&inline_svg(dir, "tornado"));
-            if let Some(t) = Table::read_with(
-                &dir.join("tornado.csv"),
-                &[
-                    "parameter",
-                    "low_value",
-                    "high_value",
-                    "metric_at_low",
-                    "metric_at_high",
-                    "swing",
-                ],
-            )? {
+            if let Some(t) = read(dir, "tornado.csv")? {
                 let rows: Vec<Vec<String>> = t
                     .rows
                     .iter()
