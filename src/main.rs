@@ -1,7 +1,7 @@
-//! The `leaksim` command: a thin layer over the library's [`leaksim::app`] functions.
+//! The `leaksim` command: a thin layer over the library's [`leaksim::cli`] functions.
 
 use clap::{Parser, Subcommand};
-use leaksim::app::{self, SimOptions, StudyOptions};
+use leaksim::cli::{self, SimOptions, StudyOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -235,7 +235,7 @@ fn main() -> ExitCode {
             out,
             trace_replication,
             study,
-        } => app::run(
+        } => cli::run(
             &files,
             &sim.options(),
             &study.options(),
@@ -249,7 +249,7 @@ fn main() -> ExitCode {
             sim,
             study,
             out,
-        } => app::compare(
+        } => cli::compare(
             &files,
             &baseline,
             &name,
@@ -264,7 +264,7 @@ fn main() -> ExitCode {
             sim,
             study,
             out,
-        } => app::sweep(
+        } => cli::sweep(
             &file,
             &vary,
             name.as_deref(),
@@ -279,7 +279,7 @@ fn main() -> ExitCode {
             sim,
             study,
             out,
-        } => app::tornado(
+        } => cli::tornado(
             &file,
             &params,
             swing,
@@ -287,10 +287,10 @@ fn main() -> ExitCode {
             &study.options(),
             &out,
         ),
-        Command::Diff { a, b, sets } => app::diff(&a, &b, &sets),
-        Command::Plot { dirs } => app::plot(&dirs),
-        Command::Validate { files, sets } => app::validate(&files, &sets).map(|_| ()),
-        Command::Bench { files, reps } => leaksim::bench::run(&files, reps),
+        Command::Diff { a, b, sets } => cli::diff(&a, &b, &sets),
+        Command::Plot { dirs } => cli::plot(&dirs),
+        Command::Validate { files, sets } => cli::validate(&files, &sets).map(|_| ()),
+        Command::Bench { files, reps } => cli::bench::run(&files, reps),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,10 +2,10 @@
 
 mod common;
 use common::*;
-use leaksim::analysis::paired;
-use leaksim::bench::mmc_scenario;
-use leaksim::metrics::idx;
-use leaksim::stats::MeanCi;
+use leaksim::analysis::paired::paired;
+use leaksim::analysis::stats::MeanCi;
+use leaksim::cli::bench::mmc_scenario;
+use leaksim::sim::metrics::idx;
 
 fn team(n: usize) -> String {
     team_at(n, 200.0)
@@ -25,8 +25,8 @@ fn paired_intervals_are_narrower_than_unpaired_for_close_alternatives() {
     let m = idx::REVIEW_MEAN_WAIT_HOURS;
     let p = paired(&b, &a, m);
     let (ca, cb) = (
-        MeanCi::of(&leaksim::analysis::column(&a, m)),
-        MeanCi::of(&leaksim::analysis::column(&b, m)),
+        MeanCi::of(&leaksim::analysis::tail::column(&a, m)),
+        MeanCi::of(&leaksim::analysis::tail::column(&b, m)),
     );
     let unpaired_half = 1.96 * (ca.sd.powi(2) / ca.n as f64 + cb.sd.powi(2) / cb.n as f64).sqrt();
     let paired_half = p.delta.half_width();
@@ -79,7 +79,7 @@ fn compare_writes_its_table_and_each_run() {
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("scenario,metric,mean,ci95_low,ci95_high,delta,delta_ci95_low,delta_ci95_high,p_lower,p_higher"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 3 * leaksim::metrics::NAMES.len());
+    assert_eq!(rows.len(), 3 * leaksim::sim::metrics::NAMES.len());
     let get = |s: &str, m: &str| {
         rows.iter()
             .find(|r| r[0] == s && r[1] == m)

@@ -3,8 +3,8 @@
 
 mod common;
 use common::*;
-use leaksim::metrics::idx;
-use leaksim::runner;
+use leaksim::sim::metrics::idx;
+use leaksim::sim::runner;
 use leaksim::Scenario;
 
 /// Many greedy insiders against two small classes: leaks must saturate, never exceed.
@@ -140,7 +140,7 @@ fn changing_team_size_leaves_arrivals_and_attempts_unchanged() {
                 x.metrics[m],
                 y.metrics[m],
                 "metric {} differs",
-                leaksim::metrics::NAMES[m]
+                leaksim::sim::metrics::NAMES[m]
             );
         }
         if x.metrics[idx::REVIEW_MEAN_WAIT_HOURS] > y.metrics[idx::REVIEW_MEAN_WAIT_HOURS] {

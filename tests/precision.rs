@@ -64,7 +64,7 @@ fn the_stopping_rule_reaches_the_precision_it_promises() {
     // Recompute from the replications written: the interval is indeed that narrow.
     let v = csv_column(&dir.path().join("res/prec/replications.csv"), "exposure");
     assert_eq!(v.len(), reps);
-    let ci = leaksim::stats::MeanCi::of(&v);
+    let ci = leaksim::analysis::stats::MeanCi::of(&v);
     assert!(ci.half_width() / ci.mean <= 0.03);
 }
 

@@ -5,7 +5,7 @@ use common::*;
 
 /// Ten reviewers facing ten one-hour requests an hour, for 90 days.
 fn gate() -> String {
-    leaksim::bench::mmc_scenario("gate", 10, 10.0, 90.0) + "[cost]\nreviewer = 100000\n"
+    leaksim::cli::bench::mmc_scenario("gate", 10, 10.0, 90.0) + "[cost]\nreviewer = 100000\n"
 }
 
 #[test]
@@ -41,7 +41,7 @@ fn mean_waits_fall_as_the_team_grows() {
     );
     assert_eq!(
         csv.len() - 1,
-        5 * leaksim::metrics::NAMES.len(),
+        5 * leaksim::sim::metrics::NAMES.len(),
         "one row per point and metric"
     );
     let waits: Vec<(f64, f64)> = csv

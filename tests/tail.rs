@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use leaksim::stats::quantile_sorted;
+use leaksim::analysis::stats::quantile_sorted;
 
 #[test]
 fn tail_statistics_match_the_replications() {

@@ -3,9 +3,9 @@
 
 mod common;
 use common::*;
-use leaksim::bench::mmc_scenario;
-use leaksim::metrics::idx;
-use leaksim::queueing::mmc_mean_wait;
+use leaksim::analysis::queueing::mmc_mean_wait;
+use leaksim::cli::bench::mmc_scenario;
+use leaksim::sim::metrics::idx;
 
 fn check_erlang_c(team: usize, utilization: f64) {
     let s = scenario(&mmc_scenario(

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use leaksim::runner::{self, RepRow, RunConfig};
+use leaksim::sim::runner::{self, RepRow, RunConfig};
 use leaksim::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,269 @@
+//! Running several scenarios on common random numbers, in batches until a precision target is
+//! met: the driver behind `run --precision`, `compare`, `sweep` and `tornado`.
+
+use super::paired::paired;
+use super::stats::{wilson_interval, MeanCi};
+use super::tail::column;
+use crate::error::Result;
+use crate::scenario::Scenario;
+use crate::sim::metrics;
+use crate::sim::runner::{self, RepRow, RunResult};
+use crate::sim::timeline::Timeline;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// How a study reports its progress and learns that the user wants it to stop. The command
+/// layer shows a progress bar; tests and library users may pass [`Silent`].
+pub trait Progress: Sync {
+    /// Replications planned so far (called again when more batches are planned).
+    fn planned(&self, label: &str, replications: u64);
+    /// One replication is done.
+    fn done_one(&self);
+    /// The study has ended.
+    fn finish(&self);
+    /// Set when the study should stop as soon as it can.
+    fn cancel(&self) -> &AtomicBool;
+}
+
+/// Reports nothing and is never cancelled.
+#[derive(Default)]
+pub struct Silent(AtomicBool);
+
+impl Progress for Silent {
+    fn planned(&self, _label: &str, _replications: u64) {}
+    fn done_one(&self) {}
+    fn finish(&self) {}
+    fn cancel(&self) -> &AtomicBool {
+        &self.0
+    }
+}
+
+/// Replications per batch when `--precision` is given without `--reps`.
+pub const DEFAULT_BATCH: u64 = 1_000;
+/// Replication ceiling of `--precision` when `--max-reps` is not given.
+pub const DEFAULT_MAX_REPS: u64 = 1_000_000;
+
+/// A precision target: the 95% half-width at most `relative` x |mean| of `metric`.
+#[derive(Clone, Debug)]
+pub struct Precision {
+    /// Largest relative half-width accepted.
+    pub relative: f64,
+    /// Metric index.
+    pub metric: usize,
+    /// Replication ceiling.
+    pub max_reps: u64,
+}
+
+/// What a precision target measures.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// The mean of a run's metric.
+    Own(usize),
+    /// The mean paired difference between a run and a baseline run.
+    Delta {
+        /// The run.
+        run: usize,
+        /// The baseline run.
+        baseline: usize,
+    },
+}
+
+/// One row of `convergence.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConvergenceRow {
+    /// What is estimated (a scenario, a paired difference, a sweep point).
+    pub target: String,
+    /// Replications so far.
+    pub replications: u64,
+    /// Estimate.
+    pub mean: f64,
+    /// 95% half-width.
+    pub half_width: f64,
+    /// Half-width / |mean|.
+    pub relative_error: f64,
+}
+
+/// Why replications stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stop {
+    /// A fixed number of replications was asked for.
+    Fixed,
+    /// Every target reached the precision.
+    Reached {
+        /// Replications run.
+        replications: u64,
+        /// Largest relative error among targets.
+        worst: f64,
+    },
+    /// The ceiling was reached first.
+    MaxReps {
+        /// Replications run.
+        replications: u64,
+        /// Largest relative error among targets.
+        worst: f64,
+    },
+}
+
+impl Stop {
+    /// A sentence for the terminal.
+    pub fn describe(&self, p: Option<&Precision>) -> String {
+        match (self, p) {
+            (Stop::Reached { replications, worst }, Some(p)) => format!(
+                "precision reached: relative 95% half-width {worst:.4} <= {} on {} after {replications} replications",
+                p.relative,
+                metrics::NAMES[p.metric]
+            ),
+            (Stop::MaxReps { replications, worst }, Some(p)) => format!(
+                "precision NOT reached: stopped at --max-reps {replications} with relative half-width {worst:.4} > {} on {}",
+                p.relative,
+                metrics::NAMES[p.metric]
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Runs of several scenarios on the same seed and replications.
+#[derive(Clone, Debug)]
+pub struct MultiRun {
+    /// One result per scenario, in order.
+    pub runs: Vec<RunResult>,
+    /// How the estimates settled (empty without a precision target).
+    pub convergence: Vec<ConvergenceRow>,
+    /// Why it stopped.
+    pub stop: Stop,
+}
+
+fn estimate(runs: &[Vec<RepRow>], target: &Target, metric: usize) -> (f64, f64) {
+    match *target {
+        Target::Own(i) => {
+            let v = column(&runs[i], metric);
+            let ci = MeanCi::of(&v);
+            if metrics::is_probability(metric) {
+                let (lo, hi) = wilson_interval(v.iter().sum(), v.len() as f64);
+                (ci.mean, (hi - lo) / 2.0)
+            } else {
+                (ci.mean, ci.half_width())
+            }
+        }
+        Target::Delta { run, baseline } => {
+            let p = paired(&runs[run], &runs[baseline], metric);
+            (p.delta.mean, (p.delta.high - p.delta.low) / 2.0)
+        }
+    }
+}
+
+fn relative_error(mean: f64, half: f64) -> f64 {
+    if half == 0.0 {
+        0.0
+    } else if mean == 0.0 || half.is_nan() {
+        f64::INFINITY
+    } else {
+        half / mean.abs()
+    }
+}
+
+/// Runs every scenario on `seed`: `reps` replications, or, with a precision target, batches of
+/// `reps` (default [`DEFAULT_BATCH`]) until every target is precise enough or the ceiling is reached.
+pub fn run_many(
+    scenarios: &[Scenario],
+    seed: u64,
+    reps: Option<u64>,
+    precision: Option<&Precision>,
+    targets: &[(String, Target)],
+    threads: Option<usize>,
+    progress: &dyn Progress,
+) -> Result<MultiRun> {
+    let pool = runner::pool(threads)?;
+    let cancel = progress.cancel();
+    let batch = reps.unwrap_or(if precision.is_some() {
+        DEFAULT_BATCH
+    } else {
+        runner::DEFAULT_REPLICATIONS
+    });
+    let label = match scenarios {
+        [one] => one.name.clone(),
+        many => format!("{} runs", many.len()),
+    };
+    let mut planned = batch * scenarios.len() as u64;
+    progress.planned(&label, planned);
+    let mut rows: Vec<Vec<RepRow>> = vec![Vec::new(); scenarios.len()];
+    let mut elapsed = vec![0.0; scenarios.len()];
+    let mut timelines: Vec<Timeline> = scenarios
+        .iter()
+        .map(|s| Timeline::new(runner::timeline_days(s)))
+        .collect();
+    let mut convergence = Vec::new();
+    let mut done = 0u64;
+    let stop = loop {
+        let count = match precision {
+            Some(p) => batch.min(p.max_reps.saturating_sub(done)).max(1),
+            None => batch,
+        };
+        for (i, s) in scenarios.iter().enumerate() {
+            let t = Instant::now();
+            let new = runner::run_range(
+                s,
+                seed,
+                done,
+                count,
+                &pool,
+                cancel,
+                &|| progress.done_one(),
+                &mut timelines[i],
+            )?;
+            elapsed[i] += t.elapsed().as_secs_f64();
+            rows[i].extend(new);
+        }
+        done += count;
+        let Some(p) = precision else {
+            break Stop::Fixed;
+        };
+        let mut worst: f64 = 0.0;
+        for (name, target) in targets {
+            let (mean, half) = estimate(&rows, target, p.metric);
+            let rel = relative_error(mean, half);
+            worst = worst.max(rel);
+            convergence.push(ConvergenceRow {
+                target: name.clone(),
+                replications: done,
+                mean,
+                half_width: half,
+                relative_error: rel,
+            });
+        }
+        if worst <= p.relative {
+            break Stop::Reached {
+                replications: done,
+                worst,
+            };
+        }
+        if done >= p.max_reps {
+            break Stop::MaxReps {
+                replications: done,
+                worst,
+            };
+        }
+        planned += batch * scenarios.len() as u64;
+        progress.planned(&label, planned);
+    };
+    progress.finish();
+    let threads = pool.current_num_threads();
+    let runs = rows
+        .into_iter()
+        .zip(elapsed)
+        .zip(timelines)
+        .map(|((rows, secs), timeline)| RunResult {
+            rows,
+            timeline,
+            seed,
+            elapsed: std::time::Duration::from_secs_f64(secs),
+            threads,
+        })
+        .collect();
+    Ok(MultiRun {
+        runs,
+        convergence,
+        stop,
+    })
+}

@@ -1,0 +1,152 @@
+//! Tornado analysis: each parameter swung from low to high with the others at their medians.
+
+use super::precision::{run_many, Progress};
+use super::stats::MeanCi;
+use super::sweep::fmt_value;
+use super::tail::column;
+use crate::error::{Error, Result};
+use crate::scenario::{tree, Scenario};
+use crate::sim::runner;
+use std::path::Path;
+
+/// One row of `tornado.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TornadoRow {
+    /// `--set` path.
+    pub parameter: String,
+    /// Low value (10th percentile, or fixed value x (1 - swing)).
+    pub low_value: f64,
+    /// High value.
+    pub high_value: f64,
+    /// Metric mean with the parameter low.
+    pub metric_at_low: f64,
+    /// Metric mean with the parameter high.
+    pub metric_at_high: f64,
+    /// |high - low| of the metric.
+    pub swing: f64,
+}
+
+/// The low and high values of each parameter a tornado swings, and the median settings.
+pub struct TornadoPlan {
+    /// `--set` options holding every uncertain parameter at its median.
+    pub medians: Vec<String>,
+    /// (path, low, high) per swung parameter.
+    pub swings: Vec<(String, f64, f64)>,
+}
+
+/// Plans a tornado: every uncertain parameter from its 10th to 90th percentile, plus each `extra`
+/// path (a fixed value) by +/- `swing`.
+pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<TornadoPlan> {
+    let round = |v: f64, integer: bool| if integer { v.round() } else { v };
+    let medians = s
+        .params
+        .iter()
+        .map(|p| {
+            format!(
+                "{}={}",
+                p.path,
+                fmt_value(round(p.dist.quantile(0.5), p.integer))
+            )
+        })
+        .collect();
+    let mut swings: Vec<(String, f64, f64)> = s
+        .params
+        .iter()
+        .map(|p| {
+            (
+                p.path.clone(),
+                round(p.dist.quantile(0.1), p.integer),
+                round(p.dist.quantile(0.9), p.integer),
+            )
+        })
+        .collect();
+    for path in extra {
+        if swings.iter().any(|(p, _, _)| p == path) {
+            continue;
+        }
+        let node = tree::get_path(&s.tree, path).ok_or_else(|| {
+            Error::Usage(format!("--param {path}: the scenario has no such value"))
+        })?;
+        let v = match node.value {
+            tree::Val::Int(i) => i as f64,
+            tree::Val::Float(f) => f,
+            _ => {
+                return Err(Error::Usage(format!(
+                    "--param {path}: expected a number or an uncertain parameter, found {}",
+                    node.value.type_name()
+                )))
+            }
+        };
+        let is_probability = path.ends_with("probability") || path.ends_with("malicious_fraction");
+        let (mut lo, mut hi) = (v * (1.0 - swing), v * (1.0 + swing));
+        if is_probability {
+            (lo, hi) = (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0));
+        }
+        let integer = matches!(node.value, tree::Val::Int(_));
+        swings.push((
+            path.clone(),
+            round(lo, integer).max(0.0),
+            round(hi, integer),
+        ));
+    }
+    if swings.is_empty() {
+        return Err(Error::Usage(
+            "nothing to swing: the scenario has no uncertain parameter; name fixed values with --param PATH".into(),
+        ));
+    }
+    Ok(TornadoPlan { medians, swings })
+}
+
+/// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
+pub fn tornado(
+    file: &Path,
+    sets: &[String],
+    plan: &TornadoPlan,
+    metric: usize,
+    cfg: &runner::RunConfig,
+    progress: &dyn Progress,
+) -> Result<(f64, Vec<TornadoRow>)> {
+    let mut base_sets = sets.to_vec();
+    base_sets.extend(plan.medians.iter().cloned());
+    let mut scenarios = vec![Scenario::load(file, &base_sets)?];
+    for (path, lo, hi) in &plan.swings {
+        for v in [lo, hi] {
+            let mut all = base_sets.clone();
+            all.push(format!("{path}={}", fmt_value(*v)));
+            scenarios.push(Scenario::load(file, &all)?);
+        }
+    }
+    let multi = run_many(
+        &scenarios,
+        cfg.seed,
+        Some(cfg.replications),
+        None,
+        &[],
+        cfg.threads,
+        progress,
+    )?;
+    let mean = |i: usize| MeanCi::of(&column(&multi.runs[i].rows, metric)).mean;
+    let base = mean(0);
+    let mut rows: Vec<TornadoRow> = plan
+        .swings
+        .iter()
+        .enumerate()
+        .map(|(k, (path, lo, hi))| {
+            let (a, b) = (mean(1 + 2 * k), mean(2 + 2 * k));
+            TornadoRow {
+                parameter: path.clone(),
+                low_value: *lo,
+                high_value: *hi,
+                metric_at_low: a,
+                metric_at_high: b,
+                swing: (b - a).abs(),
+            }
+        })
+        .collect();
+    rows.sort_by(|x, y| {
+        y.swing
+            .total_cmp(&x.swing)
+            .then(x.parameter.cmp(&y.parameter))
+    });
+    Ok((base, rows))
+}

@@ -1,0 +1,142 @@
+//! `leaksim bench`: the engine's speed and memory, measured on this machine.
+
+use crate::error::{Error, Result};
+use crate::output::format::human;
+use crate::scenario::Scenario;
+use crate::sim::runner::{self, RunConfig};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// An M/M/c gatekeeper scenario named `name`: 1,000 staff sending `requests_per_hour` requests in
+/// all, each reviewed by one of `team` reviewers for an exponential time of mean 1 hour.
+pub fn mmc_scenario(name: &str, team: usize, requests_per_hour: f64, horizon_days: f64) -> String {
+    format!(
+        r#"[scenario]
+name = "{name}"
+horizon_days = {horizon_days}
+[[data_class]]
+name = "protected"
+records = 1000000
+[[jurisdiction]]
+name = "US"
+[[store]]
+name = "cloud"
+jurisdiction = "US"
+classes = ["protected"]
+[[actor]]
+name = "staff"
+jurisdiction = "US"
+headcount = 1000
+requests_per_person_per_day = {rpd}
+classes = ["protected"]
+[controls.gatekeeper]
+team_size = {team}
+review_hours = {{ dist = "exponential", mean = 1.0 }}
+catch_probability = 0.9
+"#,
+        rpd = requests_per_hour * 24.0 / 1000.0
+    )
+}
+
+/// Peak resident memory of this process in KiB (Linux), if known.
+pub fn peak_rss_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, runner::RunResult)> {
+    let cfg = RunConfig {
+        seed: 1,
+        replications: reps,
+        threads,
+    };
+    let start = Instant::now();
+    let r = runner::run(s, &cfg, &AtomicBool::new(false), &|| {})?;
+    Ok((start.elapsed().as_secs_f64(), r))
+}
+
+/// Runs the benchmark and prints its table.
+pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!(
+        "leaksim {} bench on {cores} cores (release build expected)",
+        env!("CARGO_PKG_VERSION")
+    );
+
+    let mmc = Scenario::from_text(&mmc_scenario("bench-mmc", 50, 45.0, 365.0), "bench-mmc")?;
+    let n = (reps / 10).max(5);
+    let (secs, r) = time_run(&mmc, n, Some(1))?;
+    let reviewed: f64 = r
+        .rows
+        .iter()
+        .map(|x| x.metrics[crate::sim::metrics::idx::REVIEWED_REQUESTS])
+        .sum();
+    println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
+    let rss_small = peak_rss_kib();
+    let busy = Scenario::from_text(&mmc_scenario("bench-mmc", 500, 450.0, 365.0), "bench-mmc")?;
+    let (secs10, r10) = time_run(&busy, n, Some(1))?;
+    let rss_large = peak_rss_kib();
+    println!(
+        "  M/M/500 at 90% (10x the events per replication): {} events in {secs10:.2} s; peak memory {} KiB before, {} KiB after",
+        human(r10.events(), 0),
+        rss_small.map(|v| v.to_string()).unwrap_or("?".into()),
+        rss_large.map(|v| v.to_string()).unwrap_or("?".into())
+    );
+
+    let files: Vec<PathBuf> = if files.is_empty() {
+        let mut v: Vec<PathBuf> = std::fs::read_dir("scenarios")
+            .map_err(|e| Error::io("scenarios", e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        files.to_vec()
+    };
+    println!(
+        "{:<34} {:>16} {:>16} {:>9}",
+        "scenario",
+        "events/s 1 thr",
+        format!("events/s {cores} thr"),
+        "scaling"
+    );
+    let (mut ev1, mut t1, mut evn, mut tn) = (0.0, 0.0, 0.0, 0.0);
+    for f in &files {
+        let s = Scenario::load(Path::new(f), &[])?;
+        // Enough replications for each timing to last at least half a second.
+        let mut n = reps;
+        let (mut a, mut ra) = time_run(&s, n, Some(1))?;
+        while a < 0.5 && n < 1_000_000 {
+            n *= 4;
+            (a, ra) = time_run(&s, n, Some(1))?;
+        }
+        let (b, rb) = time_run(&s, n, Some(cores))?;
+        let (ea, eb) = (ra.events(), rb.events());
+        ev1 += ea;
+        t1 += a;
+        evn += eb;
+        tn += b;
+        println!(
+            "{:<34} {:>16} {:>16} {:>8.2}x",
+            s.name,
+            human(ea / a, 0),
+            human(eb / b, 0),
+            (eb / b) / (ea / a)
+        );
+    }
+    if t1 > 0.0 {
+        println!(
+            "{:<34} {:>16} {:>16} {:>8.2}x",
+            "all shipped scenarios",
+            human(ev1 / t1, 0),
+            human(evn / tn, 0),
+            (evn / tn) / (ev1 / t1)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `leaksim compare`.
+
+use super::progress::Bar;
+use super::*;
+use crate::analysis::compare::compare_rows;
+use crate::analysis::precision::{run_many, Target};
+use crate::output;
+
+/// `leaksim compare`: runs every scenario on common random numbers and compares each with the
+/// baseline. Writes `out/name/` (compare.csv, tail.csv, diff.txt, each scenario's run folder).
+pub fn compare(
+    files: &[PathBuf],
+    baseline: &str,
+    name: &str,
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+) -> Result<()> {
+    let scenarios = load_all(files, &opts.sets)?;
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let b = names.iter().position(|n| *n == baseline).ok_or_else(|| {
+        Error::Usage(format!(
+            "--baseline `{baseline}` is not among the scenarios compared ({}){}",
+            names.join(", "),
+            crate::error::suggestion(baseline, names.iter().copied())
+        ))
+    })?;
+    crate::scenario::check_folder_name(name)
+        .map_err(|m| Error::Usage(format!("--name {name}: {m}")))?;
+    if let Some(r) = opts.replications {
+        check_replications(r)?;
+    }
+    let precision = study.precision()?;
+    let (seed, batch) = shared_settings(&scenarios, opts);
+    let targets: Vec<(String, Target)> = (0..scenarios.len())
+        .filter(|&i| i != b)
+        .map(|i| {
+            (
+                format!("{} - {}", scenarios[i].name, baseline),
+                Target::Delta {
+                    run: i,
+                    baseline: b,
+                },
+            )
+        })
+        .collect();
+    let multi = run_many(
+        &scenarios,
+        seed,
+        batch,
+        precision.as_ref(),
+        &targets,
+        opts.threads,
+        &Bar::new(opts.quiet),
+    )?;
+    let dir = out.join(name);
+    let mut tails = Vec::new();
+    for (s, r) in scenarios.iter().zip(&multi.runs) {
+        let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds)?;
+        tails.push((s.name.as_str(), analyses.tail));
+    }
+    let tails: Vec<(&str, &[_])> = tails.iter().map(|(n, t)| (*n, t.as_slice())).collect();
+    let rows = compare_rows(&scenarios, &multi.runs, b);
+    output::studies::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
+    output::files::write_tail(&dir.join("tail.csv"), &tails, true)?;
+    let diffs: String = scenarios
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != b)
+        .map(|(_, s)| crate::scenario::diff::render(&scenarios[b], s) + "\n")
+        .collect();
+    output::write_atomic(&dir.join("diff.txt"), |w| w.write_all(diffs.as_bytes()))?;
+    if precision.is_some() {
+        output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+    }
+    charts(&dir, opts)?;
+    print!(
+        "{}",
+        output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)
+    );
+    print_stop(&multi.stop, precision.as_ref(), &dir);
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! `leaksim run`.
+
+use super::progress::Bar;
+use super::*;
+use crate::analysis::precision::{run_many, Target};
+use crate::output;
+use crate::sim::runner;
+
+/// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`.
+pub fn run(
+    files: &[PathBuf],
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+    trace_replication: Option<u64>,
+) -> Result<()> {
+    let scenarios = load_all(files, &opts.sets)?;
+    let precision = study.precision()?;
+    for s in &scenarios {
+        let cfg = opts.config(s);
+        check_replications(cfg.replications)?;
+        if let (Some(t), None) = (trace_replication, &precision) {
+            if t >= cfg.replications {
+                return Err(Error::Usage(format!(
+                    "--trace-replication {t} is out of range: `{}` runs replications 0 to {}",
+                    s.name,
+                    cfg.replications - 1
+                )));
+            }
+        }
+    }
+    for s in &scenarios {
+        let cfg = opts.config(s);
+        let batch = if precision.is_some() {
+            opts.replications.or(s.run.replications)
+        } else {
+            Some(cfg.replications)
+        };
+        let targets = [(s.name.clone(), Target::Own(0))];
+        let multi = run_many(
+            std::slice::from_ref(s),
+            cfg.seed,
+            batch,
+            precision.as_ref(),
+            &targets,
+            cfg.threads,
+            &Bar::new(opts.quiet),
+        )?;
+        let result = &multi.runs[0];
+        let trace = match trace_replication {
+            Some(t) if t >= result.rows.len() as u64 => {
+                return Err(Error::Usage(format!(
+                    "--trace-replication {t} is out of range: the run stopped at {} replications",
+                    result.rows.len()
+                )))
+            }
+            Some(t) => Some(runner::trace(s, cfg.seed, t)),
+            None => None,
+        };
+        let dir = out.join(&s.name);
+        let analyses = write_run_folder(&dir, s, result, trace.as_deref(), &study.thresholds)?;
+        if precision.is_some() {
+            output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+        }
+        charts(&dir, opts)?;
+        print!(
+            "{}",
+            output::terminal::run_summary(s, result, &analyses.summary)
+        );
+        print_stop(&multi.stop, precision.as_ref(), &dir);
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! `leaksim tornado`.
+
+use super::progress::Bar;
+use super::*;
+use crate::analysis::tornado::{tornado as run_tornado, tornado_plan};
+use crate::output;
+
+/// `leaksim tornado`: swings each uncertain parameter (and each `--param`) from low to high with
+/// the others at their medians, and ranks them by the swing of the metric.
+pub fn tornado(
+    file: &Path,
+    params: &[String],
+    swing: f64,
+    opts: &SimOptions,
+    study: &StudyOptions,
+    out: &Path,
+) -> Result<()> {
+    if !(swing > 0.0 && swing.is_finite()) {
+        return Err(Error::Usage(format!(
+            "--swing must be > 0 (e.g. 0.5 for +/-50%), found {swing}"
+        )));
+    }
+    let metric = metric_index(&study.metric)?;
+    let s = Scenario::load(file, &opts.sets)?;
+    let plan = tornado_plan(&s, params, swing)?;
+    let cfg = opts.config(&s);
+    check_replications(cfg.replications)?;
+    let (base, rows) = run_tornado(file, &opts.sets, &plan, metric, &cfg, &Bar::new(opts.quiet))?;
+    let dir = out.join(format!("{}-tornado", s.name));
+    output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
+    let mut median_sets = opts.sets.clone();
+    median_sets.extend(plan.medians.iter().cloned());
+    let resolved = Scenario::load(file, &median_sets)?.resolved_toml(cfg.seed, cfg.replications);
+    output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
+    charts(&dir, opts)?;
+    print!(
+        "{}",
+        output::terminal::tornado_table(&s.name, &study.metric, base, &rows)
+    );
+    println!("wrote {}", dir.display());
+    Ok(())
+}

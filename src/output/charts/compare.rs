@@ -1,0 +1,155 @@
+//! The comparison chart: key metrics per scenario and paired differences from the baseline.
+
+use super::*;
+
+/// One scenario's estimate with its interval, for the comparison chart.
+#[derive(Clone, Debug)]
+pub struct Interval {
+    /// Scenario.
+    pub label: String,
+    /// Estimate.
+    pub value: f64,
+    /// Lower end.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+/// Key metrics per scenario with 95% intervals (left), and paired differences from the baseline
+/// (right).
+pub struct CompareChart {
+    /// Chart title.
+    pub title: String,
+    /// Per metric: name, estimates, differences.
+    pub metrics: Vec<(String, Vec<Interval>, Vec<Interval>)>,
+}
+
+fn interval_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[Interval],
+    zero_line: bool,
+    percent: bool,
+) -> DrawResult {
+    if rows.is_empty() {
+        return no_data(area, title, "no scenario to compare with the baseline");
+    }
+    let lo = rows
+        .iter()
+        .map(|r| r.low.min(r.value))
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let hi = rows
+        .iter()
+        .map(|r| r.high.max(r.value))
+        .filter(|v| v.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = padded(
+        if zero_line { lo.min(0.0) } else { lo },
+        if zero_line { hi.max(0.0) } else { hi },
+    );
+    let n = rows.len();
+    let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FONT, 15))
+        .margin(8)
+        .x_label_area_size(30)
+        .y_label_area_size(170)
+        .build_cartesian_2d(lo..hi, -0.5..(n as f64 - 0.5))
+        .map_err(e2s)?;
+    let fmt = move |v: &f64| {
+        if percent {
+            let p = v * 100.0;
+            if p.abs() < 0.05 {
+                "0%".to_string()
+            } else {
+                format!("{p:.1}%")
+            }
+        } else {
+            tick(*v)
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|y| {
+            let i = y.round();
+            if (y - i).abs() < 0.01 && i >= 0.0 {
+                labels
+                    .get(n.saturating_sub(1).saturating_sub(i as usize))
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .x_labels(5)
+        .x_label_formatter(&fmt)
+        .label_style((FONT, 12).into_font())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e2s)?;
+    if zero_line {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(0.0, -0.5), (0.0, n as f64 - 0.5)],
+                4,
+                4,
+                BLACK.mix(0.5).stroke_width(1),
+            ))
+            .map_err(e2s)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let c = colour(i);
+        let y = (n - 1 - i) as f64;
+        chart
+            .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                y,
+                r.low,
+                r.value,
+                r.high,
+                c.stroke_width(2),
+                10,
+            )))
+            .map_err(e2s)?;
+        chart
+            .draw_series(std::iter::once(Circle::new((r.value, y), 5, c.filled())))
+            .map_err(e2s)?;
+    }
+    Ok(())
+}
+
+impl Chart for CompareChart {
+    fn size(&self) -> (u32, u32) {
+        (1300, 230 * self.metrics.len().max(1) as u32 + 60)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
+        let rows = root.split_evenly((self.metrics.len().max(1), 2));
+        for (k, (metric, est, delta)) in self.metrics.iter().enumerate() {
+            let percent = metric == "leaked";
+            let name = if percent {
+                "P(any leak)".to_string()
+            } else {
+                metric.clone()
+            };
+            interval_panel(
+                &rows[2 * k],
+                &format!("{name}: mean and 95% CI"),
+                est,
+                false,
+                percent,
+            )?;
+            interval_panel(
+                &rows[2 * k + 1],
+                &format!("{name}: paired difference from baseline, 95% CI"),
+                delta,
+                true,
+                percent,
+            )?;
+        }
+        Ok(())
+    }
+}

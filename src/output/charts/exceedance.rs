@@ -1,0 +1,183 @@
+//! Loss exceedance curves, with interval bands and the parameter-uncertainty band.
+
+use super::*;
+
+/// Loss exceedance curves: P(metric > x) against x on a log axis, per scenario, with a 95%
+/// (Wilson) band and, for uncertain parameters, the range of the curves conditional on deciles of
+/// the most influential parameter.
+pub struct Exceedance {
+    /// Chart title.
+    pub title: String,
+    /// Per panel: metric name, axis label, and per scenario (label, values, parameter columns).
+    pub panels: Vec<(String, String, Vec<ExceedanceSeries>)>,
+}
+
+/// One scenario's values of one metric.
+pub struct ExceedanceSeries {
+    /// Scenario name.
+    pub label: String,
+    /// Values, one per replication.
+    pub values: Vec<f64>,
+    /// Uncertain parameter values (one vector per parameter), for the parameter band.
+    pub params: Vec<Vec<f64>>,
+}
+
+/// x positions of an exceedance curve: log-spaced over the positive values.
+fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let (a, b) = (lo.log10(), hi.log10());
+    (0..n)
+        .map(|i| 10f64.powf(a + (b - a) * i as f64 / (n - 1) as f64))
+        .collect()
+}
+
+fn exceedance_at(sorted: &[f64], x: f64) -> f64 {
+    let above = sorted.len() - sorted.partition_point(|&v| v <= x);
+    above as f64 / sorted.len().max(1) as f64
+}
+
+/// The parameter band: min and max across decile groups of the parameter most rank-correlated
+/// with the metric, of the conditional exceedance probability at each x.
+fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+    if s.params.is_empty() || s.values.len() < 200 {
+        return None;
+    }
+    let y = crate::analysis::sensitivity::ranks(&s.values);
+    let best = s
+        .params
+        .iter()
+        .map(|p| {
+            crate::analysis::sensitivity::pearson(&crate::analysis::sensitivity::ranks(p), &y).abs()
+        })
+        .enumerate()
+        .filter(|(_, r)| r.is_finite())
+        .max_by(|a, b| a.1.total_cmp(&b.1))?
+        .0;
+    let mut order: Vec<usize> = (0..s.values.len()).collect();
+    order.sort_by(|&a, &b| s.params[best][a].total_cmp(&s.params[best][b]));
+    let groups: Vec<Vec<f64>> = order
+        .chunks(order.len().div_ceil(10))
+        .map(|c| {
+            let mut v: Vec<f64> = c.iter().map(|&i| s.values[i]).collect();
+            v.sort_by(f64::total_cmp);
+            v
+        })
+        .collect();
+    let lo = grid
+        .iter()
+        .map(|&x| {
+            groups
+                .iter()
+                .map(|g| exceedance_at(g, x))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    let hi = grid
+        .iter()
+        .map(|&x| {
+            groups
+                .iter()
+                .map(|g| exceedance_at(g, x))
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
+        .collect();
+    Some((lo, hi))
+}
+
+impl Chart for Exceedance {
+    fn size(&self) -> (u32, u32) {
+        (1200, 560)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
+        let areas = root.split_evenly((1, self.panels.len().max(1)));
+        for ((metric, xdesc, series), area) in self.panels.iter().zip(areas.iter()) {
+            let positives: Vec<f64> = series
+                .iter()
+                .flat_map(|s| s.values.iter().copied())
+                .filter(|v| *v > 0.0)
+                .collect();
+            if positives.is_empty() {
+                no_data(
+                    area,
+                    &format!("P({metric} > x)"),
+                    "no leak in any replication",
+                )?;
+                continue;
+            }
+            let lo = positives
+                .iter()
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+                .max(1.0);
+            let hi = positives.iter().copied().fold(0.0, f64::max).max(lo * 10.0);
+            let grid = log_grid(lo, hi, 160);
+            let mut chart = ChartBuilder::on(area)
+                .caption(format!("P({metric} > x)"), (FONT, 17))
+                .margin(12)
+                .margin_right(36)
+                .x_label_area_size(45)
+                .y_label_area_size(60)
+                .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
+                .map_err(e2s)?;
+            chart
+                .configure_mesh()
+                .x_desc(xdesc.as_str())
+                .y_desc("probability of exceeding x")
+                .x_label_formatter(&|v| tick(*v))
+                .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+                .label_style(label_style())
+                .axis_desc_style(desc_style())
+                .light_line_style(WHITE.mix(0.0))
+                .draw()
+                .map_err(e2s)?;
+            for (i, s) in series.iter().enumerate() {
+                let c = colour(i);
+                let mut sorted = s.values.clone();
+                sorted.sort_by(f64::total_cmp);
+                let n = sorted.len() as f64;
+                let p: Vec<f64> = grid.iter().map(|&x| exceedance_at(&sorted, x)).collect();
+                let band: Vec<(f64, f64)> = p
+                    .iter()
+                    .map(|&q| crate::analysis::stats::wilson_interval(q * n, n))
+                    .collect();
+                let mut poly: Vec<(f64, f64)> =
+                    grid.iter().zip(&band).map(|(&x, b)| (x, b.1)).collect();
+                poly.extend(grid.iter().zip(&band).rev().map(|(&x, b)| (x, b.0)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
+                    .map_err(e2s)?;
+                // Parameter bands only where they stay readable (one or two scenarios).
+                let band = if series.len() <= 2 {
+                    parameter_band(s, &grid)
+                } else {
+                    None
+                };
+                if let Some((plo, phi)) = band {
+                    for line in [plo, phi] {
+                        chart
+                            .draw_series(DashedLineSeries::new(
+                                grid.iter().copied().zip(line),
+                                6,
+                                4,
+                                c.stroke_width(1),
+                            ))
+                            .map_err(e2s)?;
+                    }
+                }
+                chart
+                    .draw_series(LineSeries::new(
+                        grid.iter().copied().zip(p),
+                        c.stroke_width(3),
+                    ))
+                    .map_err(e2s)?
+                    .label(s.label.clone())
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
+                    });
+            }
+            legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Risk charts (PNG and SVG) drawn from an output folder's CSV files, so that `leaksim plot DIR`
+//! redraws exactly what a run drew.
+//!
+//! Text uses DejaVu Sans, embedded in the binary: charts render the same on a machine without
+//! system fonts. Colours follow the Okabe-Ito palette, which stays distinct for colour-blind readers.
+
+//!
+//! This file holds what every chart shares (fonts, palette, rendering, CSV tables, ticks); each
+//! chart kind has its own file.
+
+mod compare;
+mod exceedance;
+mod paths;
+mod sweep;
+mod timeline;
+mod tornado;
+
+pub use compare::{CompareChart, Interval};
+pub use exceedance::{Exceedance, ExceedanceSeries};
+pub use paths::PathsChart;
+pub use sweep::SweepChart;
+pub use timeline::TimelineChart;
+pub use tornado::TornadoChart;
+
+use super::format::human;
+use super::write_atomic;
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The font family name charts use (registered from the embedded font).
+pub const FONT: &str = "sans-serif";
+
+/// The Okabe-Ito colour-blind-safe palette.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
+];
+
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the embedded font (once per process).
+pub fn init_fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in: registering it cannot fail unless the file is corrupt.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, FONT_BYTES);
+    });
+}
+
+/// The colour of series `i`.
+pub fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+type DrawResult = std::result::Result<(), String>;
+
+fn e2s<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+/// Something that can draw itself on any plotters backend.
+pub trait Chart {
+    /// Pixel size.
+    fn size(&self) -> (u32, u32) {
+        (1000, 600)
+    }
+    /// Draws on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// Draws `chart` as `dir/stem.svg` and `dir/stem.png` (each written whole or not at all).
+pub fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
+    init_fonts();
+    let (w, h) = chart.size();
+    let fail = |e: String| Error::io(dir.join(stem), std::io::Error::other(e));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(e2s(e)))?;
+        chart.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e2s(e)))?;
+    }
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| fail(e2s(e)))?;
+        chart.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e2s(e)))?;
+    }
+    let svg_path = dir.join(format!("{stem}.svg"));
+    let png_path = dir.join(format!("{stem}.png"));
+    write_atomic(&svg_path, |out| out.write_all(svg.as_bytes()))?;
+    write_atomic(&png_path, |out| {
+        let mut enc = png::Encoder::new(out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
+        let mut wr = enc.write_header().map_err(std::io::Error::other)?;
+        wr.write_image_data(&rgb).map_err(std::io::Error::other)?;
+        wr.finish().map_err(std::io::Error::other)
+    })?;
+    Ok(vec![png_path, svg_path])
+}
+
+/// A CSV file read whole: header and rows of cells.
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Reads `path`; None if it does not exist.
+    pub fn read(path: &Path) -> Result<Option<Table>> {
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let mut r =
+            csv::Reader::from_path(path).map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+        let header = r
+            .headers()
+            .map_err(|e| Error::io(path, std::io::Error::other(e)))?
+            .iter()
+            .map(str::to_string)
+            .collect();
+        let mut rows = Vec::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| Error::io(path, std::io::Error::other(e)))?;
+            rows.push(rec.iter().map(str::to_string).collect());
+        }
+        Ok(Some(Table { header, rows }))
+    }
+
+    /// Reads `path` (None if it does not exist), checking that it has the columns `required`.
+    pub fn read_with(path: &Path, required: &[&str]) -> Result<Option<Table>> {
+        let Some(t) = Table::read(path)? else {
+            return Ok(None);
+        };
+        if let Some(missing) = required.iter().find(|c| t.col(c).is_none()) {
+            return Err(Error::Usage(format!(
+                "{}: no column `{missing}`: is this a file leaksim wrote?",
+                path.display()
+            )));
+        }
+        Ok(Some(t))
+    }
+
+    /// Index of a column.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// A numeric column (empty or bad cells are NaN).
+    pub fn numbers(&self, name: &str) -> Vec<f64> {
+        match self.col(name) {
+            Some(i) => self
+                .rows
+                .iter()
+                .map(|r| r.get(i).and_then(|c| c.parse().ok()).unwrap_or(f64::NAN))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn caption_style() -> TextStyle<'static> {
+    (FONT, 22).into_font().color(&BLACK)
+}
+
+fn label_style() -> TextStyle<'static> {
+    (FONT, 14).into_font().color(&BLACK)
+}
+
+fn desc_style() -> TextStyle<'static> {
+    (FONT, 15).into_font().color(&BLACK)
+}
+
+/// Formats a tick value with thousands separators (SI suffixes beyond a billion).
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e12 {
+        format!("{}T", human(v / 1e12, 1))
+    } else if a >= 1e9 {
+        format!("{}G", human(v / 1e9, 1))
+    } else if a >= 1e8 {
+        format!("{}M", human(v / 1e6, 0))
+    } else if a >= 100.0 || v == v.round() {
+        human(v, 0)
+    } else if a >= 1.0 {
+        human(v, 1)
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Draws the legend of `chart` at `pos`, in the house style.
+fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    pos: SeriesLabelPosition,
+) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.4))
+        .label_font(label_style())
+        .draw()
+        .map_err(e2s)
+}
+
+fn padded(lo: f64, hi: f64) -> (f64, f64) {
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo <= 0.0 {
+        let d = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
+        return (lo - d, hi + d);
+    }
+    let d = (hi - lo) * 0.05;
+    (lo - d, hi + d)
+}
+
+fn no_data<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> DrawResult {
+    area.titled(title, caption_style()).map_err(e2s)?;
+    let (w, h) = area.dim_in_pixel();
+    area.draw(&Text::new(
+        note.to_string(),
+        (w as i32 / 2 - 160, h as i32 / 2),
+        label_style(),
+    ))
+    .map_err(e2s)?;
+    Ok(())
+}

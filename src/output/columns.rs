@@ -1,0 +1,58 @@
+//! The columns of every CSV file, defined once for the writers and for `plot`, which reads them back.
+
+/// Columns of `paths.csv`.
+pub const PATHS_COLUMNS: [&str; 4] = ["replication", "path", "class", "records"];
+/// Columns of `summary.csv` (`n` is leaksim's addition).
+pub const SUMMARY_COLUMNS: [&str; 11] = [
+    "metric",
+    "mean",
+    "sd",
+    "ci95_low",
+    "ci95_high",
+    "p05",
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "n",
+];
+/// Columns of `compare.csv` (the last two are leaksim's additions).
+pub const COMPARE_COLUMNS: [&str; 12] = [
+    "scenario",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "delta",
+    "delta_ci95_low",
+    "delta_ci95_high",
+    "p_lower",
+    "p_higher",
+    "cost_per_loss_avoided",
+    "baseline",
+];
+/// Columns of `sweep.csv` after the varied paths.
+pub const SWEEP_COLUMNS: [&str; 5] = ["metric", "mean", "ci95_low", "ci95_high", "p95"];
+/// Columns of `tornado.csv` (the last two are leaksim's additions).
+pub const TORNADO_COLUMNS: [&str; 8] = [
+    "parameter",
+    "low_value",
+    "high_value",
+    "metric_at_low",
+    "metric_at_high",
+    "swing",
+    "metric",
+    "base",
+];
+/// Columns of `timeline.csv`.
+pub const TIMELINE_COLUMNS: [&str; 7] = [
+    "day",
+    "date",
+    "records_leaked_mean",
+    "records_leaked_p05",
+    "records_leaked_p95",
+    "backlog_mean",
+    "backlog_p95",
+];
+/// Columns of `markers.csv`.
+pub const MARKERS_COLUMNS: [&str; 2] = ["day", "label"];

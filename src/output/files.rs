@@ -1,0 +1,279 @@
+//! The files of a run's folder: replications, paths, summary, the resolved scenario, trace,
+//! timeline, markers, tail and sensitivity.
+
+use super::columns::*;
+use super::format::fmt_num;
+use super::{csv_err, write_atomic};
+use crate::analysis::sensitivity::SensitivityRow;
+use crate::analysis::stats::MetricSummary;
+use crate::analysis::summary::RunAnalyses;
+use crate::analysis::tail::TailRow;
+use crate::error::Result;
+use crate::scenario::Scenario;
+use crate::sim::engine::LeakPath;
+use crate::sim::metrics::NAMES;
+use crate::sim::observe::TraceRow;
+use crate::sim::runner::RunResult;
+use std::path::Path;
+
+/// Writes `replications.csv`.
+pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut header: Vec<&str> = vec!["replication"];
+        header.extend(NAMES.iter().copied());
+        header.extend(s.params.iter().map(|p| p.path.as_str()));
+        c.write_record(&header).map_err(csv_err)?;
+        let mut rec = Vec::with_capacity(header.len());
+        for (i, row) in r.rows.iter().enumerate() {
+            rec.clear();
+            rec.push(i.to_string());
+            rec.extend(row.metrics.iter().map(|v| fmt_num(*v)));
+            rec.extend(row.params.iter().map(|v| fmt_num(*v)));
+            c.write_record(&rec).map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `paths.csv`: `replication,path,class,records`, one row per non-zero cell.
+pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(PATHS_COLUMNS).map_err(csv_err)?;
+        for (i, row) in r.rows.iter().enumerate() {
+            for p in LeakPath::ALL {
+                for (ci, &rec) in row.paths[p as usize].iter().enumerate() {
+                    if rec > 0.0 {
+                        c.write_record([
+                            i.to_string(),
+                            p.name().to_string(),
+                            s.classes[ci].name.clone(),
+                            fmt_num(rec),
+                        ])
+                        .map_err(csv_err)?;
+                    }
+                }
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `summary.csv`.
+pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(SUMMARY_COLUMNS).map_err(csv_err)?;
+        for m in rows {
+            let nums = [
+                m.mean,
+                m.sd,
+                m.ci95_low,
+                m.ci95_high,
+                m.p05,
+                m.p50,
+                m.p95,
+                m.p99,
+                m.max,
+            ];
+            let mut rec = vec![m.metric.clone()];
+            rec.extend(nums.iter().map(|v| fmt_num(*v)));
+            rec.push(m.n.to_string());
+            c.write_record(&rec).map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `trace.csv`.
+pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "time", "kind", "actor", "store", "class", "outcome", "records",
+        ])
+        .map_err(csv_err)?;
+        for t in rows {
+            c.write_record([
+                fmt_num(t.time),
+                t.kind.to_string(),
+                t.actor
+                    .map(|a| s.actors[a].name.clone())
+                    .unwrap_or_default(),
+                t.store
+                    .map(|a| s.stores[a].name.clone())
+                    .unwrap_or_default(),
+                t.class
+                    .map(|a| s.classes[a].name.clone())
+                    .unwrap_or_default(),
+                t.outcome.to_string(),
+                fmt_num(t.records),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes every file of a run into `dir`: replications, paths, summary, resolved scenario,
+/// timeline, markers, tail, sensitivity (when the scenario has uncertain parameters) and, when
+/// given, the trace.
+pub fn write_run(
+    dir: &Path,
+    s: &Scenario,
+    r: &RunResult,
+    a: &RunAnalyses,
+    trace: Option<&[TraceRow]>,
+) -> Result<()> {
+    write_replications(&dir.join("replications.csv"), s, r)?;
+    write_paths(&dir.join("paths.csv"), s, r)?;
+    write_summary(&dir.join("summary.csv"), &a.summary)?;
+    let resolved = s.resolved_toml(r.seed, r.rows.len() as u64);
+    write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
+    if let Some(t) = trace {
+        write_trace(&dir.join("trace.csv"), s, t)?;
+    }
+    write_timeline(&dir.join("timeline.csv"), s, r)?;
+    write_markers(&dir.join("markers.csv"), s)?;
+    write_tail(&dir.join("tail.csv"), &[(&s.name, &a.tail)], false)?;
+    if let Some(rows) = &a.sensitivity {
+        write_sensitivity(&dir.join("sensitivity.csv"), rows)?;
+    }
+    Ok(())
+}
+
+/// Writes `tail.csv`: `[scenario,]metric,statistic,level,value,ci95_low,ci95_high`.
+pub fn write_tail(path: &Path, tables: &[(&str, &[TailRow])], with_scenario: bool) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut header = vec![
+            "metric",
+            "statistic",
+            "level",
+            "value",
+            "ci95_low",
+            "ci95_high",
+        ];
+        if with_scenario {
+            header.insert(0, "scenario");
+        }
+        c.write_record(&header).map_err(csv_err)?;
+        for (name, rows) in tables {
+            for r in rows.iter() {
+                let mut rec = vec![
+                    r.metric.to_string(),
+                    r.statistic.to_string(),
+                    fmt_num(r.level),
+                    fmt_num(r.value),
+                    fmt_num(r.ci95_low),
+                    fmt_num(r.ci95_high),
+                ];
+                if with_scenario {
+                    rec.insert(0, name.to_string());
+                }
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `sensitivity.csv`: `parameter,metric,spearman,prcc`.
+pub fn write_sensitivity(path: &Path, rows: &[SensitivityRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(["parameter", "metric", "spearman", "prcc"])
+            .map_err(csv_err)?;
+        for r in rows {
+            c.write_record([
+                r.parameter.clone(),
+                r.metric.to_string(),
+                fmt_num(r.spearman),
+                fmt_num(r.prcc),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `timeline.csv`: per day, the mean and 5-95% band of cumulative records leaked and the
+/// mean and 95th percentile of the review backlog; `date` when the scenario has a start date.
+pub fn write_timeline(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(TIMELINE_COLUMNS).map_err(csv_err)?;
+        for row in r.timeline.rows() {
+            let date = s
+                .start_date
+                .as_deref()
+                .and_then(|d| crate::scenario::dates::date_plus_days(d, row.day as i64))
+                .unwrap_or_default();
+            c.write_record([
+                row.day.to_string(),
+                date,
+                fmt_num(row.leaked_mean),
+                fmt_num(row.leaked_p05),
+                fmt_num(row.leaked_p95),
+                fmt_num(row.backlog_mean),
+                fmt_num(row.backlog_p95),
+            ])
+            .map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// The dated events of a scenario's timeline: controls starting, stores deleted, flows ending.
+pub fn markers(s: &Scenario) -> Vec<(f64, String)> {
+    let mut m = Vec::new();
+    let c = &s.controls;
+    let mut control =
+        |name: &str, from: &crate::scenario::Num| m.push((s.typical(from), format!("{name} on")));
+    if let Some(x) = &c.firewall {
+        control("firewall", &x.from_day);
+    }
+    if let Some(x) = &c.gatekeeper {
+        control("gatekeeper", &x.from_day);
+    }
+    if let Some(x) = &c.code_review {
+        control("code review", &x.from_day);
+    }
+    if let Some(x) = &c.enclave {
+        control("enclave", &x.from_day);
+    }
+    if let Some(x) = &c.audit {
+        control("audit", &x.from_day);
+    }
+    if let Some(x) = &c.third_party_audit {
+        control("third-party audit", &x.from_day);
+    }
+    for st in &s.stores {
+        if let Some(d) = &st.delete_on_day {
+            m.push((s.typical(d), format!("{} deleted", st.name)));
+        }
+    }
+    for f in &s.flows {
+        if let Some(d) = &f.end_day {
+            m.push((s.typical(d), format!("{} ends", f.name)));
+        }
+    }
+    m.retain(|(d, _)| *d > 0.0 && *d <= s.horizon_days);
+    m.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    m
+}
+
+/// Writes `markers.csv`: `day,label` for each dated event of the scenario (chart annotations).
+pub fn write_markers(path: &Path, s: &Scenario) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(MARKERS_COLUMNS).map_err(csv_err)?;
+        for (d, label) in markers(s) {
+            c.write_record([fmt_num(d), label]).map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}

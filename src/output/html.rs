@@ -1,0 +1,284 @@
+//! `report.html`: one self-contained page per results folder, with its charts inlined and its
+//! key tables, built from the folder's files alone.
+
+use super::charts::Table;
+use super::format::human;
+use super::plot::{compare_scenarios, folder_name, read, Kind, COMPARE_METRICS};
+use super::write_atomic;
+use crate::error::Result;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn inline_svg(dir: &Path, stem: &str) -> String {
+    let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap_or_default();
+    let body = svg.find("<svg").map(|i| &svg[i..]).unwrap_or("");
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!("<figure>{body}</figure>\n")
+    }
+}
+
+fn table_html(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut o = String::from("<table><thead><tr>");
+    for h in header {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for r in rows {
+        o.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let _ = write!(
+                o,
+                "<td{}>{}</td>",
+                if i == 0 { "" } else { " class=\"num\"" },
+                esc(c)
+            );
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</tbody></table>\n");
+    o
+}
+
+fn fmt_cell(metric: &str, v: &str) -> String {
+    match v.parse::<f64>() {
+        Ok(x) if metric == "leaked" || metric.starts_with("p_") => format!("{:.2}%", 100.0 * x),
+        Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => human(x, 3),
+        Ok(x) => human(x, 0),
+        Err(_) => v.to_string(),
+    }
+}
+
+/// Facts of a run folder's resolved scenario: name, description, seed, replications, version, text.
+fn resolved_facts(dir: &Path) -> Option<(String, String, String, String, String, String)> {
+    let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).ok()?;
+    let v: toml::Table = text.parse().ok()?;
+    let s = v.get("scenario")?;
+    let get = |t: Option<&toml::Value>, k: &str| {
+        t.and_then(|t| t.get(k))
+            .map(|x| x.to_string().trim_matches('"').to_string())
+            .unwrap_or_default()
+    };
+    let run = v.get("run");
+    Some((
+        get(Some(s), "name"),
+        get(Some(s), "description"),
+        get(run, "seed"),
+        get(run, "replications"),
+        get(run, "leaksim_version"),
+        text,
+    ))
+}
+
+fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
+    let Some(t) = read(dir, "summary.csv")? else {
+        return Ok(Vec::new());
+    };
+    let keys = [
+        "leaked",
+        "records_leaked",
+        "exposure",
+        "loss",
+        "control_cost",
+        "total_cost",
+        "review_mean_wait_hours",
+        "reviewer_utilization",
+        "detected",
+    ];
+    Ok(keys
+        .iter()
+        .filter_map(|k| t.rows.iter().find(|r| r[0] == *k))
+        .map(|r| {
+            let m = r[0].as_str();
+            let name = if m == "leaked" {
+                "P(any leak)".to_string()
+            } else {
+                m.to_string()
+            };
+            vec![
+                name,
+                fmt_cell(m, &r[1]),
+                fmt_cell(m, &r[3]),
+                fmt_cell(m, &r[4]),
+                fmt_cell(m, &r[7]),
+                fmt_cell(m, &r[8]),
+            ]
+        })
+        .collect())
+}
+
+const CSS: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1320px;margin:2em auto;padding:0 1em;color:#111}\
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:4px 8px}\
+th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.8em}\
+.meta{color:#444}";
+
+/// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
+pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
+    let name = folder_name(dir);
+    let mut body = String::new();
+    let _ = writeln!(body, "<h1>leaksim report: {}</h1>", esc(&name));
+    let compare = match kind {
+        Kind::Compare => read(dir, "compare.csv")?.unwrap_or_default(),
+        _ => Table::default(),
+    };
+    let scenario_dirs: Vec<PathBuf> = match kind {
+        Kind::Compare => compare_scenarios(&compare)
+            .into_iter()
+            .map(|s| dir.join(s))
+            .collect(),
+        _ => vec![dir.to_path_buf()],
+    };
+    let facts: Vec<_> = scenario_dirs
+        .iter()
+        .filter_map(|d| resolved_facts(d))
+        .collect();
+    if let Some(f) = facts.first() {
+        let _ = writeln!(
+            body,
+            "<p class=\"meta\">seed {} &middot; {} replications &middot; leaksim {}</p>",
+            esc(&f.2),
+            esc(&fmt_cell("", &f.3)),
+            esc(&f.4)
+        );
+    }
+    match kind {
+        Kind::Run => {
+            if let Some(f) = facts.first() {
+                let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
+            }
+            let _ = writeln!(body, "<h2>Summary</h2>");
+            body.push_str(&table_html(
+                &["metric", "mean", "95% CI low", "95% CI high", "p95", "p99"],
+                &summary_rows(dir)?,
+            ));
+            let _ = writeln!(body, "<h2>Charts</h2>");
+            for stem in ["exceedance", "timeline", "paths"] {
+                body.push_str(&inline_svg(dir, stem));
+            }
+        }
+        Kind::Compare => {
+            let t = &compare;
+            let _ = writeln!(body, "<h2>Comparison</h2><p>Paired differences on common random numbers: delta = scenario minus baseline, replication by replication.</p>");
+            let cols = [
+                "scenario",
+                "metric",
+                "mean",
+                "ci95_low",
+                "ci95_high",
+                "delta",
+                "delta_ci95_low",
+                "delta_ci95_high",
+                "p_lower",
+            ];
+            let idx: Vec<usize> = cols.iter().filter_map(|c| t.col(c)).collect();
+            let rows: Vec<Vec<String>> = t
+                .rows
+                .iter()
+                .filter(|r| COMPARE_METRICS.contains(&r[1].as_str()) || r[1] == "control_cost")
+                .map(|r| {
+                    idx.iter()
+                        .enumerate()
+                        .map(|(k, &i)| {
+                            if k < 2 {
+                                r[i].clone()
+                            } else {
+                                fmt_cell(if k == 8 { "p_" } else { &r[1] }, &r[i])
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            body.push_str(&table_html(
+                &[
+                    "scenario",
+                    "metric",
+                    "mean",
+                    "95% CI low",
+                    "95% CI high",
+                    "delta",
+                    "delta CI low",
+                    "delta CI high",
+                    "P(lower)",
+                ],
+                &rows,
+            ));
+            let _ = writeln!(body, "<h2>Charts</h2>");
+            for stem in ["compare", "exceedance"] {
+                body.push_str(&inline_svg(dir, stem));
+            }
+            if let Ok(diff) = std::fs::read_to_string(dir.join("diff.txt")) {
+                let _ = writeln!(
+                    body,
+                    "<h2>What each scenario changes from the baseline</h2><pre>{}</pre>",
+                    esc(&diff)
+                );
+            }
+        }
+        Kind::Sweep => {
+            let _ = writeln!(body, "<h2>Sweep</h2>");
+            body.push_str(&inline_svg(dir, "sweep"));
+            if let Some(t) = read(dir, "sweep.csv")? {
+                let m = t.col("metric").unwrap_or(0);
+                let mut header: Vec<&str> = t.header[..m].iter().map(String::as_str).collect();
+                header.extend(["metric", "mean", "95% CI low", "95% CI high", "p95"]);
+                let rows: Vec<Vec<String>> = t
+                    .rows
+                    .iter()
+                    .filter(|r| {
+                        ["leaked", "exposure", "review_mean_wait_hours", "total_cost"]
+                            .contains(&r[m].as_str())
+                    })
+                    .map(|r| {
+                        r.iter()
+                            .enumerate()
+                            .map(|(i, c)| if i > m { fmt_cell(&r[m], c) } else { c.clone() })
+                            .collect()
+                    })
+                    .collect();
+                body.push_str(&table_html(&header, &rows));
+            }
+        }
+        Kind::Tornado => {
+            let _ = writeln!(body, "<h2>Tornado</h2>");
+            body.push_str(&inline_svg(dir, "tornado"));
+            if let Some(t) = read(dir, "tornado.csv")? {
+                let rows: Vec<Vec<String>> = t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .enumerate()
+                            .map(|(i, c)| if i == 0 { c.clone() } else { fmt_cell("", c) })
+                            .collect()
+                    })
+                    .collect();
+                let header: Vec<&str> = t.header.iter().map(String::as_str).collect();
+                body.push_str(&table_html(&header, &rows));
+            }
+        }
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(body, "<h2>Scenarios and assumptions</h2>");
+        for f in &facts {
+            let _ = writeln!(body, "<h3>{}</h3><p>{}</p><details><summary>resolved scenario file</summary><pre>{}</pre></details>", esc(&f.0), esc(&f.1), esc(&f.5));
+        }
+    }
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim: {}</title><style>{CSS}</style></head>\n<body>\n{body}</body></html>\n",
+        esc(&name)
+    );
+    let path = dir.join("report.html");
+    write_atomic(&path, |w| w.write_all(html.as_bytes()))?;
+    Ok(path)
+}

@@ -1,0 +1,338 @@
+//! `leaksim plot DIR`: draws a results folder's charts and `report.html` from its files alone.
+//! Every command that writes results calls it too, so a redraw gives the same bytes.
+
+use super::charts::{
+    self, CompareChart, Exceedance, ExceedanceSeries, Interval, PathsChart, SweepChart, Table,
+    TimelineChart, TornadoChart,
+};
+use super::html::write_report;
+use crate::error::{Error, Result};
+use crate::sim::metrics::NAMES;
+use std::path::{Path, PathBuf};
+
+/// Key metrics in the report tables and the comparison chart.
+pub(super) const COMPARE_METRICS: [&str; 4] = ["leaked", "exposure", "loss", "total_cost"];
+
+pub(super) fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| dir.display().to_string())
+}
+
+/// Reads a results file of `dir`, checking it has the columns leaksim writes there.
+pub(super) fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
+    use super::columns::*;
+    let required: &[&str] = match file {
+        "replications.csv" => &["records_leaked", "loss"],
+        "paths.csv" => &PATHS_COLUMNS,
+        "summary.csv" => &SUMMARY_COLUMNS,
+        "compare.csv" => &COMPARE_COLUMNS,
+        "sweep.csv" => &SWEEP_COLUMNS,
+        "tornado.csv" => &TORNADO_COLUMNS,
+        "timeline.csv" => &TIMELINE_COLUMNS,
+        "markers.csv" => &MARKERS_COLUMNS,
+        _ => &[],
+    };
+    Table::read_with(&dir.join(file), required)
+}
+
+/// What kind of results a folder holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A `run` folder (replications.csv).
+    Run,
+    /// A `compare` folder (compare.csv).
+    Compare,
+    /// A `sweep` folder (sweep.csv).
+    Sweep,
+    /// A `tornado` folder (tornado.csv).
+    Tornado,
+}
+
+/// The kind of results in `dir`, if any.
+pub fn kind(dir: &Path) -> Option<Kind> {
+    [
+        ("compare.csv", Kind::Compare),
+        ("sweep.csv", Kind::Sweep),
+        ("tornado.csv", Kind::Tornado),
+        ("replications.csv", Kind::Run),
+    ]
+    .into_iter()
+    .find(|(f, _)| dir.join(f).is_file())
+    .map(|(_, k)| k)
+}
+
+/// Draws every chart of `dir` (and of its scenario folders, for a comparison) and its report.
+pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    match kind(dir) {
+        Some(Kind::Run) => plot_run(dir),
+        Some(Kind::Compare) => plot_compare(dir),
+        Some(Kind::Sweep) => plot_sweep(dir),
+        Some(Kind::Tornado) => plot_tornado(dir),
+        None => Err(Error::Usage(format!(
+            "{}: no leaksim results here (expected replications.csv, compare.csv, sweep.csv or tornado.csv)",
+            dir.display()
+        ))),
+    }
+}
+
+fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<ExceedanceSeries>> {
+    let Some(t) = read(dir, "replications.csv")? else {
+        return Ok(None);
+    };
+    let params: Vec<Vec<f64>> = t
+        .header
+        .iter()
+        .filter(|h| *h != "replication" && !NAMES.contains(&h.as_str()))
+        .map(|h| t.numbers(h))
+        .collect();
+    Ok(Some(ExceedanceSeries {
+        label: label.to_string(),
+        values: t.numbers(metric),
+        params,
+    }))
+}
+
+fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceedance> {
+    let mut panels = Vec::new();
+    for (metric, desc) in [
+        ("records_leaked", "records leaked (log scale)"),
+        ("loss", "loss, currency units (log scale)"),
+    ] {
+        let mut series = Vec::new();
+        for (label, d) in dirs {
+            if let Some(s) = exceedance_series(d, label, metric)? {
+                series.push(s);
+            }
+        }
+        panels.push((metric.to_string(), desc.to_string(), series));
+    }
+    Ok(Exceedance { title, panels })
+}
+
+fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
+    let name = folder_name(dir);
+    let mut files = Vec::new();
+    let chart = exceedance_chart(
+        format!("{name}: exceedance curves (band: 95% CI; dashed: parameter uncertainty)"),
+        &[(name.clone(), dir.to_path_buf())],
+    )?;
+    files.extend(charts::render(dir, "exceedance", &chart)?);
+    if let Some(t) = read(dir, "timeline.csv")? {
+        let markers = read(dir, "markers.csv")?
+            .map(|m| {
+                let days = m.numbers("day");
+                let labels = m
+                    .col("label")
+                    .map(|i| m.rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                days.into_iter().zip(labels).collect()
+            })
+            .unwrap_or_default();
+        let date = t
+            .col("date")
+            .map(|i| t.rows.iter().map(|r| r[i].clone()).collect())
+            .unwrap_or_default();
+        let chart = TimelineChart {
+            title: format!("{name}: records leaked over time"),
+            day: t.numbers("day"),
+            date,
+            leaked: [
+                t.numbers("records_leaked_mean"),
+                t.numbers("records_leaked_p05"),
+                t.numbers("records_leaked_p95"),
+            ],
+            backlog: [t.numbers("backlog_mean"), t.numbers("backlog_p95")],
+            markers,
+        };
+        files.extend(charts::render(dir, "timeline", &chart)?);
+    }
+    if let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) {
+        let reps = r.rows.len().max(1) as f64;
+        let (pc, cc, rc) = (
+            p.col("path").unwrap_or(1),
+            p.col("class").unwrap_or(2),
+            p.col("records").unwrap_or(3),
+        );
+        let mut classes: Vec<String> = Vec::new();
+        for row in &p.rows {
+            if !classes.contains(&row[cc]) {
+                classes.push(row[cc].clone());
+            }
+        }
+        classes.sort();
+        let mut mean: [Vec<f64>; 3] = [
+            vec![0.0; classes.len()],
+            vec![0.0; classes.len()],
+            vec![0.0; classes.len()],
+        ];
+        for row in &p.rows {
+            let pi = match row[pc].as_str() {
+                "theft" => 0,
+                "seizure" => 1,
+                _ => 2,
+            };
+            let ci = classes.iter().position(|c| *c == row[cc]).unwrap_or(0);
+            mean[pi][ci] += row[rc].parse::<f64>().unwrap_or(0.0) / reps;
+        }
+        let chart = PathsChart {
+            title: format!("{name}: where leaks come from"),
+            classes,
+            mean,
+        };
+        files.extend(charts::render(dir, "paths", &chart)?);
+    }
+    files.push(write_report(dir, Kind::Run)?);
+    Ok(files)
+}
+
+pub(super) fn compare_scenarios(t: &Table) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    if let Some(i) = t.col("scenario") {
+        for r in &t.rows {
+            if !v.contains(&r[i]) {
+                v.push(r[i].clone());
+            }
+        }
+    }
+    v
+}
+
+pub(super) fn baseline_of(t: &Table) -> Option<String> {
+    let b = t.col("baseline")?;
+    t.rows.first().map(|r| r[b].clone())
+}
+
+fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
+    let t = read(dir, "compare.csv")?.unwrap_or_default();
+    let scenarios = compare_scenarios(&t);
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for s in &scenarios {
+        let d = dir.join(s);
+        if d.join("replications.csv").is_file() {
+            files.extend(plot_run(&d)?);
+            dirs.push((s.clone(), d));
+        }
+    }
+    let name = folder_name(dir);
+    let note = if dirs.len() <= 2 {
+        "band: 95% CI; dashed: parameter uncertainty"
+    } else {
+        "band: 95% CI"
+    };
+    let chart = exceedance_chart(format!("{name}: exceedance curves ({note})"), &dirs)?;
+    files.extend(charts::render(dir, "exceedance", &chart)?);
+    let baseline = baseline_of(&t).unwrap_or_default();
+    let col = |n: &str| t.col(n).unwrap_or(0);
+    let num = |r: &Vec<String>, n: &str| r[col(n)].parse::<f64>().unwrap_or(f64::NAN);
+    let metrics = COMPARE_METRICS
+        .iter()
+        .map(|m| {
+            let rows: Vec<&Vec<String>> =
+                t.rows.iter().filter(|r| r[col("metric")] == *m).collect();
+            let est = rows
+                .iter()
+                .map(|r| Interval {
+                    label: r[col("scenario")].clone(),
+                    value: num(r, "mean"),
+                    low: num(r, "ci95_low"),
+                    high: num(r, "ci95_high"),
+                })
+                .collect();
+            let delta = rows
+                .iter()
+                .map(|r| Interval {
+                    label: r[col("scenario")].clone(),
+                    value: num(r, "delta"),
+                    low: num(r, "delta_ci95_low"),
+                    high: num(r, "delta_ci95_high"),
+                })
+                .collect();
+            (m.to_string(), est, delta)
+        })
+        .collect();
+    let chart = CompareChart {
+        title: format!("{name}: scenarios against baseline `{baseline}`"),
+        metrics,
+    };
+    files.extend(charts::render(dir, "compare", &chart)?);
+    files.push(write_report(dir, Kind::Compare)?);
+    Ok(files)
+}
+
+fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
+    let t = read(dir, "sweep.csv")?.unwrap_or_default();
+    let mcol = t.col("metric").unwrap_or(0);
+    let paths: Vec<String> = t.header[..mcol].to_vec();
+    let num = |r: &Vec<String>, i: usize| {
+        r.get(i)
+            .and_then(|c| c.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    let (mean, lo, hi) = (
+        t.col("mean").unwrap_or(0),
+        t.col("ci95_low").unwrap_or(0),
+        t.col("ci95_high").unwrap_or(0),
+    );
+    let panels = ["exposure", "total_cost"]
+        .iter()
+        .map(|m| {
+            let pts = t
+                .rows
+                .iter()
+                .filter(|r| r[mcol] == *m)
+                .map(|r| {
+                    [
+                        num(r, 0),
+                        if paths.len() > 1 { num(r, 1) } else { f64::NAN },
+                        num(r, mean),
+                        num(r, lo),
+                        num(r, hi),
+                    ]
+                })
+                .collect();
+            (m.to_string(), pts)
+        })
+        .collect();
+    let chart = SweepChart {
+        title: format!("{}: sweep of {}", folder_name(dir), paths.join(" x ")),
+        paths,
+        panels,
+    };
+    let mut files = charts::render(dir, "sweep", &chart)?;
+    files.push(write_report(dir, Kind::Sweep)?);
+    Ok(files)
+}
+
+fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
+    let t = read(dir, "tornado.csv")?.unwrap_or_default();
+    let names: Vec<String> = t.rows.iter().map(|r| r[0].clone()).collect();
+    let (lv, hv, ml, mh) = (
+        t.numbers("low_value"),
+        t.numbers("high_value"),
+        t.numbers("metric_at_low"),
+        t.numbers("metric_at_high"),
+    );
+    let base = t
+        .numbers("base")
+        .first()
+        .copied()
+        .unwrap_or_else(|| (ml.first().unwrap_or(&0.0) + mh.first().unwrap_or(&0.0)) / 2.0);
+    let metric = t
+        .col("metric")
+        .and_then(|i| t.rows.first().map(|r| r[i].clone()))
+        .unwrap_or_else(|| "metric".into());
+    let rows = (0..names.len())
+        .map(|i| (names[i].clone(), lv[i], hv[i], ml[i], mh[i]))
+        .collect();
+    let chart = TornadoChart {
+        title: format!("{}: what drives {metric}", folder_name(dir)),
+        metric,
+        base,
+        rows,
+    };
+    let mut files = charts::render(dir, "tornado", &chart)?;
+    files.push(write_report(dir, Kind::Tornado)?);
+    Ok(files)
+}

@@ -1,0 +1,207 @@
+//! Text for the terminal: the run summary and the tables of `compare`, `sweep` and `tornado`.
+
+use super::format::human;
+use crate::analysis::compare::CompareRow;
+use crate::analysis::stats::MetricSummary;
+use crate::analysis::tornado::TornadoRow;
+use crate::scenario::Scenario;
+use crate::sim::metrics::NAMES;
+use crate::sim::runner::RunResult;
+use std::fmt::Write;
+
+/// The run summary printed after `leaksim run`.
+pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> String {
+    let get = |name: &str| &summary[NAMES.iter().position(|n| *n == name).expect("known metric")];
+    let mut o = String::new();
+    let leaked = get("leaked");
+    let _ = writeln!(o, "== {} ==", s.name);
+    let _ = writeln!(
+        o,
+        "  P(any leak)            {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
+        100.0 * leaked.mean,
+        100.0 * leaked.ci95_low,
+        100.0 * leaked.ci95_high
+    );
+    let _ = writeln!(o, "  {:<22} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
+    for name in [
+        "records_leaked",
+        "exposure",
+        "loss",
+        "control_cost",
+        "total_cost",
+    ] {
+        let m = get(name);
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>16} {:>16} {:>16}",
+            name,
+            human(m.mean, 0),
+            human(m.p95, 0),
+            human(m.p99, 0)
+        );
+    }
+    let wait = get("review_mean_wait_hours");
+    let util = get("reviewer_utilization");
+    if util.n > 0 {
+        let _ = writeln!(
+            o,
+            "  gatekeeper mean wait   {} h; utilization {:.1}%",
+            human(wait.mean, 2),
+            100.0 * util.mean
+        );
+    }
+    let events = r.events();
+    let secs = r.elapsed.as_secs_f64().max(1e-9);
+    let _ = writeln!(
+        o,
+        "  {} replications, {} events in {:.2} s ({} events/s on {} threads), seed {}",
+        human(r.rows.len() as f64, 0),
+        human(events, 0),
+        secs,
+        human(events / secs, 0),
+        r.threads,
+        r.seed
+    );
+    o
+}
+
+/// Metrics shown in the terminal tables of `compare` and `sweep`.
+pub const KEY_METRICS: [&str; 6] = [
+    "leaked",
+    "records_leaked",
+    "exposure",
+    "loss",
+    "control_cost",
+    "total_cost",
+];
+
+fn fmt_metric(metric: &str, v: f64) -> String {
+    if metric == "leaked" {
+        format!("{:.2}%", 100.0 * v)
+    } else {
+        human(v, 0)
+    }
+}
+
+/// The table `compare` prints: per scenario and key metric, the mean and the paired difference
+/// from the baseline with their 95% intervals.
+pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "Paired comparison with `{baseline}`: {} replications on common random numbers, seed {seed}", human(reps as f64, 0));
+    let _ = writeln!(
+        o,
+        "{:<26} {:<15} {:>34} {:>42} {:>9}",
+        "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
+    );
+    let mut last = "";
+    for r in rows.iter().filter(|r| KEY_METRICS.contains(&r.metric)) {
+        let p = &r.paired;
+        let scen = if r.scenario != last {
+            r.scenario.as_str()
+        } else {
+            ""
+        };
+        last = &r.scenario;
+        let mean = format!(
+            "{} [{}, {}]",
+            fmt_metric(r.metric, p.mean.mean),
+            fmt_metric(r.metric, p.mean.low),
+            fmt_metric(r.metric, p.mean.high)
+        );
+        let delta = if r.scenario == baseline {
+            "(baseline)".to_string()
+        } else {
+            format!(
+                "{} [{}, {}]",
+                fmt_metric(r.metric, p.delta.mean),
+                fmt_metric(r.metric, p.delta.low),
+                fmt_metric(r.metric, p.delta.high)
+            )
+        };
+        let _ = writeln!(
+            o,
+            "{:<26} {:<15} {:>34} {:>42} {:>8.1}%",
+            scen,
+            r.metric,
+            mean,
+            delta,
+            100.0 * p.p_lower
+        );
+        if r.metric == "total_cost" && r.scenario != baseline {
+            let c = r.cost_per_loss_avoided;
+            let text = if c.is_nan() {
+                "no expected loss avoided".to_string()
+            } else {
+                format!(
+                    "{} of extra control cost per unit of expected loss avoided",
+                    human(c, 2)
+                )
+            };
+            let _ = writeln!(o, "{:<26} {text}", "");
+        }
+    }
+    o
+}
+
+/// The table `sweep` prints: each point's key metrics; `summaries[i]` is point i's summary.
+pub fn sweep_table(
+    paths: &[String],
+    points: &[Vec<String>],
+    summaries: &[Vec<MetricSummary>],
+) -> String {
+    let mut o = String::new();
+    let head: Vec<&str> = paths
+        .iter()
+        .map(|p| p.rsplit('.').next().unwrap_or(p))
+        .collect();
+    let _ = write!(o, "{:<24}", head.join(" x "));
+    for m in ["leaked", "exposure", "review_mean_wait_hours", "total_cost"] {
+        let _ = write!(o, " {:>22}", m);
+    }
+    let _ = writeln!(o);
+    for (p, rows) in points.iter().zip(summaries) {
+        let _ = write!(o, "{:<24}", p.join(" x "));
+        for m in ["leaked", "exposure", "review_mean_wait_hours", "total_cost"] {
+            let mean = rows
+                .iter()
+                .find(|r| r.metric == m)
+                .map_or(f64::NAN, |r| r.mean);
+            let text = if m == "review_mean_wait_hours" {
+                human(mean, 2)
+            } else {
+                fmt_metric(m, mean)
+            };
+            let _ = write!(o, " {:>22}", text);
+        }
+        let _ = writeln!(o);
+    }
+    o
+}
+
+/// The table `tornado` prints, largest swing first.
+pub fn tornado_table(name: &str, metric: &str, base: f64, rows: &[TornadoRow]) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Tornado of {metric} for {name} (all parameters at their medians: {})",
+        human(base, 2)
+    );
+    let _ = writeln!(
+        o,
+        "{:<52} {:>14} {:>14} {:>16} {:>16} {:>14}",
+        "parameter", "low", "high", "metric at low", "metric at high", "swing"
+    );
+    for r in rows {
+        let _ = writeln!(
+            o,
+            "{:<52} {:>14} {:>14} {:>16} {:>16} {:>14}",
+            r.parameter,
+            human(r.low_value, 4),
+            human(r.high_value, 4),
+            human(r.metric_at_low, 2),
+            human(r.metric_at_high, 2),
+            human(r.swing, 2)
+        );
+    }
+    o
+}

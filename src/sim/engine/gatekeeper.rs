@@ -1,0 +1,145 @@
+//! The gatekeeper team: one first-come first-served queue of `team_size` reviewers, computed
+//! with the Kiefer-Wolfowitz recursion (a request's review start is known on arrival), and the
+//! end of each review.
+
+use super::*;
+
+/// A binary min-heap of reviewers' next free times, with a fixed size.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Reviewers(Vec<f64>);
+
+impl Reviewers {
+    pub(super) fn reset(&mut self, n: usize) {
+        self.0.clear();
+        self.0.resize(n, 0.0);
+    }
+    #[inline]
+    pub(super) fn earliest(&self) -> f64 {
+        self.0.first().copied().unwrap_or(f64::INFINITY)
+    }
+    /// Replaces the earliest free time with `t` and restores the heap order.
+    #[inline]
+    pub(super) fn replace_earliest(&mut self, t: f64) {
+        let h = &mut self.0;
+        let n = h.len();
+        let mut i = 0;
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let c = if r < n && h[r] < h[l] { r } else { l };
+            if h[c] >= t {
+                break;
+            }
+            h[i] = h[c];
+            i = c;
+        }
+        h[i] = t;
+    }
+}
+
+impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
+    /// Puts a request arriving at `t` in the review queue. Returns (hour it leaves the queue,
+    /// whether it is reviewed (false: approved unreviewed after the bypass wait), backlog on arrival).
+    #[inline]
+    pub(super) fn enqueue(&mut self, t: f64, review_hours: f64) -> (f64, bool, usize) {
+        let gk = self
+            .m
+            .gatekeeper
+            .as_ref()
+            .expect("review needs a gatekeeper");
+        let exits = &mut self.w.queue_exits;
+        while exits.front().is_some_and(|&e| e <= t) {
+            exits.pop_front();
+        }
+        let backlog = exits.len();
+        let start = t.max(self.w.reviewers.earliest());
+        self.queued += 1.0;
+        if start - t > gk.bypass_after {
+            let leave = t + gk.bypass_after;
+            if leave > t {
+                exits.push_back(leave);
+            }
+            self.wait_sum += gk.bypass_after;
+            self.out[idx::BACKLOG_BYPASSED] += 1.0;
+            return (leave, false, backlog);
+        }
+        let end = start + review_hours;
+        self.w.reviewers.replace_earliest(end);
+        if start > t {
+            exits.push_back(start);
+        }
+        self.wait_sum += start - t;
+        self.busy += (end.min(self.m.horizon) - start).max(0.0);
+        self.out[idx::REVIEWED_REQUESTS] += 1.0;
+        (end, true, backlog)
+    }
+
+    pub(super) fn review_done(&mut self, t: f64, slot: u32) {
+        let p = self.w.pending[slot as usize];
+        self.w.free_pending.push(slot);
+        let actor = match p.who {
+            Who::Insider(i) => {
+                let ins = &self.w.insiders[i as usize];
+                if !ins.active {
+                    return;
+                }
+                ins.actor as usize
+            }
+            Who::Compelled { actor, .. } => actor as usize,
+        };
+        let (class, store) = (p.class as usize, p.store as usize);
+        if p.refused {
+            self.out[idx::REFUSED_REVIEW] += 1.0;
+            if let Who::Insider(i) = p.who {
+                self.w.insiders[i as usize].active = false;
+            }
+            self.trace(
+                t,
+                "review",
+                Some(actor),
+                Some(store),
+                Some(class),
+                "refused",
+                0.0,
+            );
+            return;
+        }
+        self.trace(
+            t,
+            "review",
+            Some(actor),
+            Some(store),
+            Some(class),
+            "approved",
+            0.0,
+        );
+        if self.w.holds[store] & (1u64 << class) == 0 {
+            // The store lost the class (deleted) while the request waited.
+            self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
+            return;
+        }
+        self.exfiltrate(t, p.who, actor, class, store, p.outside, p.fate);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reviewers_heap_keeps_the_minimum() {
+        let mut r = Reviewers::default();
+        r.reset(4);
+        for t in [5.0, 3.0, 8.0, 1.0] {
+            r.replace_earliest(t);
+        }
+        assert_eq!(r.earliest(), 1.0);
+        r.replace_earliest(10.0);
+        assert_eq!(r.earliest(), 3.0);
+        r.replace_earliest(10.0);
+        assert_eq!(r.earliest(), 5.0);
+    }
+}

@@ -1,0 +1,213 @@
+//! Runs replications in parallel, reproducibly: replication `r` depends on `(seed, r)` alone.
+
+use super::engine::{self, Workspace};
+use super::metrics::Metrics;
+use super::observe::{NoTrace, TraceRow};
+use super::timeline::Timeline;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::random::{SourceId, Stream};
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The seed used when neither the command line nor the scenario gives one.
+pub const DEFAULT_SEED: u64 = 20_220_617;
+/// Replications when neither the command line nor the scenario gives a number.
+pub const DEFAULT_REPLICATIONS: u64 = 10_000;
+
+/// How to run a scenario.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Seed of all random streams.
+    pub seed: u64,
+    /// Number of replications.
+    pub replications: u64,
+    /// Worker threads (None: all cores).
+    pub threads: Option<usize>,
+}
+
+/// One replication's results.
+#[derive(Clone, Debug)]
+pub struct RepRow {
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Values drawn for the uncertain parameters, in [`Scenario::params`] order.
+    pub params: Vec<f64>,
+    /// Records leaked per path and class.
+    pub paths: [Vec<f64>; 3],
+}
+
+/// All replications of one scenario.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// Rows in replication order.
+    pub rows: Vec<RepRow>,
+    /// Daily timeline across replications.
+    pub timeline: Timeline,
+    /// Seed used.
+    pub seed: u64,
+    /// Wall-clock time of the simulation.
+    pub elapsed: Duration,
+    /// Threads used.
+    pub threads: usize,
+}
+
+impl RunResult {
+    /// Total events simulated.
+    pub fn events(&self) -> f64 {
+        self.rows
+            .iter()
+            .map(|r| r.metrics[super::metrics::idx::EVENTS])
+            .sum()
+    }
+}
+
+/// Draws the uncertain parameters of replication `rep` (each from its own stream).
+pub fn draw_params(s: &Scenario, seed: u64, rep: u64) -> Vec<f64> {
+    s.params
+        .iter()
+        .map(|p| {
+            let mut rng = Stream::new(seed, rep, SourceId::from_name(&p.path));
+            let v = p.dist.sample(&mut rng);
+            if p.integer {
+                v.round().max(0.0)
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
+/// A thread pool with `threads` workers (None: one per core).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+}
+
+/// The whole days a scenario's horizon covers (the length of its timeline).
+pub fn timeline_days(s: &Scenario) -> usize {
+    s.horizon_days.floor().max(0.0) as usize
+}
+
+/// What one worker accumulates: its workspace, its rows (tagged with their replication) and its
+/// part of the timeline.
+struct Part {
+    workspace: Workspace,
+    rows: Vec<(u64, RepRow)>,
+    timeline: Timeline,
+}
+
+/// Runs replications `first..first + count` of `s` on `pool`, adding their days to `timeline`;
+/// `on_done` is called after each one. Returns [`Error::Interrupted`] if `cancel` is set.
+#[allow(clippy::too_many_arguments)]
+pub fn run_range(
+    s: &Scenario,
+    seed: u64,
+    first: u64,
+    count: u64,
+    pool: &rayon::ThreadPool,
+    cancel: &AtomicBool,
+    on_done: &(dyn Fn() + Sync),
+    timeline: &mut Timeline,
+) -> Result<Vec<RepRow>> {
+    let fixed_model = s.params.is_empty().then(|| Model::build(s, &[]));
+    let days = timeline_days(s);
+    let new_part = || Part {
+        workspace: Workspace::new(),
+        rows: Vec::new(),
+        timeline: Timeline::new(days),
+    };
+    let part = pool.install(|| {
+        (first as usize..(first + count) as usize)
+            .into_par_iter()
+            .with_min_len(64)
+            .fold(new_part, |mut part, rep| {
+                let rep = rep as u64;
+                if cancel.load(Ordering::Relaxed) {
+                    return part;
+                }
+                let params = draw_params(s, seed, rep);
+                let built;
+                let model = match &fixed_model {
+                    Some(m) => m,
+                    None => {
+                        built = Model::build(s, &params);
+                        &built
+                    }
+                };
+                let o = engine::simulate(
+                    model,
+                    seed,
+                    rep,
+                    &mut part.workspace,
+                    &mut NoTrace,
+                    &mut part.timeline,
+                );
+                part.timeline.finish_replication();
+                part.rows.push((
+                    rep,
+                    RepRow {
+                        metrics: o.metrics,
+                        params,
+                        paths: o.paths,
+                    },
+                ));
+                on_done();
+                part
+            })
+            .reduce(new_part, |mut a, b| {
+                a.rows.extend(b.rows);
+                a.timeline.merge(&b.timeline);
+                a
+            })
+    });
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    let mut rows = part.rows;
+    rows.sort_unstable_by_key(|(rep, _)| *rep);
+    timeline.merge(&part.timeline);
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Runs all replications of a scenario.
+pub fn run(
+    s: &Scenario,
+    cfg: &RunConfig,
+    cancel: &AtomicBool,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<RunResult> {
+    let pool = pool(cfg.threads)?;
+    let start = Instant::now();
+    let mut timeline = Timeline::new(timeline_days(s));
+    let rows = run_range(
+        s,
+        cfg.seed,
+        0,
+        cfg.replications,
+        &pool,
+        cancel,
+        on_done,
+        &mut timeline,
+    )?;
+    Ok(RunResult {
+        rows,
+        timeline,
+        seed: cfg.seed,
+        elapsed: start.elapsed(),
+        threads: pool.current_num_threads(),
+    })
+}
+
+/// Every event of replication `rep`, as the untraced run simulated it.
+pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
+    let params = draw_params(s, seed, rep);
+    let model = Model::build(s, &params);
+    let mut rows = Vec::new();
+    engine::simulate(&model, seed, rep, &mut Workspace::new(), &mut rows, &mut ());
+    rows
+}
