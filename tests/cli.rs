@@ -68,20 +68,25 @@ fn run_writes_every_file_for_every_shipped_scenario() {
             "summary.csv",
             "scenario.resolved.toml",
             "trace.csv",
+            "reach.csv",
         ] {
             assert!(d.join(f).is_file(), "{name}/{f}");
         }
         let h = header(&d.join("replications.csv"));
-        assert!(h.starts_with("replication,records_leaked,exposure,loss,leaked,first_leak_hours,illicit_attempts,blocked_firewall,stopped_code_review,refused_review,bypassed_review,blocked_enclave,successful_thefts,seizures,detected,mean_detect_hours,legit_requests,legit_blocked,review_mean_wait_hours,reviewer_utilization,control_cost,events"), "{h}");
+        assert!(h.starts_with("replication,reached,reached_records,reached_exposure,reached_loss,records_leaked,exposure,loss,leaked,first_leak_hours,accessed_records,illicit_attempts,blocked_firewall,stopped_code_review,refused_review,bypassed_review,blocked_enclave,successful_thefts,seizures,operator_handovers,detected,mean_detect_hours,legit_requests,legit_blocked,review_mean_wait_hours,reviewer_utilization,control_cost,events"), "{h}");
         assert_eq!(
             header(&d.join("paths.csv")),
-            "replication,path,class,records"
+            "replication,path,class,records,recipient,actor,store"
+        );
+        assert_eq!(
+            header(&d.join("reach.csv")),
+            "recipient,class,p_reached,p_ci95_low,p_ci95_high,records_mean,records_ci95_low,records_ci95_high,records_p95,records_p99"
         );
         assert!(header(&d.join("summary.csv"))
             .starts_with("metric,mean,sd,ci95_low,ci95_high,p05,p50,p95,p99,max"));
         assert_eq!(
             header(&d.join("trace.csv")),
-            "time,kind,actor,store,class,outcome,records"
+            "time,kind,actor,store,class,outcome,records,recipient"
         );
         let reps = std::fs::read_to_string(d.join("replications.csv")).expect("read");
         assert_eq!(reps.lines().count(), 201);

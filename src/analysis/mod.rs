@@ -1,5 +1,5 @@
 //! Analysis: numbers from replication rows. Statistics ([`stats`]), summaries ([`summary`]), tail
-//! risk ([`tail`]), paired comparison ([`paired`], [`compare`]), sensitivity ([`sensitivity`]),
+//! risk ([`tail`]), who gets the data ([`reach`]), paired comparison ([`paired`], [`compare`]), sensitivity ([`sensitivity`]),
 //! closed-form queueing ([`queueing`]), and the study drivers that run scenarios in batches on
 //! common random numbers ([`precision`], [`sweep`], [`tornado`]).
 //!
@@ -11,6 +11,7 @@ pub mod compare;
 pub mod paired;
 pub mod precision;
 pub mod queueing;
+pub mod reach;
 pub mod sensitivity;
 pub mod stats;
 pub mod summary;

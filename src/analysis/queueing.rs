@@ -28,10 +28,13 @@ pub fn mmc_mean_wait(arrival_rate: f64, mean_service: f64, c: usize) -> f64 {
     erlang_c(c, a) / (c as f64 * mu - arrival_rate)
 }
 
-/// Gatekeeper load figures derived from a scenario at its parameters' means.
+/// A perimeter's gatekeeper load derived from a scenario at its parameters' means.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GatekeeperLoad {
-    /// Requests per hour reaching review (legitimate ones; insiders add a negligible share).
+    /// The perimeter (`controls` for the top-level one).
+    pub perimeter: String,
+    /// Legitimate requests per hour reaching review (insiders add a negligible share), in the
+    /// busier of two moments: the start, and the horizon once deletions and flows have happened.
     pub arrival_rate: f64,
     /// Offered load in Erlangs (arrival rate x mean review hours).
     pub offered_load: f64,
@@ -45,43 +48,91 @@ pub struct GatekeeperLoad {
     pub mmc_wait_hours: f64,
     /// Probability of waiting (Erlang C).
     pub p_wait: f64,
+    /// Whether requests waiting `bypass_after_hours` are approved unreviewed.
+    pub has_bypass: bool,
 }
 
-/// The gatekeeper's load at the parameters' means, if there is a gatekeeper.
-pub fn gatekeeper_load(s: &Scenario) -> Option<GatekeeperLoad> {
-    let m = Model::build(s, &s.mean_values());
-    let g = m.gatekeeper.as_ref()?;
-    let arrival_rate: f64 = m
-        .actors
+/// What each store holds at hour `t`, once the flows that started by then have run and the
+/// stores deleted by then are empty.
+pub fn holdings_at(m: &Model, t: f64) -> Vec<u64> {
+    let mut holds: Vec<u64> = m
+        .stores
         .iter()
-        .map(|a| {
-            let reviewed = a
-                .classes
-                .iter()
-                .filter(|&&c| a.review_classes & (1u64 << c) != 0)
-                .count();
-            if a.classes.is_empty() {
-                0.0
+        .map(|s| {
+            if s.delete_at <= t {
+                0
             } else {
-                a.legit_rate * reviewed as f64 / a.classes.len() as f64
+                s.initial_classes
             }
         })
-        .sum();
-    let mean_review_hours = g.review_hours.mean();
-    let offered_load = arrival_rate * mean_review_hours;
-    Some(GatekeeperLoad {
-        arrival_rate,
-        offered_load,
-        utilization: if g.team > 0 {
-            offered_load / g.team as f64
-        } else {
-            f64::INFINITY
-        },
-        team: g.team,
-        mean_review_hours,
-        mmc_wait_hours: mmc_mean_wait(arrival_rate, mean_review_hours, g.team),
-        p_wait: erlang_c(g.team, offered_load),
-    })
+        .collect();
+    loop {
+        let mut changed = false;
+        for f in &m.flows {
+            if f.start <= t && f.start < f.end && m.stores[f.to].delete_at > t {
+                let add = holds[f.from] & f.classes & !holds[f.to];
+                if add != 0 {
+                    holds[f.to] |= add;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return holds;
+        }
+    }
+}
+
+/// Legitimate requests per hour reaching each perimeter's review when stores hold `holds`.
+fn review_rates(m: &Model, holds: &[u64]) -> Vec<f64> {
+    let mut rates = vec![0.0; m.perimeters.len()];
+    for (ai, a) in m.actors.iter().enumerate() {
+        if a.classes.is_empty() {
+            continue;
+        }
+        for &c in &a.classes {
+            let stores: Vec<usize> = (0..m.stores.len())
+                .filter(|&s| holds[s] & (1u64 << c) != 0 && a.reaches & (1u64 << s) != 0)
+                .collect();
+            for &s in &stores {
+                let p = m.stores[s].perimeter;
+                if m.perimeters[p].review[ai] & (1u64 << c) != 0 {
+                    rates[p] += a.legit_rate / a.classes.len() as f64 / stores.len() as f64;
+                }
+            }
+        }
+    }
+    rates
+}
+
+/// Each gatekeeper's load at the parameters' means (one per perimeter with a gatekeeper).
+pub fn gatekeeper_loads(s: &Scenario) -> Vec<GatekeeperLoad> {
+    let m = Model::build(s, &s.mean_values());
+    let start = review_rates(&m, &holdings_at(&m, 0.0));
+    let end = review_rates(&m, &holdings_at(&m, m.horizon));
+    let names = std::iter::once("controls").chain(s.perimeters.iter().map(|p| p.name.as_str()));
+    m.perimeters
+        .iter()
+        .zip(names)
+        .enumerate()
+        .filter_map(|(p, (pm, name))| {
+            let g = pm.gatekeeper.as_ref()?;
+            let arrival_rate = start[p].max(end[p]);
+            let mean_review_hours = g.review_hours.mean();
+            let offered_load = arrival_rate * mean_review_hours;
+            Some(GatekeeperLoad {
+                perimeter: name.to_string(),
+                arrival_rate,
+                offered_load,
+                utilization: offered_load / g.team as f64,
+                team: g.team,
+                mean_review_hours,
+                mmc_wait_hours: mmc_mean_wait(arrival_rate, mean_review_hours, g.team),
+                p_wait: erlang_c(g.team, offered_load),
+                has_bypass: g.bypass_after.is_finite(),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

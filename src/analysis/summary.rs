@@ -1,6 +1,7 @@
 //! Summaries of a run: each metric's distribution across replications (`summary.csv`), and
 //! every analysis a run folder holds.
 
+use super::reach::{reach, ReachRow};
 use super::sensitivity::{sensitivity, SensitivityRow};
 use super::stats::MetricSummary;
 use super::tail::{tail, TailRow};
@@ -43,15 +44,18 @@ pub struct RunAnalyses {
     pub summary: Vec<MetricSummary>,
     /// `tail.csv`.
     pub tail: Vec<TailRow>,
+    /// `reach.csv`.
+    pub reach: Vec<ReachRow>,
     /// `sensitivity.csv`, when the scenario has uncertain parameters.
     pub sensitivity: Option<Vec<SensitivityRow>>,
 }
 
-/// Computes a run's summary, tail risk (at `thresholds`) and sensitivity.
+/// Computes a run's summary, tail risk (at `thresholds`), who gets the data, and sensitivity.
 pub fn analyse_run(s: &Scenario, r: &RunResult, thresholds: &[f64]) -> RunAnalyses {
     RunAnalyses {
         summary: summarize(s, r),
         tail: tail(&r.rows, thresholds),
+        reach: reach(s, r),
         sensitivity: (!s.params.is_empty()).then(|| sensitivity(s, r)),
     }
 }

@@ -1,10 +1,13 @@
 //! The model of one replication: the scenario with every parameter fixed, as indices and bit sets.
 //!
-//! [`Model::build`] takes a [`Scenario`] and the values its uncertain parameters took; the engine
-//! (`sim`) reads only this form. This folder imports `scenario` and `random`, nothing above them.
+//! [`Model::build`] takes a [`Scenario`](crate::scenario::Scenario) and the values its uncertain
+//! parameters took; the engine (`sim`) reads only this form. Perimeter 0 is the top-level
+//! `[controls]`; named perimeters follow in name order. Recipients are the jurisdictions' states
+//! in order, then `private`. This folder imports `scenario` and `random`, nothing above them.
+
+mod build;
 
 use crate::random::Dist;
-use crate::scenario::{Num, Scenario};
 
 /// Hours in a day.
 pub const HOURS_PER_DAY: f64 = 24.0;
@@ -22,11 +25,15 @@ pub struct ClassModel {
     pub loss_per_record: f64,
 }
 
-/// A jurisdiction with its demand rate and the actors it can compel.
+/// A jurisdiction: its state's demands and the actors it can compel.
 #[derive(Clone, Debug)]
 pub struct JurisdictionModel {
+    /// Hash of its name (keys its random streams).
+    pub key: u64,
     /// Compelled demands per hour.
     pub demand_rate: f64,
+    /// Classes its demands seek (bit set).
+    pub demand_classes: u64,
     /// Compellable actors of this jurisdiction and their cumulative headcounts (for a weighted pick).
     pub compellable: Vec<(usize, f64)>,
 }
@@ -34,12 +41,16 @@ pub struct JurisdictionModel {
 /// A store.
 #[derive(Clone, Debug)]
 pub struct StoreModel {
-    /// Jurisdiction index.
+    /// Jurisdiction index (where it stands).
     pub jurisdiction: usize,
     /// Classes held at time 0 (bit set).
     pub initial_classes: u64,
-    /// Key custody jurisdiction, if not the store's own.
-    pub key_custody: Option<usize>,
+    /// Perimeter index (0: the top-level `[controls]`).
+    pub perimeter: usize,
+    /// Jurisdictions whose states can order its operator to hand over its data (bit set).
+    pub operator_subject_to: u64,
+    /// Jurisdictions whose states can read what it holds, given who holds the keys (bit set).
+    pub readable_to: u64,
     /// Deletion time in hours (infinite: never).
     pub delete_at: f64,
 }
@@ -59,56 +70,64 @@ pub struct FlowModel {
     pub start: f64,
     /// No copies at or after this time, hours.
     pub end: f64,
-    /// Whether the destination is outside the firewall's `allow` (egress applies).
-    pub egress_outside: bool,
+    /// Whether the source perimeter's egress firewall stops it (destination outside `allow`).
+    pub egress_filtered: bool,
 }
 
 /// An actor.
 #[derive(Clone, Debug)]
 pub struct ActorModel {
+    /// Hash of its name (keys its random streams).
+    pub key: u64,
     /// Jurisdiction index.
     pub jurisdiction: usize,
     /// Headcount.
     pub headcount: u64,
     /// Legitimate requests per hour (whole actor).
     pub legit_rate: f64,
-    /// Classes asked for.
+    /// Classes asked for, in index (name) order.
     pub classes: Vec<u8>,
+    /// Stores it can reach (bit set).
+    pub reaches: u64,
+    /// Records a legitimate request reads.
+    pub records_per_request: Dist,
     /// Share of malicious insiders.
     pub malicious_fraction: f64,
+    /// Share of insiders acting for the actor's state.
+    pub state_sponsored: f64,
+    /// Whether insiders target the weakest store.
+    pub weakest: bool,
     /// Illicit attempts per insider per hour.
     pub attempt_rate: f64,
     /// Records per successful attempt.
     pub records: Dist,
     /// Probability of circumventing review.
     pub circumvent: f64,
-    /// Classes that are outside the firewall for this actor when it is active (bit set).
-    pub outside_classes: u64,
-    /// Classes whose requests from this actor go to gatekeeper review when it is active (bit set).
-    pub review_classes: u64,
 }
 
-/// The firewall.
+/// The firewall of a perimeter.
 #[derive(Clone, Debug)]
 pub struct FirewallModel {
     /// Active from, hours.
     pub from: f64,
     /// Block probability.
     pub block: f64,
-    /// Whether egress flows are filtered.
+    /// Whether flows leaving the perimeter for a store outside `allow` are blocked.
     pub egress: bool,
+    /// Jurisdictions inside (bit set).
+    pub allow: u64,
     /// Breaches per hour.
     pub breach_rate: f64,
     /// Breach length, hours.
     pub breach_hours: Dist,
 }
 
-/// The gatekeeper team.
+/// The gatekeeper team of a perimeter.
 #[derive(Clone, Debug)]
 pub struct GatekeeperModel {
     /// Active from, hours.
     pub from: f64,
-    /// Reviewers.
+    /// Reviewers (at least 1).
     pub team: usize,
     /// Review duration, hours.
     pub review_hours: Dist,
@@ -147,8 +166,43 @@ pub struct ThirdPartyAuditModel {
     pub from: f64,
     /// Hours between audits.
     pub every: f64,
-    /// Detection probability per active insider with successes.
+    /// Detection probability per active insider with successes in the perimeter.
     pub detect: f64,
+}
+
+/// A perimeter: its controls, and for each actor which classes are outside its firewall or under
+/// its gatekeeper's review.
+#[derive(Clone, Debug)]
+pub struct PerimeterModel {
+    /// Hash of its name (keys its random streams).
+    pub key: u64,
+    /// Firewall.
+    pub firewall: Option<FirewallModel>,
+    /// Gatekeeper.
+    pub gatekeeper: Option<GatekeeperModel>,
+    /// Code review.
+    pub code_review: Option<StopperModel>,
+    /// Enclave.
+    pub enclave: Option<StopperModel>,
+    /// Continuous audit.
+    pub audit: Option<AuditModel>,
+    /// Third-party audit.
+    pub third_party_audit: Option<ThirdPartyAuditModel>,
+    /// Per actor: classes outside the firewall for it when the firewall is active (bit set).
+    pub outside: Vec<u64>,
+    /// Per actor: classes whose requests go to the gatekeeper when it is active (bit set).
+    pub review: Vec<u64>,
+}
+
+/// The scenario's question.
+#[derive(Clone, Debug)]
+pub struct QuestionModel {
+    /// Classes that count (bit set).
+    pub classes: u64,
+    /// Recipients that count (bit set: jurisdictions, then `private`).
+    pub recipients: u64,
+    /// Whether staff access from listed jurisdictions counts.
+    pub include_access: bool,
 }
 
 /// Yearly costs.
@@ -185,180 +239,32 @@ pub struct Model {
     pub flows: Vec<FlowModel>,
     /// Actors.
     pub actors: Vec<ActorModel>,
-    /// Firewall.
-    pub firewall: Option<FirewallModel>,
-    /// Gatekeeper.
-    pub gatekeeper: Option<GatekeeperModel>,
-    /// Code review.
-    pub code_review: Option<StopperModel>,
-    /// Enclave.
-    pub enclave: Option<StopperModel>,
-    /// Continuous audit.
-    pub audit: Option<AuditModel>,
-    /// Third-party audit.
-    pub third_party_audit: Option<ThirdPartyAuditModel>,
+    /// Perimeters: 0 is the top-level `[controls]`, then the named ones.
+    pub perimeters: Vec<PerimeterModel>,
+    /// The question.
+    pub question: QuestionModel,
     /// Costs.
     pub cost: CostModel,
 }
 
-fn mask(items: &[usize]) -> u64 {
-    items.iter().fold(0u64, |m, &i| m | (1u64 << i))
-}
-
 impl Model {
-    /// Builds the model of a replication whose uncertain parameters took `values`.
-    pub fn build(s: &Scenario, values: &[f64]) -> Model {
-        let v = |n: &Num| n.get(values);
-        let day = |n: &Num| v(n) * HOURS_PER_DAY;
-        let fw = s.controls.firewall.as_ref();
-        let gk = s.controls.gatekeeper.as_ref();
-        let allow = fw.map(|f| mask(&f.allow)).unwrap_or(0);
-        let open = fw.map(|f| mask(&f.open_classes)).unwrap_or(0);
-        let gk_classes = gk.map(|g| mask(&g.classes)).unwrap_or(0);
-        let gk_from = gk.map(|g| mask(&g.review_from)).unwrap_or(0);
-        let actors: Vec<ActorModel> = s
-            .actors
-            .iter()
-            .map(|a| {
-                let classes = mask(&a.classes);
-                let j = 1u64 << a.jurisdiction;
-                let headcount = v(&a.headcount).round().max(0.0) as u64;
-                ActorModel {
-                    jurisdiction: a.jurisdiction,
-                    headcount,
-                    legit_rate: headcount as f64 * v(&a.requests_per_person_per_day)
-                        / HOURS_PER_DAY,
-                    classes: a.classes.iter().map(|&c| c as u8).collect(),
-                    malicious_fraction: v(&a.malicious_fraction),
-                    attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,
-                    records: a.records_per_attempt.clone(),
-                    circumvent: v(&a.circumvent_probability),
-                    outside_classes: if fw.is_some() && allow & j == 0 {
-                        classes & !open
-                    } else {
-                        0
-                    },
-                    review_classes: if gk.is_some() && gk_from & j != 0 {
-                        classes & gk_classes
-                    } else {
-                        0
-                    },
-                }
-            })
-            .collect();
-        let jurisdictions = s
-            .jurisdictions
-            .iter()
-            .enumerate()
-            .map(|(ji, j)| {
-                let mut cum = 0.0;
-                let compellable = s
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(ai, a)| {
-                        a.compellable && a.jurisdiction == ji && actors[*ai].headcount > 0
-                    })
-                    .map(|(ai, _)| {
-                        cum += actors[ai].headcount as f64;
-                        (ai, cum)
-                    })
-                    .collect();
-                JurisdictionModel {
-                    demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR,
-                    compellable,
-                }
-            })
-            .collect();
-        Model {
-            horizon: s.horizon_days * HOURS_PER_DAY,
-            classes: s
-                .classes
-                .iter()
-                .map(|c| ClassModel {
-                    records: v(&c.records).round().max(0.0),
-                    weight: v(&c.weight),
-                    loss_per_record: v(&c.loss_per_record),
-                })
-                .collect(),
-            jurisdictions,
-            stores: s
-                .stores
-                .iter()
-                .map(|st| StoreModel {
-                    jurisdiction: st.jurisdiction,
-                    initial_classes: mask(&st.classes),
-                    key_custody: st.key_custody,
-                    delete_at: st.delete_on_day.as_ref().map(day).unwrap_or(f64::INFINITY),
-                })
-                .collect(),
-            flows: s
-                .flows
-                .iter()
-                .map(|f| FlowModel {
-                    from: f.from,
-                    to: f.to,
-                    classes: mask(&f.classes),
-                    every: v(&f.every_hours),
-                    start: day(&f.start_day),
-                    end: f.end_day.as_ref().map(day).unwrap_or(f64::INFINITY),
-                    egress_outside: allow & (1u64 << s.stores[f.to].jurisdiction) == 0,
-                })
-                .collect(),
-            actors,
-            firewall: fw.map(|f| FirewallModel {
-                from: day(&f.from_day),
-                block: v(&f.block_probability),
-                egress: f.egress,
-                breach_rate: v(&f.breaches_per_year) / HOURS_PER_YEAR,
-                breach_hours: f.breach_hours.clone(),
-            }),
-            gatekeeper: gk.map(|g| GatekeeperModel {
-                from: day(&g.from_day),
-                team: v(&g.team_size).round().max(0.0) as usize,
-                review_hours: g.review_hours.clone(),
-                catch: v(&g.catch_probability),
-                fatigue: v(&g.fatigue),
-                bypass_after: g
-                    .bypass_after_hours
-                    .as_ref()
-                    .map(v)
-                    .unwrap_or(f64::INFINITY),
-            }),
-            code_review: s.controls.code_review.as_ref().map(|c| StopperModel {
-                from: day(&c.from_day),
-                probability: v(&c.probability),
-            }),
-            enclave: s.controls.enclave.as_ref().map(|c| StopperModel {
-                from: day(&c.from_day),
-                probability: v(&c.probability),
-            }),
-            audit: s.controls.audit.as_ref().map(|a| AuditModel {
-                from: day(&a.from_day),
-                detect: v(&a.detect_probability),
-                delay: a.detect_delay_hours.clone(),
-            }),
-            third_party_audit: s.controls.third_party_audit.as_ref().map(|a| {
-                ThirdPartyAuditModel {
-                    from: day(&a.from_day),
-                    every: v(&a.every_days) * HOURS_PER_DAY,
-                    detect: v(&a.detect_probability),
-                }
-            }),
-            cost: CostModel {
-                reviewer: v(&s.cost.reviewer),
-                firewall: v(&s.cost.firewall),
-                enclave: v(&s.cost.enclave),
-                audit: v(&s.cost.audit),
-                third_party_audit: v(&s.cost.third_party_audit),
-                code_review: v(&s.cost.code_review),
-                legit_wait_per_hour: v(&s.cost.legit_wait_per_hour),
-            },
-        }
+    /// Number of recipients: the jurisdictions' states, then `private`.
+    pub fn recipients(&self) -> usize {
+        self.jurisdictions.len() + 1
+    }
+
+    /// The recipient index of `private`.
+    pub fn private(&self) -> usize {
+        self.jurisdictions.len()
     }
 
     /// Yearly-cost share of a control active from `from` hours to the horizon, in years.
     pub fn active_years(&self, from: f64) -> f64 {
         (self.horizon - from).max(0.0) / HOURS_PER_YEAR
     }
+}
+
+/// The bit set of a list of indices.
+pub fn mask(items: &[usize]) -> u64 {
+    items.iter().fold(0u64, |m, &i| m | (1u64 << i))
 }

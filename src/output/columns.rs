@@ -1,7 +1,39 @@
 //! The columns of every CSV file, defined once for the writers and for `plot`, which reads them back.
 
 /// Columns of `paths.csv`.
-pub const PATHS_COLUMNS: [&str; 4] = ["replication", "path", "class", "records"];
+pub const PATHS_COLUMNS: [&str; 7] = [
+    "replication",
+    "path",
+    "class",
+    "records",
+    "recipient",
+    "actor",
+    "store",
+];
+/// Columns of `reach.csv`.
+pub const REACH_COLUMNS: [&str; 10] = [
+    "recipient",
+    "class",
+    "p_reached",
+    "p_ci95_low",
+    "p_ci95_high",
+    "records_mean",
+    "records_ci95_low",
+    "records_ci95_high",
+    "records_p95",
+    "records_p99",
+];
+/// Columns of `trace.csv`.
+pub const TRACE_COLUMNS: [&str; 8] = [
+    "time",
+    "kind",
+    "actor",
+    "store",
+    "class",
+    "outcome",
+    "records",
+    "recipient",
+];
 /// Columns of `summary.csv` (`n` is leaksim's addition).
 pub const SUMMARY_COLUMNS: [&str; 11] = [
     "metric",

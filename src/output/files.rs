@@ -1,16 +1,16 @@
 //! The files of a run's folder: replications, paths, summary, the resolved scenario, trace,
-//! timeline, markers, tail and sensitivity.
+//! timeline, markers, tail, who gets the data (reach) and sensitivity.
 
 use super::columns::*;
 use super::format::fmt_num;
 use super::{csv_err, write_atomic};
+use crate::analysis::reach::ReachRow;
 use crate::analysis::sensitivity::SensitivityRow;
 use crate::analysis::stats::MetricSummary;
 use crate::analysis::summary::RunAnalyses;
 use crate::analysis::tail::TailRow;
 use crate::error::Result;
 use crate::scenario::Scenario;
-use crate::sim::engine::LeakPath;
 use crate::sim::metrics::NAMES;
 use crate::sim::observe::TraceRow;
 use crate::sim::runner::RunResult;
@@ -36,25 +36,56 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
     })
 }
 
-/// Writes `paths.csv`: `replication,path,class,records`, one row per non-zero cell.
+/// Writes `paths.csv`: `replication,path,class,records,recipient,actor,store`, one row per
+/// replication, route, class, recipient, actor and store with records > 0.
 pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(PATHS_COLUMNS).map_err(csv_err)?;
         for (i, row) in r.rows.iter().enumerate() {
-            for p in LeakPath::ALL {
-                for (ci, &rec) in row.paths[p as usize].iter().enumerate() {
-                    if rec > 0.0 {
-                        c.write_record([
-                            i.to_string(),
-                            p.name().to_string(),
-                            s.classes[ci].name.clone(),
-                            fmt_num(rec),
-                        ])
-                        .map_err(csv_err)?;
-                    }
-                }
+            for p in &row.paths {
+                c.write_record([
+                    i.to_string(),
+                    p.route.name().to_string(),
+                    s.classes[p.class as usize].name.clone(),
+                    fmt_num(p.records),
+                    s.recipient_name(p.recipient as usize).to_string(),
+                    p.actor
+                        .map(|a| s.actors[a as usize].name.clone())
+                        .unwrap_or_default(),
+                    p.store
+                        .map(|x| s.stores[x as usize].name.clone())
+                        .unwrap_or_default(),
+                ])
+                .map_err(csv_err)?;
             }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `reach.csv`: who gets the data, per recipient and class.
+pub fn write_reach(path: &Path, rows: &[ReachRow]) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(REACH_COLUMNS).map_err(csv_err)?;
+        for r in rows {
+            let mut rec = vec![r.recipient.clone(), r.class.clone()];
+            rec.extend(
+                [
+                    r.p_reached,
+                    r.p_ci95.0,
+                    r.p_ci95.1,
+                    r.records.mean,
+                    r.records.low,
+                    r.records.high,
+                    r.records_p95,
+                    r.records_p99,
+                ]
+                .iter()
+                .map(|v| fmt_num(*v)),
+            );
+            c.write_record(&rec).map_err(csv_err)?;
         }
         c.flush()
     })
@@ -90,10 +121,7 @@ pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
 pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record([
-            "time", "kind", "actor", "store", "class", "outcome", "records",
-        ])
-        .map_err(csv_err)?;
+        c.write_record(TRACE_COLUMNS).map_err(csv_err)?;
         for t in rows {
             c.write_record([
                 fmt_num(t.time),
@@ -109,6 +137,9 @@ pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
                     .unwrap_or_default(),
                 t.outcome.to_string(),
                 fmt_num(t.records),
+                t.recipient
+                    .map(|r| s.recipient_name(r).to_string())
+                    .unwrap_or_default(),
             ])
             .map_err(csv_err)?;
         }
@@ -139,6 +170,7 @@ pub fn write_run(
     write_timeline(&dir.join("timeline.csv"), s, r)?;
     write_markers(&dir.join("markers.csv"), s)?;
     write_tail(&dir.join("tail.csv"), &[(&s.name, &a.tail)], false)?;
+    write_reach(&dir.join("reach.csv"), &a.reach)?;
     if let Some(rows) = &a.sensitivity {
         write_sensitivity(&dir.join("sensitivity.csv"), rows)?;
     }

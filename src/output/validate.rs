@@ -2,9 +2,9 @@
 //! insiders), and warnings.
 
 use super::format::human;
-use crate::analysis::queueing::gatekeeper_load;
+use crate::analysis::queueing::gatekeeper_loads;
 use crate::model::{Model, HOURS_PER_DAY};
-use crate::scenario::Scenario;
+use crate::scenario::{Controls, Custody, Scenario, Targeting};
 use std::fmt::Write;
 
 /// What `validate` prints: the scenario as resolved, derived figures, and warnings.
@@ -47,16 +47,36 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     for j in &s.jurisdictions {
         let _ = writeln!(
             o,
-            "  {:<20} compelled demands/year {}",
+            "  {:<20} compelled demands/year {}, seeking [{}]",
             j.name,
-            s.typical(&j.demands_per_year)
+            s.typical(&j.demands_per_year),
+            cn(&j.demand_classes)
         );
+    }
+    if !s.companies.is_empty() {
+        let _ = writeln!(o, "companies:");
+    }
+    for c in &s.companies {
+        let subject: Vec<&str> = c.subject_to.iter().map(|&j| jn(j)).collect();
+        let _ = writeln!(o, "  {:<20} subject to [{}]", c.name, subject.join(", "));
     }
     let _ = writeln!(o, "stores:");
     for st in &s.stores {
         let mut extra = String::new();
-        if let Some(k) = st.key_custody {
-            let _ = write!(extra, ", keys held in {}", jn(k));
+        if let Some(op) = st.operator {
+            let _ = write!(extra, ", run by {}", s.companies[op].name);
+        }
+        if let Some(p) = st.perimeter {
+            let _ = write!(extra, ", perimeter {}", s.perimeters[p].name);
+        }
+        match st.key_custody {
+            Some(Custody::Jurisdiction(k)) => {
+                let _ = write!(extra, ", keys held in {}", jn(k));
+            }
+            Some(Custody::Company(c)) => {
+                let _ = write!(extra, ", keys held by {}", s.companies[c].name);
+            }
+            None => {}
         }
         if let Some(d) = &st.delete_on_day {
             let _ = write!(extra, ", deleted on day {}", s.typical(d));
@@ -105,24 +125,127 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         let insiders = am.headcount as f64 * am.malicious_fraction;
         let _ = writeln!(
             o,
-            "  {:<20} in {}: {} people, {} requests/day, expected insiders {}, {} attempts/insider/year{}",
+            "  {:<20} in {}: {} people, {} requests/day reading {} records, expected insiders {} ({}% for their state), {} attempts/insider/year{}{}",
             a.name,
             jn(a.jurisdiction),
             human(am.headcount as f64, 0),
             human(am.legit_rate * HOURS_PER_DAY, 1),
+            human(am.records_per_request.mean(), 0),
             human(insiders, 2),
+            human(100.0 * am.state_sponsored, 0),
             s.typical(&a.attempts_per_insider_per_year),
+            if a.targeting == Targeting::Weakest { ", targets the weakest store" } else { "" },
             if a.compellable { ", compellable" } else { "" }
         );
-        if am.outside_classes != 0
-            && am.review_classes & am.outside_classes != am.outside_classes
-            && am.legit_rate > 0.0
-        {
-            warn.push(format!("actor `{}`: some requested classes are outside the firewall with no review path: those legitimate requests are blocked", a.name));
+        if a.reaches.len() < s.stores.len() {
+            let r: Vec<&str> = a
+                .reaches
+                .iter()
+                .map(|&x| s.stores[x].name.as_str())
+                .collect();
+            let _ = writeln!(o, "  {:<20} reaches only [{}]", "", r.join(", "));
+        }
+        for (pi, pm) in m.perimeters.iter().enumerate() {
+            let (out, rev) = (
+                pm.outside[a_index(s, &a.name)],
+                pm.review[a_index(s, &a.name)],
+            );
+            if out != 0 && rev & out != out && am.legit_rate > 0.0 {
+                warn.push(format!("actor `{}`: in perimeter `{}` some requested classes are outside the firewall with no review path: those legitimate requests are blocked", a.name, perimeter_name(s, pi)));
+            }
         }
     }
-    let c = &s.controls;
-    let _ = writeln!(o, "controls:");
+    describe_controls(&mut o, &mut warn, s, "controls", &s.controls);
+    for p in &s.perimeters {
+        describe_controls(
+            &mut o,
+            &mut warn,
+            s,
+            &format!("perimeter {}", p.name),
+            &p.controls,
+        );
+    }
+    for (pi, p) in s.perimeters.iter().enumerate() {
+        if !s.stores.iter().any(|st| st.perimeter == Some(pi)) {
+            warn.push(format!(
+                "perimeter `{}` guards no store: its controls do nothing",
+                p.name
+            ));
+        }
+    }
+    describe_question(&mut o, s);
+    for l in gatekeeper_loads(s) {
+        let _ = writeln!(o, "derived ({} gatekeeper):", l.perimeter);
+        let _ = writeln!(
+            o,
+            "  requests reaching review: {} per hour ({} per day)",
+            human(l.arrival_rate, 2),
+            human(l.arrival_rate * 24.0, 0)
+        );
+        let _ = writeln!(
+            o,
+            "  offered load: {} reviewer-hours per hour; utilization {:.1}% of {} reviewers",
+            human(l.offered_load, 1),
+            100.0 * l.utilization,
+            l.team
+        );
+        if l.utilization >= 1.0 {
+            let then = if l.has_bypass {
+                "requests are approved unreviewed after bypass_after_hours"
+            } else {
+                "with no bypass_after_hours its illicit requests never finish review, and results then depend on that"
+            };
+            warn.push(format!(
+                "gatekeeper overloaded ({}): utilization {:.0}% >= 100%; the queue grows without bound: {then} (add reviewers or set bypass_after_hours)",
+                l.perimeter,
+                100.0 * l.utilization
+            ));
+        } else {
+            let _ = writeln!(
+                o,
+                "  M/M/c mean wait (exponential reviews): {} h; probability of waiting {:.1}%",
+                human(l.mmc_wait_hours, 2),
+                100.0 * l.p_wait
+            );
+        }
+    }
+    if !s.params.is_empty() {
+        let _ = writeln!(o, "uncertain parameters (drawn once per replication):");
+        for p in &s.params {
+            let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
+        }
+    }
+    (o, warn)
+}
+
+fn a_index(s: &Scenario, name: &str) -> usize {
+    s.actors.iter().position(|a| a.name == name).unwrap_or(0)
+}
+
+fn perimeter_name(s: &Scenario, p: usize) -> &str {
+    if p == 0 {
+        "controls"
+    } else {
+        &s.perimeters[p - 1].name
+    }
+}
+
+/// Prints one perimeter's controls; warns about controls that can do nothing there.
+fn describe_controls(
+    o: &mut String,
+    warn: &mut Vec<String>,
+    s: &Scenario,
+    title: &str,
+    c: &Controls,
+) {
+    let jn = |j: usize| s.jurisdictions[j].name.as_str();
+    let cn = |cs: &[usize]| {
+        cs.iter()
+            .map(|&c| s.classes[c].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(o, "{title}:");
     let mut any = false;
     if let Some(f) = &c.firewall {
         any = true;
@@ -193,40 +316,41 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     if !any {
         let _ = writeln!(o, "  none");
     }
-    if let Some(l) = gatekeeper_load(s) {
-        let _ = writeln!(o, "derived:");
-        let _ = writeln!(
-            o,
-            "  requests reaching review: {} per hour ({} per day)",
-            human(l.arrival_rate, 2),
-            human(l.arrival_rate * 24.0, 0)
-        );
-        let _ = writeln!(
-            o,
-            "  offered load: {} reviewer-hours per hour; utilization {:.1}% of {} reviewers",
-            human(l.offered_load, 1),
-            100.0 * l.utilization,
-            l.team
-        );
-        if l.utilization >= 1.0 {
-            warn.push(format!(
-                "gatekeeper overloaded: utilization {:.0}% >= 100%; the queue grows without bound (add reviewers or set bypass_after_hours)",
-                100.0 * l.utilization
-            ));
+    if c.firewall.is_none() {
+        for (what, present) in [
+            ("enclave", c.enclave.is_some()),
+            ("code review", c.code_review.is_some()),
+        ] {
+            if present {
+                warn.push(format!("{title}: {what} without a firewall does nothing (both act only on attempts from outside the firewall)"));
+            }
+        }
+    }
+}
+
+/// Prints the question the scenario answers.
+fn describe_question(o: &mut String, s: &Scenario) {
+    let q = &s.question;
+    let classes: Vec<&str> = q
+        .classes
+        .iter()
+        .map(|&c| s.classes[c].name.as_str())
+        .collect();
+    let recipients: Vec<&str> = q.recipients.iter().map(|&r| s.recipient_name(r)).collect();
+    let _ = writeln!(
+        o,
+        "question{}: P({} -> {}){}",
+        if q.stated {
+            ""
         } else {
-            let _ = writeln!(
-                o,
-                "  M/M/c mean wait (exponential reviews): {} h; probability of waiting {:.1}%",
-                human(l.mmc_wait_hours, 2),
-                100.0 * l.p_wait
-            );
+            " (none stated: any leak)"
+        },
+        classes.join(", "),
+        recipients.join(", "),
+        if q.include_access {
+            ", staff access counting"
+        } else {
+            ""
         }
-    }
-    if !s.params.is_empty() {
-        let _ = writeln!(o, "uncertain parameters (drawn once per replication):");
-        for p in &s.params {
-            let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
-        }
-    }
-    (o, warn)
+    );
 }

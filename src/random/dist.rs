@@ -155,6 +155,27 @@ impl Dist {
         }
     }
 
+    /// One draw from a 32-bit seed, consuming nothing else: by the inverse distribution function
+    /// where it has a closed form, otherwise from a stream of its own seeded by `seed`. Per-event
+    /// quantities are drawn this way so that every event takes the same number of values from
+    /// its stream whatever distribution a scenario gives (exact common random numbers).
+    #[inline]
+    pub fn sample_seeded(&self, seed: u32) -> f64 {
+        // A uniform strictly inside (0, 1).
+        let u = (seed as f64 + 0.5) * (1.0 / 4_294_967_296.0);
+        match self {
+            Dist::Constant(v) => *v,
+            Dist::Exponential { .. }
+            | Dist::Uniform { .. }
+            | Dist::Triangular { .. }
+            | Dist::LogNormal { .. } => self.quantile(u),
+            Dist::Pert { .. } | Dist::Gamma { .. } => {
+                let mut rng = Stream::from_seed(seed as u64);
+                self.sample(&mut rng)
+            }
+        }
+    }
+
     /// The distribution's mean.
     pub fn mean(&self) -> f64 {
         match self {

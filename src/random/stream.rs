@@ -32,6 +32,16 @@ impl SourceId {
         )
     }
 
+    /// A source of kind `kind` for the entity whose name hashes to `name` (see [`name_key`]),
+    /// sub-entity `sub` (e.g. an insider's number within its actor). Keyed by name, never by
+    /// position in the file, so that reordering or removing entities changes no other stream.
+    pub fn keyed(kind: u16, name: u64, sub: u64) -> Self {
+        let mut st = name ^ ((kind as u64) << 48) ^ 0x243F_6A88_85A3_08D3;
+        let a = splitmix64(&mut st);
+        let mut st = a ^ sub.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+        SourceId(splitmix64(&mut st) & !(1 << 63))
+    }
+
     /// A source named by a string (used for uncertain parameters, named by their `--set` path).
     pub fn from_name(name: &str) -> Self {
         // FNV-1a: stable across platforms and Rust versions, unlike std's hasher.
@@ -42,6 +52,11 @@ impl SourceId {
         }
         SourceId(h | (1 << 63))
     }
+}
+
+/// A stable 64-bit hash of an entity's name (FNV-1a), to key its streams with [`SourceId::keyed`].
+pub fn name_key(name: &str) -> u64 {
+    SourceId::from_name(name).0
 }
 
 /// A xoshiro256++ generator dedicated to one random source.
@@ -58,6 +73,19 @@ impl Stream {
         let mut st = a ^ replication.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let b = splitmix64(&mut st);
         let mut st = b ^ source.0;
+        let mut s = [0u64; 4];
+        for x in &mut s {
+            *x = splitmix64(&mut st);
+        }
+        if s == [0; 4] {
+            s[0] = 1;
+        }
+        Stream { s }
+    }
+
+    /// A stream seeded from one value alone (a sub-stream drawn from another stream).
+    pub fn from_seed(seed: u64) -> Self {
+        let mut st = seed ^ 0xB7E1_5162_8AED_2A6B;
         let mut s = [0u64; 4];
         for x in &mut s {
             *x = splitmix64(&mut st);

@@ -6,11 +6,15 @@
 //! distributions); the `model` stage turns it into index-based data for the engine.
 //! This folder is the pipeline's first stage: it imports only `random` and `error`.
 
+mod controls;
 pub mod dates;
 pub mod diff;
 mod read;
 mod table;
 pub mod tree;
+mod types;
+
+pub use types::*;
 
 use crate::error::Result;
 use crate::random::Dist;
@@ -63,194 +67,6 @@ pub struct Param {
     pub integer: bool,
 }
 
-/// A class of user data.
-#[derive(Clone, Debug)]
-pub struct DataClass {
-    /// Name.
-    pub name: String,
-    /// Number of records.
-    pub records: Num,
-    /// Sensitivity weight (exposure = records x weight).
-    pub weight: Num,
-    /// Loss per record leaked, in currency units.
-    pub loss_per_record: Num,
-}
-
-/// A state that may compel data.
-#[derive(Clone, Debug)]
-pub struct Jurisdiction {
-    /// Name.
-    pub name: String,
-    /// Rate of compelled demands per year.
-    pub demands_per_year: Num,
-}
-
-/// A data centre or cloud.
-#[derive(Clone, Debug)]
-pub struct Store {
-    /// Name.
-    pub name: String,
-    /// Index of its jurisdiction.
-    pub jurisdiction: usize,
-    /// Indices of the classes it holds at the start.
-    pub classes: Vec<usize>,
-    /// Jurisdiction that holds its encryption keys (None: its own, readable to any seizing state there).
-    pub key_custody: Option<usize>,
-    /// Day it is deleted, if any.
-    pub delete_on_day: Option<Num>,
-}
-
-/// A periodic copy of classes between stores.
-#[derive(Clone, Debug)]
-pub struct Flow {
-    /// Name.
-    pub name: String,
-    /// Source store index.
-    pub from: usize,
-    /// Destination store index.
-    pub to: usize,
-    /// Classes copied.
-    pub classes: Vec<usize>,
-    /// Hours between copies.
-    pub every_hours: Num,
-    /// First day of copies.
-    pub start_day: Num,
-    /// Day copies stop, if any.
-    pub end_day: Option<Num>,
-}
-
-/// A group of staff.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    /// Name.
-    pub name: String,
-    /// Index of its jurisdiction.
-    pub jurisdiction: usize,
-    /// Number of people.
-    pub headcount: Num,
-    /// Legitimate requests per person per day.
-    pub requests_per_person_per_day: Num,
-    /// Classes it asks for, uniformly.
-    pub classes: Vec<usize>,
-    /// Share of people who are malicious insiders.
-    pub malicious_fraction: Num,
-    /// Illicit attempts per insider per year.
-    pub attempts_per_insider_per_year: Num,
-    /// Records taken per successful attempt (drawn per attempt).
-    pub records_per_attempt: Dist,
-    /// Probability an illicit attempt goes around gatekeeper review.
-    pub circumvent_probability: Num,
-    /// Whether its state may compel a member to take data.
-    pub compellable: bool,
-}
-
-/// The firewall control.
-#[derive(Clone, Debug)]
-pub struct Firewall {
-    /// Jurisdictions inside the firewall.
-    pub allow: Vec<usize>,
-    /// Classes open to everyone.
-    pub open_classes: Vec<usize>,
-    /// Probability a direct illicit access from outside is blocked.
-    pub block_probability: Num,
-    /// Whether flows to stores outside `allow` are blocked too.
-    pub egress: bool,
-    /// Misconfiguration windows per year.
-    pub breaches_per_year: Num,
-    /// Length of a breach window in hours (drawn per breach).
-    pub breach_hours: Dist,
-    /// First active day.
-    pub from_day: Num,
-}
-
-/// The gatekeeper review team.
-#[derive(Clone, Debug)]
-pub struct Gatekeeper {
-    /// Number of reviewers.
-    pub team_size: Num,
-    /// Classes under review.
-    pub classes: Vec<usize>,
-    /// Jurisdictions whose requests are reviewed.
-    pub review_from: Vec<usize>,
-    /// Hours per review (drawn per request).
-    pub review_hours: Dist,
-    /// Base probability an illicit request is refused.
-    pub catch_probability: Num,
-    /// How fast the catch probability falls with the backlog per reviewer.
-    pub fatigue: Num,
-    /// Hours after which a waiting request is approved unreviewed.
-    pub bypass_after_hours: Option<Num>,
-    /// First active day.
-    pub from_day: Num,
-}
-
-/// A control that stops an attempt with some probability (code review, enclave).
-#[derive(Clone, Debug)]
-pub struct Stopper {
-    /// Probability of stopping an attempt.
-    pub probability: Num,
-    /// First active day.
-    pub from_day: Num,
-}
-
-/// Continuous audit (log monitoring).
-#[derive(Clone, Debug)]
-pub struct Audit {
-    /// Probability a successful illicit access is detected.
-    pub detect_probability: Num,
-    /// Delay to detection, hours (drawn per detection).
-    pub detect_delay_hours: Dist,
-    /// First active day.
-    pub from_day: Num,
-}
-
-/// Periodic third-party audit.
-#[derive(Clone, Debug)]
-pub struct ThirdPartyAudit {
-    /// Days between audits.
-    pub every_days: Num,
-    /// Probability an active insider with earlier successes is detected.
-    pub detect_probability: Num,
-    /// First active day (first audit one period later).
-    pub from_day: Num,
-}
-
-/// All controls; a missing one is absent.
-#[derive(Clone, Debug, Default)]
-pub struct Controls {
-    /// Firewall.
-    pub firewall: Option<Firewall>,
-    /// Gatekeeper team.
-    pub gatekeeper: Option<Gatekeeper>,
-    /// Source-code review.
-    pub code_review: Option<Stopper>,
-    /// Secure enclave.
-    pub enclave: Option<Stopper>,
-    /// Continuous audit.
-    pub audit: Option<Audit>,
-    /// Third-party audit.
-    pub third_party_audit: Option<ThirdPartyAudit>,
-}
-
-/// Yearly costs of controls and the cost of waiting.
-#[derive(Clone, Debug)]
-pub struct Cost {
-    /// Per reviewer per year.
-    pub reviewer: Num,
-    /// Firewall per year.
-    pub firewall: Num,
-    /// Enclave per year.
-    pub enclave: Num,
-    /// Continuous audit per year.
-    pub audit: Num,
-    /// Third-party audit per year.
-    pub third_party_audit: Num,
-    /// Source-code review per year (leaksim extension).
-    pub code_review: Num,
-    /// Per hour a legitimate request waits for review.
-    pub legit_wait_per_hour: Num,
-}
-
 /// Run settings a scenario file may carry (written into `scenario.resolved.toml`).
 #[derive(Clone, Debug, Default)]
 pub struct RunSettings {
@@ -283,8 +99,14 @@ pub struct Scenario {
     pub flows: Vec<Flow>,
     /// Actors.
     pub actors: Vec<Actor>,
-    /// Controls.
+    /// Companies.
+    pub companies: Vec<Company>,
+    /// Controls of stores with no `perimeter`.
     pub controls: Controls,
+    /// Named perimeters, each with its controls.
+    pub perimeters: Vec<Perimeter>,
+    /// The question the scenario answers.
+    pub question: Question,
     /// Costs.
     pub cost: Cost,
     /// Uncertain parameters, in the order they appear.
@@ -301,10 +123,25 @@ pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// Largest gatekeeper team (each reviewer has a slot in memory).
 pub const MAX_TEAM_SIZE: f64 = 1_000_000.0;
 
-/// Largest number of classes, jurisdictions or stores (they are held in 64-bit sets).
+/// Largest number of classes, jurisdictions, stores or perimeters (they are held in 64-bit sets).
 pub const MAX_ENTITIES: usize = 64;
 
+/// The recipient name of leaks to no state: a malicious insider acting for itself.
+pub const PRIVATE: &str = "private";
+
 impl Scenario {
+    /// The name of recipient `r`: a jurisdiction's name, or [`PRIVATE`].
+    pub fn recipient_name(&self, r: usize) -> &str {
+        self.jurisdictions
+            .get(r)
+            .map_or(PRIVATE, |j| j.name.as_str())
+    }
+
+    /// Number of recipients: every jurisdiction's state, then `private`.
+    pub fn recipients(&self) -> usize {
+        self.jurisdictions.len() + 1
+    }
+
     /// Reads a scenario file, resolves `extends`, applies `--set` options, and validates it.
     pub fn load(path: &Path, sets: &[String]) -> Result<Scenario> {
         let mut tree = tree::load_file(path)?;

@@ -1,7 +1,7 @@
 //! Reading a whole scenario tree into a [`Scenario`]: each section in turn, names resolved to
 //! indices, limits checked.
 
-use super::table::{check_name, entries, err, Kind, Reader, Tbl};
+use super::table::{check_name, entries, err, lookup, Kind, Reader, Tbl};
 use super::tree::{Node, Val};
 use super::*;
 
@@ -15,10 +15,13 @@ impl Reader {
                 "run",
                 "data_class",
                 "jurisdiction",
+                "question",
+                "company",
                 "store",
                 "flow",
                 "actor",
                 "controls",
+                "perimeter",
                 "cost",
             ],
         )?;
@@ -111,7 +114,18 @@ impl Reader {
         let mut jurisdictions = Vec::new();
         for (node, name) in entries(root, "jurisdiction")? {
             let p = format!("jurisdiction.{name}");
-            let t = Tbl::open(node, &p, &["name", "compelled_demands_per_year"])?;
+            let t = Tbl::open(
+                node,
+                &p,
+                &["name", "compelled_demands_per_year", "demand_classes"],
+            )?;
+            if name == PRIVATE {
+                return Err(err(
+                    &t.req("name")?.origin,
+                    &format!("{p}.name"),
+                    format!("`{PRIVATE}` names the recipient of leaks to no state; choose another jurisdiction name"),
+                ));
+            }
             jurisdictions.push(Jurisdiction {
                 name,
                 demands_per_year: t.num_or(
@@ -120,9 +134,36 @@ impl Reader {
                     Kind::NonNegative,
                     0.0,
                 )?,
+                demand_classes: t
+                    .names("demand_classes", &class_names, "data class")?
+                    .unwrap_or_else(|| (0..class_names.len()).collect()),
             });
         }
         let jur_names: Vec<String> = jurisdictions.iter().map(|j| j.name.clone()).collect();
+
+        let mut companies = Vec::new();
+        for (node, name) in entries(root, "company")? {
+            let p = format!("company.{name}");
+            let t = Tbl::open(node, &p, &["name", "subject_to"])?;
+            if jur_names.contains(&name) {
+                return Err(err(
+                    &t.req("name")?.origin,
+                    &format!("{p}.name"),
+                    format!("`{name}` already names a jurisdiction: `key_custody` could not tell them apart"),
+                ));
+            }
+            companies.push(Company {
+                name,
+                subject_to: t
+                    .names("subject_to", &jur_names, "jurisdiction")?
+                    .unwrap_or_default(),
+            });
+        }
+        let company_names: Vec<String> = companies.iter().map(|c| c.name.clone()).collect();
+
+        let perimeter_entries = perimeter_entries(&top)?;
+        let perimeter_names: Vec<String> =
+            perimeter_entries.iter().map(|(_, n)| n.clone()).collect();
 
         let mut stores = Vec::new();
         let store_entries = entries(root, "store")?;
@@ -142,17 +183,43 @@ impl Reader {
                     "name",
                     "jurisdiction",
                     "classes",
+                    "operator",
+                    "perimeter",
                     "key_custody",
                     "delete_on_day",
                 ],
             )?;
+            let key_custody = match t.get("key_custody") {
+                None => None,
+                Some(n) => {
+                    let v = t.string_of(n, "key_custody")?;
+                    if let Some(j) = jur_names.iter().position(|x| *x == v) {
+                        Some(Custody::Jurisdiction(j))
+                    } else if let Some(c) = company_names.iter().position(|x| *x == v) {
+                        Some(Custody::Company(c))
+                    } else {
+                        let both: Vec<String> =
+                            jur_names.iter().chain(&company_names).cloned().collect();
+                        lookup(
+                            &both,
+                            &v,
+                            &n.origin,
+                            &t.key("key_custody"),
+                            "jurisdiction or company",
+                        )?;
+                        None
+                    }
+                }
+            };
             stores.push(Store {
                 name,
                 jurisdiction: t.name_ref("jurisdiction", &jur_names, "jurisdiction")?,
                 classes: t
                     .names("classes", &class_names, "data class")?
                     .unwrap_or_default(),
-                key_custody: t.opt_name_ref("key_custody", &jur_names, "jurisdiction")?,
+                operator: t.opt_name_ref("operator", &company_names, "company")?,
+                perimeter: t.opt_name_ref("perimeter", &perimeter_names, "perimeter")?,
+                key_custody,
                 delete_on_day: t.opt_num(self, "delete_on_day", Kind::NonNegative)?,
             });
         }
@@ -189,200 +256,23 @@ impl Reader {
 
         let mut actors = Vec::new();
         for (node, name) in entries(root, "actor")? {
-            let p = format!("actor.{name}");
-            let t = Tbl::open(
-                node,
-                &p,
-                &[
-                    "name",
-                    "jurisdiction",
-                    "headcount",
-                    "requests_per_person_per_day",
-                    "classes",
-                    "malicious_fraction",
-                    "illicit_attempts_per_insider_per_year",
-                    "records_per_attempt",
-                    "circumvent_probability",
-                    "compellable",
-                ],
-            )?;
-            let compellable = t.bool_or("compellable", false)?;
-            let malicious_fraction =
-                t.num_or(self, "malicious_fraction", Kind::Probability, 0.0)?;
-            let may_steal = compellable || t.get("malicious_fraction").is_some();
-            actors.push(Actor {
-                name,
-                jurisdiction: t.name_ref("jurisdiction", &jur_names, "jurisdiction")?,
-                headcount: t.num(self, "headcount", Kind::Count)?,
-                requests_per_person_per_day: t.num_or(
-                    self,
-                    "requests_per_person_per_day",
-                    Kind::NonNegative,
-                    0.0,
-                )?,
-                classes: t
-                    .names("classes", &class_names, "data class")?
-                    .unwrap_or_else(|| (0..class_names.len()).collect()),
-                malicious_fraction,
-                attempts_per_insider_per_year: t.num_or(
-                    self,
-                    "illicit_attempts_per_insider_per_year",
-                    Kind::NonNegative,
-                    0.0,
-                )?,
-                records_per_attempt: t.per_event("records_per_attempt", may_steal, 0.0)?,
-                circumvent_probability: t.num_or(
-                    self,
-                    "circumvent_probability",
-                    Kind::Probability,
-                    0.0,
-                )?,
-                compellable,
-            });
+            actors.push(self.actor(node, name, &class_names, &jur_names, &store_names)?);
         }
 
-        let mut controls = Controls::default();
-        if let Some(cn) = top.get("controls") {
-            let ct = Tbl::open(
-                cn,
-                "controls",
-                &[
-                    "firewall",
-                    "gatekeeper",
-                    "code_review",
-                    "enclave",
-                    "audit",
-                    "third_party_audit",
-                ],
-            )?;
-            if let Some(n) = ct.get("firewall") {
-                let t = Tbl::open(
-                    n,
-                    "controls.firewall",
-                    &[
-                        "allow",
-                        "open_classes",
-                        "block_probability",
-                        "egress",
-                        "breaches_per_year",
-                        "breach_hours",
-                        "from_day",
-                    ],
-                )?;
-                let breaches = t.num_or(self, "breaches_per_year", Kind::NonNegative, 0.0)?;
-                let needs_hours = t.get("breaches_per_year").is_some();
-                controls.firewall = Some(Firewall {
-                    allow: t
-                        .names("allow", &jur_names, "jurisdiction")?
-                        .unwrap_or_default(),
-                    open_classes: t
-                        .names("open_classes", &class_names, "data class")?
-                        .unwrap_or_default(),
-                    block_probability: t.num(self, "block_probability", Kind::Probability)?,
-                    egress: t.bool_or("egress", false)?,
-                    breaches_per_year: breaches,
-                    breach_hours: t.per_event("breach_hours", needs_hours, 0.0)?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
-            if let Some(n) = ct.get("gatekeeper") {
-                let t = Tbl::open(
-                    n,
-                    "controls.gatekeeper",
-                    &[
-                        "team_size",
-                        "classes",
-                        "review_from",
-                        "review_hours",
-                        "catch_probability",
-                        "fatigue",
-                        "bypass_after_hours",
-                        "from_day",
-                    ],
-                )?;
-                controls.gatekeeper = Some(Gatekeeper {
-                    team_size: {
-                        let n = t.num(self, "team_size", Kind::Count)?;
-                        let most = match n.value {
-                            NumValue::Fixed(v) => v,
-                            NumValue::Param(i) => self.params[i].dist.support().1,
-                        };
-                        if most > MAX_TEAM_SIZE {
-                            let origin = &t.req("team_size")?.origin;
-                            return Err(err(
-                                origin,
-                                "controls.gatekeeper.team_size",
-                                format!(
-                                    "at most {MAX_TEAM_SIZE} reviewers are supported, found {most}"
-                                ),
-                            ));
-                        }
-                        n
-                    },
-                    classes: t
-                        .names("classes", &class_names, "data class")?
-                        .unwrap_or_else(|| (0..class_names.len()).collect()),
-                    review_from: t
-                        .names("review_from", &jur_names, "jurisdiction")?
-                        .unwrap_or_else(|| (0..jur_names.len()).collect()),
-                    review_hours: t.per_event("review_hours", true, 0.0)?,
-                    catch_probability: t.num(self, "catch_probability", Kind::Probability)?,
-                    fatigue: t.num_or(self, "fatigue", Kind::NonNegative, 0.0)?,
-                    bypass_after_hours: t.opt_num(self, "bypass_after_hours", Kind::NonNegative)?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
-            if let Some(n) = ct.get("code_review") {
-                let t = Tbl::open(
-                    n,
-                    "controls.code_review",
-                    &["catch_probability", "from_day"],
-                )?;
-                controls.code_review = Some(Stopper {
-                    probability: t.num(self, "catch_probability", Kind::Probability)?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
-            if let Some(n) = ct.get("enclave") {
-                let t = Tbl::open(
-                    n,
-                    "controls.enclave",
-                    &["exfiltration_block_probability", "from_day"],
-                )?;
-                controls.enclave = Some(Stopper {
-                    probability: t.num(
-                        self,
-                        "exfiltration_block_probability",
-                        Kind::Probability,
-                    )?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
-            if let Some(n) = ct.get("audit") {
-                let t = Tbl::open(
-                    n,
-                    "controls.audit",
-                    &["detect_probability", "detect_delay_hours", "from_day"],
-                )?;
-                controls.audit = Some(Audit {
-                    detect_probability: t.num(self, "detect_probability", Kind::Probability)?,
-                    detect_delay_hours: t.per_event("detect_delay_hours", false, 0.0)?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
-            if let Some(n) = ct.get("third_party_audit") {
-                let t = Tbl::open(
-                    n,
-                    "controls.third_party_audit",
-                    &["every_days", "detect_probability", "from_day"],
-                )?;
-                controls.third_party_audit = Some(ThirdPartyAudit {
-                    every_days: t.num(self, "every_days", Kind::Positive)?,
-                    detect_probability: t.num(self, "detect_probability", Kind::Probability)?,
-                    from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
-                });
-            }
+        let controls = match top.get("controls") {
+            Some(cn) => self.controls(cn, "controls", &class_names, &jur_names)?,
+            None => Controls::default(),
+        };
+        let mut perimeters = Vec::new();
+        for (node, name) in &perimeter_entries {
+            let controls =
+                self.controls(node, &format!("perimeter.{name}"), &class_names, &jur_names)?;
+            perimeters.push(Perimeter {
+                name: name.clone(),
+                controls,
+            });
         }
+        let question = question(&top, &class_names, &jur_names)?;
 
         let empty = Node {
             value: Val::Table(Vec::new()),
@@ -414,8 +304,9 @@ impl Reader {
 
         for (what, n) in [
             ("data classes", class_names.len()),
-            ("jurisdictions", jur_names.len()),
+            ("jurisdictions", jur_names.len() + 1),
             ("stores", store_names.len()),
+            ("perimeters", perimeter_names.len() + 1),
         ] {
             if n > MAX_ENTITIES {
                 return Err(err(
@@ -437,11 +328,166 @@ impl Reader {
             stores,
             flows,
             actors,
+            companies,
             controls,
+            perimeters,
+            question,
             cost,
             params: Vec::new(),
             tree: root.clone(),
             source: String::new(),
         })
     }
+}
+
+impl Reader {
+    /// Reads one `[[actor]]`.
+    fn actor(
+        &mut self,
+        node: &Node,
+        name: String,
+        class_names: &[String],
+        jur_names: &[String],
+        store_names: &[String],
+    ) -> Result<Actor> {
+        let p = format!("actor.{name}");
+        let t = Tbl::open(
+            node,
+            &p,
+            &[
+                "name",
+                "jurisdiction",
+                "headcount",
+                "requests_per_person_per_day",
+                "records_per_request",
+                "classes",
+                "reaches",
+                "malicious_fraction",
+                "state_sponsored_fraction",
+                "targeting",
+                "illicit_attempts_per_insider_per_year",
+                "records_per_attempt",
+                "circumvent_probability",
+                "compellable",
+            ],
+        )?;
+        let compellable = t.bool_or("compellable", false)?;
+        let malicious_fraction = t.num_or(self, "malicious_fraction", Kind::Probability, 0.0)?;
+        let may_steal = compellable || t.get("malicious_fraction").is_some();
+        let targeting = match t.opt_string("targeting")?.as_deref() {
+            None | Some("uniform") => Targeting::Uniform,
+            Some("weakest") => Targeting::Weakest,
+            Some(other) => {
+                return Err(err(
+                    &t.req("targeting")?.origin,
+                    &t.key("targeting"),
+                    format!(
+                        "expected \"uniform\" or \"weakest\", found `{other}`{}",
+                        crate::error::suggestion(other, ["uniform", "weakest"])
+                    ),
+                ))
+            }
+        };
+        Ok(Actor {
+            name,
+            jurisdiction: t.name_ref("jurisdiction", jur_names, "jurisdiction")?,
+            headcount: t.num(self, "headcount", Kind::Count)?,
+            requests_per_person_per_day: t.num_or(
+                self,
+                "requests_per_person_per_day",
+                Kind::NonNegative,
+                0.0,
+            )?,
+            classes: t
+                .names("classes", class_names, "data class")?
+                .unwrap_or_else(|| (0..class_names.len()).collect()),
+            malicious_fraction,
+            attempts_per_insider_per_year: t.num_or(
+                self,
+                "illicit_attempts_per_insider_per_year",
+                Kind::NonNegative,
+                0.0,
+            )?,
+            records_per_attempt: t.per_event("records_per_attempt", may_steal, 0.0)?,
+            circumvent_probability: t.num_or(
+                self,
+                "circumvent_probability",
+                Kind::Probability,
+                0.0,
+            )?,
+            compellable,
+            records_per_request: t.per_event("records_per_request", false, 0.0)?,
+            reaches: t
+                .names("reaches", store_names, "store")?
+                .unwrap_or_else(|| (0..store_names.len()).collect()),
+            state_sponsored_fraction: t.num_or(
+                self,
+                "state_sponsored_fraction",
+                Kind::Probability,
+                0.0,
+            )?,
+            targeting,
+        })
+    }
+}
+
+/// The `[perimeter.NAME]` tables, in name order.
+fn perimeter_entries<'a>(top: &Tbl<'a>) -> Result<Vec<(&'a Node, String)>> {
+    let Some(pn) = top.get("perimeter") else {
+        return Ok(Vec::new());
+    };
+    let Val::Table(items) = &pn.value else {
+        return Err(err(
+            &pn.origin,
+            "perimeter",
+            format!(
+                "expected tables [perimeter.NAME.CONTROL], found {}",
+                pn.value.type_name()
+            ),
+        ));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (name, node) in items {
+        check_name(name, &node.origin, &format!("perimeter.{name}"))?;
+        if name == "controls" {
+            return Err(err(
+                &node.origin,
+                &format!("perimeter.{name}"),
+                "`controls` names the default perimeter (the top-level [controls]); choose another name",
+            ));
+        }
+        out.push((node, name.clone()));
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// The `[question]` table; with none, every class and every recipient count.
+fn question(top: &Tbl, class_names: &[String], jur_names: &[String]) -> Result<Question> {
+    let all_recipients: Vec<usize> = (0..=jur_names.len()).collect();
+    let Some(qn) = top.get("question") else {
+        return Ok(Question {
+            classes: (0..class_names.len()).collect(),
+            recipients: all_recipients,
+            include_access: false,
+            stated: false,
+        });
+    };
+    let t = Tbl::open(qn, "question", &["classes", "recipients", "include_access"])?;
+    let mut names: Vec<String> = jur_names.to_vec();
+    names.push(PRIVATE.to_string());
+    Ok(Question {
+        classes: t
+            .names("classes", class_names, "data class")?
+            .unwrap_or_else(|| (0..class_names.len()).collect()),
+        recipients: t
+            .names(
+                "recipients",
+                &names,
+                "recipient (a jurisdiction or `private`)",
+            )?
+            .unwrap_or(all_recipients),
+        include_access: t.bool_or("include_access", false)?,
+        stated: true,
+    })
 }

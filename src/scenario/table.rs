@@ -17,6 +17,8 @@ pub(super) enum Kind {
     Positive,
     /// A whole number at least 0 (drawn values are rounded).
     Count,
+    /// A whole number at least 1 (drawn values are rounded), e.g. a team size.
+    Members,
 }
 
 impl Kind {
@@ -26,6 +28,7 @@ impl Kind {
             Kind::NonNegative => "a number >= 0",
             Kind::Positive => "a number > 0",
             Kind::Count => "a whole number >= 0",
+            Kind::Members => "a whole number >= 1",
         }
     }
     pub(super) fn accepts(self, v: f64) -> bool {
@@ -34,6 +37,7 @@ impl Kind {
             Kind::NonNegative => v >= 0.0 && v.is_finite(),
             Kind::Positive => v > 0.0 && v.is_finite(),
             Kind::Count => v >= 0.0 && v.is_finite() && v.fract() == 0.0,
+            Kind::Members => v >= 1.0 && v.is_finite() && v.fract() == 0.0,
         }
     }
 }
@@ -174,6 +178,8 @@ impl<'a> Tbl<'a> {
                 out.push(i);
             }
         }
+        // Every list of names is a set: sorted, so that the order written changes no draw.
+        out.sort_unstable();
         Ok(Some(out))
     }
 
@@ -345,6 +351,8 @@ impl<'a> Tbl<'a> {
             let ok = match kind {
                 Kind::Probability => lo >= 0.0 && hi <= 1.0,
                 Kind::NonNegative | Kind::Count => lo >= 0.0,
+                // Drawn values are rounded: anything from 0.5 rounds to at least 1.
+                Kind::Members => lo >= 0.5,
                 Kind::Positive => {
                     lo > 0.0 || matches!(dist, Dist::LogNormal { .. } | Dist::Gamma { .. })
                 }
@@ -355,7 +363,7 @@ impl<'a> Tbl<'a> {
             r.params.push(Param {
                 path: key,
                 dist,
-                integer: kind == Kind::Count,
+                integer: matches!(kind, Kind::Count | Kind::Members),
             });
             return Ok(Num {
                 value: NumValue::Param(r.params.len() - 1),
@@ -468,6 +476,8 @@ pub(super) fn entries<'a>(root: &'a Node, key: &str) -> Result<Vec<(&'a Node, St
         }
         out.push((item, name));
     }
+    // Entities are numbered in name order, so that reordering them in a file changes nothing.
+    out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
 }
 

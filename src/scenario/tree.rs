@@ -9,7 +9,14 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 
 /// Top-level arrays of tables whose entries are addressed by their `name`.
-pub const NAMED_ARRAYS: [&str; 5] = ["data_class", "jurisdiction", "store", "flow", "actor"];
+pub const NAMED_ARRAYS: [&str; 6] = [
+    "data_class",
+    "jurisdiction",
+    "company",
+    "store",
+    "flow",
+    "actor",
+];
 
 /// A value and where it was written.
 #[derive(Clone, Debug)]

@@ -21,11 +21,16 @@ macro_rules! metrics {
 }
 
 metrics! {
+    REACHED = "reached",
+    REACHED_RECORDS = "reached_records",
+    REACHED_EXPOSURE = "reached_exposure",
+    REACHED_LOSS = "reached_loss",
     RECORDS_LEAKED = "records_leaked",
     EXPOSURE = "exposure",
     LOSS = "loss",
     LEAKED = "leaked",
     FIRST_LEAK_HOURS = "first_leak_hours",
+    ACCESSED_RECORDS = "accessed_records",
     ILLICIT_ATTEMPTS = "illicit_attempts",
     BLOCKED_FIREWALL = "blocked_firewall",
     STOPPED_CODE_REVIEW = "stopped_code_review",
@@ -34,6 +39,7 @@ metrics! {
     BLOCKED_ENCLAVE = "blocked_enclave",
     SUCCESSFUL_THEFTS = "successful_thefts",
     SEIZURES = "seizures",
+    OPERATOR_HANDOVERS = "operator_handovers",
     DETECTED = "detected",
     MEAN_DETECT_HOURS = "mean_detect_hours",
     LEGIT_REQUESTS = "legit_requests",
@@ -58,13 +64,19 @@ pub type Metrics = [f64; idx::COUNT];
 
 /// Metrics that are probabilities (0/1 per replication): summarised with Wilson intervals.
 pub fn is_probability(i: usize) -> bool {
-    i == idx::LEAKED
+    i == idx::LEAKED || i == idx::REACHED
 }
 
 /// Short descriptions of each metric, for the README and `--help`.
 pub fn describe(name: &str) -> &'static str {
     match name {
-        "records_leaked" => "distinct records that left the owner's control (all paths)",
+        "reached" => "1 if a record of the question's classes reached one of its recipients, else 0",
+        "reached_records" => "distinct records of the question's classes its recipients obtained",
+        "reached_exposure" => "reached_records x class weight",
+        "reached_loss" => "reached_records x loss per record",
+        "accessed_records" => "distinct records read by staff through approved legitimate requests",
+        "operator_handovers" => "demands served by a company subject to the demanding state",
+        "records_leaked" => "distinct records that left the owner's control (any recipient, any route)",
         "exposure" => "records leaked x class weight",
         "loss" => "records leaked x loss per record",
         "leaked" => "1 if any record leaked, else 0",
@@ -79,13 +91,13 @@ pub fn describe(name: &str) -> &'static str {
         "blocked_enclave" => "exfiltrations stopped by the enclave",
         "successful_thefts" => "illicit accesses that took records",
         "seizures" => "demands served by seizure",
-        "detected" => "insiders (or compelled accesses) detected by audits",
+        "detected" => "people caught by audits: an insider once (then removed), a compelled member per access",
         "mean_detect_hours" => "mean hours from a successful access to its detection",
         "legit_requests" => "legitimate requests",
         "legit_blocked" => "legitimate requests blocked (no review path through the firewall)",
-        "review_mean_wait_hours" => "mean wait before review starts (all queued requests)",
+        "review_mean_wait_hours" => "mean wait before review starts, of reviewed requests (within the horizon)",
         "reviewer_utilization" => "share of reviewer time busy while the team is active",
-        "control_cost" => "yearly control costs x active years + cost of legitimate waiting",
+        "control_cost" => "yearly control costs x active years (every perimeter) + cost of legitimate waiting within the horizon",
         "events" => "events simulated",
         "total_cost" => "control_cost + loss",
         "insiders" => "malicious insiders drawn",

@@ -16,8 +16,10 @@ pub struct TraceRow {
     pub class: Option<usize>,
     /// What happened.
     pub outcome: &'static str,
-    /// Records newly leaked by this event.
+    /// Records new to the recipient (leaks), or read (staff access).
     pub records: f64,
+    /// Recipient index (a jurisdiction's state, or `private` after the last jurisdiction), if any.
+    pub recipient: Option<usize>,
 }
 
 /// Receives every event of a traced replication. [`NoTrace`] compiles to nothing.

@@ -1,6 +1,6 @@
 //! Runs replications in parallel, reproducibly: replication `r` depends on `(seed, r)` alone.
 
-use super::engine::{self, Workspace};
+use super::engine::{self, PathRow, Workspace};
 use super::metrics::Metrics;
 use super::observe::{NoTrace, TraceRow};
 use super::timeline::Timeline;
@@ -35,8 +35,11 @@ pub struct RepRow {
     pub metrics: Metrics,
     /// Values drawn for the uncertain parameters, in [`Scenario::params`] order.
     pub params: Vec<f64>,
-    /// Records leaked per path and class.
-    pub paths: [Vec<f64>; 3],
+    /// Records each recipient obtained per route, class, actor and store.
+    pub paths: Vec<PathRow>,
+    /// Distinct records per (recipient, class), then read by staff per (jurisdiction, class):
+    /// see [`crate::sim::engine::Outcome::reach`].
+    pub reach: Vec<f64>,
 }
 
 /// All replications of one scenario.
@@ -154,6 +157,7 @@ pub fn run_range(
                         metrics: o.metrics,
                         params,
                         paths: o.paths,
+                        reach: o.reach,
                     },
                 ));
                 on_done();

@@ -1,154 +1,257 @@
-//! The path of one request or attempt: class and store, gatekeeper or direct access, firewall,
-//! code review, enclave, and the leak itself.
+//! The path of one request or attempt: class and store (among those the actor reaches), the
+//! controls of the store's perimeter (gatekeeper or direct access, code review, firewall,
+//! enclave), and the leak itself.
 
 use super::*;
+use state::Pending;
+
+/// The `k`-th set bit of `bits` for a uniform `u` in [0, 1) (bits non-empty).
+#[inline]
+pub(super) fn pick_bit(bits: u64, u: f64) -> usize {
+    let n = bits.count_ones();
+    let mut k = ((u * n as f64) as u32).min(n - 1);
+    let mut b = bits;
+    while k > 0 {
+        b &= b - 1;
+        k -= 1;
+    }
+    b.trailing_zeros() as usize
+}
+
+/// A uniform in [0, 1) from 32 bits.
+#[inline]
+fn unit(bits: u32) -> f64 {
+    bits as f64 * (1.0 / 4_294_967_296.0)
+}
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
-    /// Picks the store among `holders` (non-empty bit set) with a uniform in [0, 1).
-    #[inline]
-    pub(super) fn pick_store(holders: u64, u: f64) -> usize {
-        let n = holders.count_ones() as f64;
-        let mut k = ((u * n) as u32).min(holders.count_ones() - 1);
-        let mut bits = holders;
-        while k > 0 {
-            bits &= bits - 1;
-            k -= 1;
-        }
-        bits.trailing_zeros() as usize
-    }
-
+    /// A legitimate request of actor `a` arrives: the next one is scheduled, then this one's
+    /// class, store, review time and records read are drawn (always, in that order).
     pub(super) fn legit(&mut self, t: f64, a: usize) {
         let actor = &self.m.actors[a];
-        let next = t + self.w.actors[a].arrivals.exponential(actor.legit_rate);
+        let streams = &mut self.w.actors[a];
+        let next = t + streams.arrivals.exponential(actor.legit_rate);
+        let r1 = streams.choice.next_u64();
+        let r2 = streams.choice.next_u64();
         self.push(next, Kind::LegitArrival, a as u32, 0.0);
         self.out[idx::LEGIT_REQUESTS] += 1.0;
-        let r = self.w.actors[a].choice.next_u64();
-        let class =
-            actor.classes[(((r >> 32) * actor.classes.len() as u64) >> 32) as usize] as usize;
-        let holders = self.w.holders[class];
-        if holders == 0 {
-            self.trace(t, "request", Some(a), None, Some(class), "no_data", 0.0);
+        if actor.classes.is_empty() {
             return;
         }
-        let store = if T::ON {
-            Some(Self::pick_store(
-                holders,
-                (r & 0xFFFF_FFFF) as f64 / 4_294_967_296.0,
-            ))
-        } else {
-            None
-        };
-        let bit = 1u64 << class;
-        if actor.review_classes & bit != 0 && self.gatekeeper_active(t) {
-            let gk = self.m.gatekeeper.as_ref().expect("checked");
-            let hours = gk.review_hours.sample(&mut self.w.actors[a].review);
-            let queued_at = self.wait_sum;
-            let (_, reviewed, _) = self.enqueue(t, hours);
-            self.legit_wait_sum += self.wait_sum - queued_at;
+        let class =
+            actor.classes[(((r1 >> 32) * actor.classes.len() as u64) >> 32) as usize] as usize;
+        let candidates = self.w.holders[class] & actor.reaches;
+        if candidates == 0 {
             self.trace(
                 t,
                 "request",
                 Some(a),
-                store,
+                None,
                 Some(class),
-                if reviewed { "queued" } else { "bypassed" },
+                "no_data",
                 0.0,
+                None,
             );
-        } else if actor.outside_classes & bit != 0 && self.firewall_active(t) {
-            self.out[idx::LEGIT_BLOCKED] += 1.0;
-            self.trace(t, "request", Some(a), store, Some(class), "blocked", 0.0);
-        } else {
-            self.trace(t, "request", Some(a), store, Some(class), "approved", 0.0);
-        }
-    }
-
-    pub(super) fn illicit(&mut self, t: f64, who: Who, a: usize, fate: Fate) {
-        self.out[idx::ILLICIT_ATTEMPTS] += 1.0;
-        let actor = &self.m.actors[a];
-        if actor.classes.is_empty() {
-            self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
             return;
         }
-        let class = actor.classes
-            [((fate.class * actor.classes.len() as f64) as usize).min(actor.classes.len() - 1)]
-            as usize;
-        let holders = self.w.holders[class];
-        let kind = match who {
-            Who::Insider(_) => "attempt",
-            Who::Compelled { .. } => "compelled_attempt",
-        };
-        if holders == 0 {
-            self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
-            self.trace(t, kind, Some(a), None, Some(class), "no_data", 0.0);
-            return;
-        }
-        let store = Self::pick_store(holders, fate.store);
+        let store = pick_bit(candidates, unit(r1 as u32));
+        let p = self.m.stores[store].perimeter;
+        let pm = &self.m.perimeters[p];
         let bit = 1u64 << class;
-        let outside = actor.outside_classes & bit != 0 && self.firewall_active(t);
-        if actor.review_classes & bit != 0 && self.gatekeeper_active(t) {
-            if fate.circumvent < actor.circumvent {
-                self.out[idx::CIRCUMVENTED_REVIEW] += 1.0;
-                self.out[idx::BYPASSED_REVIEW] += 1.0;
-                self.trace(
-                    t,
-                    kind,
-                    Some(a),
-                    Some(store),
-                    Some(class),
-                    "circumvented",
-                    0.0,
-                );
-                self.direct(t, who, a, class, store, outside, fate);
-                return;
-            }
-            let gk = self.m.gatekeeper.as_ref().expect("checked");
-            let hours = match who {
-                Who::Insider(i) => gk
-                    .review_hours
-                    .sample(&mut self.w.insiders[i as usize].draws),
-                Who::Compelled { jur, .. } => {
-                    gk.review_hours.sample(&mut self.w.jurs[jur as usize].draws)
-                }
-            };
-            let (catch, fatigue, team) = (gk.catch, gk.fatigue, gk.team.max(1) as f64);
-            let (done, reviewed, backlog) = self.enqueue(t, hours);
-            let refused = reviewed && fate.catch < catch / (1.0 + fatigue * backlog as f64 / team);
-            if !reviewed {
-                self.out[idx::BYPASSED_REVIEW] += 1.0;
-            }
+        let read = |s: &Self| {
+            s.m.actors[a]
+                .records_per_request
+                .sample_seeded(r2 as u32)
+                .round()
+                .max(0.0)
+        };
+        if pm.review[a] & bit != 0 && self.gatekeeper_active(p, t) {
+            let gk = pm.gatekeeper.as_ref().expect("checked");
+            let hours = gk.review_hours.sample_seeded((r2 >> 32) as u32);
+            let (leave, reviewed, _, wait) = self.enqueue(p, t, hours);
+            self.legit_wait_sum += wait;
             self.trace(
                 t,
-                kind,
+                "request",
                 Some(a),
                 Some(store),
                 Some(class),
                 if reviewed { "queued" } else { "bypassed" },
                 0.0,
+                None,
             );
-            let p = Pending {
-                who,
-                class: class as u8,
-                store: store as u8,
-                refused,
-                outside,
-                fate,
-            };
-            let slot = match self.w.free_pending.pop() {
-                Some(s) => {
-                    self.w.pending[s as usize] = p;
-                    s
-                }
-                None => {
-                    self.w.pending.push(p);
-                    (self.w.pending.len() - 1) as u32
-                }
-            };
-            self.push(done, Kind::ReviewDone, slot, 0.0);
-            return;
+            if leave <= self.m.horizon {
+                let n = read(self);
+                self.add_access(t, class, a, n);
+            }
+        } else if pm.outside[a] & bit != 0 && self.firewall_active(p, t) {
+            self.out[idx::LEGIT_BLOCKED] += 1.0;
+            self.trace(
+                t,
+                "request",
+                Some(a),
+                Some(store),
+                Some(class),
+                "blocked",
+                0.0,
+                None,
+            );
+        } else {
+            let n = read(self);
+            self.trace(
+                t,
+                "request",
+                Some(a),
+                Some(store),
+                Some(class),
+                "approved",
+                n,
+                None,
+            );
+            self.add_access(t, class, a, n);
         }
-        self.direct(t, who, a, class, store, outside, fate);
     }
 
+    /// An illicit attempt by `who`, a member of actor `a`, with its fate drawn.
+    pub(super) fn illicit(&mut self, t: f64, who: Who, a: usize, fate: Fate) {
+        self.out[idx::ILLICIT_ATTEMPTS] += 1.0;
+        let actor = &self.m.actors[a];
+        let kind = match who {
+            Who::Insider(_) => "attempt",
+            Who::Compelled { .. } => "compelled_attempt",
+        };
+        let mut wanted = actor.classes.iter().fold(0u64, |m, &c| m | (1u64 << c));
+        if let Who::Compelled { jur, .. } = who {
+            wanted &= self.m.jurisdictions[jur as usize].demand_classes;
+        }
+        if wanted == 0 {
+            self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
+            self.trace(t, kind, Some(a), None, None, "no_data", 0.0, None);
+            return;
+        }
+        let class = pick_bit(wanted, fate.class);
+        let candidates = self.w.holders[class] & actor.reaches;
+        if candidates == 0 {
+            self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
+            self.trace(t, kind, Some(a), None, Some(class), "no_data", 0.0, None);
+            return;
+        }
+        let store = if actor.weakest {
+            self.weakest(t, a, class, candidates, fate.store)
+        } else {
+            pick_bit(candidates, fate.store)
+        };
+        let p = self.m.stores[store].perimeter;
+        let pm = &self.m.perimeters[p];
+        let bit = 1u64 << class;
+        let outside = pm.outside[a] & bit != 0 && self.firewall_active(p, t);
+        if pm.review[a] & bit == 0 || !self.gatekeeper_active(p, t) {
+            self.direct(t, who, a, class, store, outside, fate);
+            return;
+        }
+        if fate.circumvent < actor.circumvent {
+            self.out[idx::CIRCUMVENTED_REVIEW] += 1.0;
+            self.out[idx::BYPASSED_REVIEW] += 1.0;
+            let s = Some(store);
+            self.trace(t, kind, Some(a), s, Some(class), "circumvented", 0.0, None);
+            self.direct(t, who, a, class, store, outside, fate);
+            return;
+        }
+        let gk = pm.gatekeeper.as_ref().expect("checked");
+        let hours = gk.review_hours.sample_seeded(fate.review);
+        let (catch, fatigue, team) = (gk.catch, gk.fatigue, gk.team as f64);
+        let (done, reviewed, backlog, _) = self.enqueue(p, t, hours);
+        let refused = reviewed && fate.catch < catch / (1.0 + fatigue * backlog as f64 / team);
+        if !reviewed {
+            self.out[idx::BYPASSED_REVIEW] += 1.0;
+        }
+        let outcome = if reviewed { "queued" } else { "bypassed" };
+        self.trace(
+            t,
+            kind,
+            Some(a),
+            Some(store),
+            Some(class),
+            outcome,
+            0.0,
+            None,
+        );
+        let pending = Pending {
+            who,
+            class: class as u8,
+            store: store as u8,
+            refused,
+            outside,
+            fate,
+        };
+        let slot = match self.w.free_pending.pop() {
+            Some(s) => {
+                self.w.pending[s as usize] = pending;
+                s
+            }
+            None => {
+                self.w.pending.push(pending);
+                (self.w.pending.len() - 1) as u32
+            }
+        };
+        self.push(done, Kind::ReviewDone, slot, 0.0);
+    }
+
+    /// The candidate store where an attempt of actor `a` on `class` would succeed with the highest
+    /// probability at `t` (ties: uniform with `u`).
+    fn weakest(&self, t: f64, a: usize, class: usize, candidates: u64, u: f64) -> usize {
+        let mut best = f64::NEG_INFINITY;
+        let mut ties = 0u64;
+        let mut bits = candidates;
+        while bits != 0 {
+            let s = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let p = self.success_probability(t, a, class, s);
+            if p > best + 1e-12 {
+                best = p;
+                ties = 1u64 << s;
+            } else if (p - best).abs() <= 1e-12 {
+                ties |= 1u64 << s;
+            }
+        }
+        pick_bit(ties, u)
+    }
+
+    /// The probability that an attempt of actor `a` on `class` in `store` at `t` takes records,
+    /// given the store's perimeter: its controls active at `t`, an open breach window, and the
+    /// gatekeeper's base catch probability (fatigue and bypass left out).
+    pub(super) fn success_probability(&self, t: f64, a: usize, class: usize, store: usize) -> f64 {
+        let p = self.m.stores[store].perimeter;
+        let pm = &self.m.perimeters[p];
+        let bit = 1u64 << class;
+        let active = |from: f64| t >= from;
+        let outside = pm.outside[a] & bit != 0 && self.firewall_active(p, t);
+        let mut enclave = 1.0;
+        let mut direct = 1.0;
+        if outside {
+            if let Some(cr) = pm.code_review.as_ref().filter(|c| active(c.from)) {
+                direct *= 1.0 - cr.probability;
+            }
+            let fw = pm.firewall.as_ref().expect("outside implies a firewall");
+            if t >= self.w.perims[p].breach_until {
+                direct *= 1.0 - fw.block;
+            }
+            if let Some(en) = pm.enclave.as_ref().filter(|e| active(e.from)) {
+                enclave = 1.0 - en.probability;
+            }
+        }
+        direct *= enclave;
+        if pm.review[a] & bit != 0 && self.gatekeeper_active(p, t) {
+            let circ = self.m.actors[a].circumvent;
+            let catch = pm.gatekeeper.as_ref().map_or(0.0, |g| g.catch);
+            circ * direct + (1.0 - circ) * (1.0 - catch) * enclave
+        } else {
+            direct
+        }
+    }
+
+    /// Direct access (no review applies, or the attempt goes around it): code review and the
+    /// firewall stand in the way of an attempt from outside.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn direct(
         &mut self,
@@ -161,43 +264,29 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         fate: Fate,
     ) {
         if outside {
-            if let Some(cr) = &self.m.code_review {
+            let p = self.m.stores[store].perimeter;
+            let pm = &self.m.perimeters[p];
+            if let Some(cr) = &pm.code_review {
                 if t >= cr.from && fate.code_review < cr.probability {
                     self.out[idx::STOPPED_CODE_REVIEW] += 1.0;
-                    self.trace(
-                        t,
-                        "direct",
-                        Some(a),
-                        Some(store),
-                        Some(class),
-                        "stopped_code_review",
-                        0.0,
-                    );
+                    let (s, c) = (Some(store), Some(class));
+                    self.trace(t, "direct", Some(a), s, c, "stopped_code_review", 0.0, None);
                     return;
                 }
             }
-            let fw = self
-                .m
-                .firewall
-                .as_ref()
-                .expect("outside implies a firewall");
-            if t >= self.breach_until && fate.firewall < fw.block {
+            let fw = pm.firewall.as_ref().expect("outside implies a firewall");
+            if t >= self.w.perims[p].breach_until && fate.firewall < fw.block {
                 self.out[idx::BLOCKED_FIREWALL] += 1.0;
-                self.trace(
-                    t,
-                    "direct",
-                    Some(a),
-                    Some(store),
-                    Some(class),
-                    "blocked_firewall",
-                    0.0,
-                );
+                let (s, c) = (Some(store), Some(class));
+                self.trace(t, "direct", Some(a), s, c, "blocked_firewall", 0.0, None);
                 return;
             }
         }
         self.exfiltrate(t, who, a, class, store, outside, fate);
     }
 
+    /// An approved or unblocked attempt: the enclave may stop it from outside; otherwise it takes
+    /// its records, and the perimeter's audit may detect it later.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn exfiltrate(
         &mut self,
@@ -209,109 +298,77 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         outside: bool,
         fate: Fate,
     ) {
+        let p = self.m.stores[store].perimeter;
+        let pm = &self.m.perimeters[p];
         if outside {
-            if let Some(en) = &self.m.enclave {
+            if let Some(en) = &pm.enclave {
                 if t >= en.from && fate.enclave < en.probability {
                     self.out[idx::BLOCKED_ENCLAVE] += 1.0;
-                    self.trace(
-                        t,
-                        "exfiltrate",
-                        Some(a),
-                        Some(store),
-                        Some(class),
-                        "blocked_enclave",
-                        0.0,
-                    );
+                    let (s, c) = (Some(store), Some(class));
+                    self.trace(t, "exfiltrate", Some(a), s, c, "blocked_enclave", 0.0, None);
                     return;
                 }
             }
         }
-        let dist = &self.m.actors[a].records;
-        let (taken, path) = match who {
+        let total = self.m.classes[class].records;
+        let taken = self.m.actors[a]
+            .records
+            .sample_seeded(fate.records)
+            .round()
+            .clamp(0.0, total);
+        let (route, recipient) = match who {
             Who::Insider(i) => (
-                dist.sample(&mut self.w.insiders[i as usize].draws),
                 LeakPath::Theft,
+                self.w.insiders[i as usize].recipient as usize,
             ),
-            Who::Compelled { jur, .. } => (
-                dist.sample(&mut self.w.jurs[jur as usize].draws),
-                LeakPath::CompelledTheft,
-            ),
+            Who::Compelled { jur, .. } => (LeakPath::CompelledTheft, jur as usize),
         };
-        let taken = taken.round().clamp(0.0, self.m.classes[class].records);
-        let new = self.add_leak(t, class, taken, path);
+        let new = self.add_leak(
+            t,
+            class,
+            taken,
+            route,
+            recipient,
+            Some(a as u32),
+            Some(store as u32),
+        );
         self.out[idx::SUCCESSFUL_THEFTS] += 1.0;
-        if path == LeakPath::CompelledTheft {
+        if route == LeakPath::CompelledTheft {
             self.out[idx::COMPELLED_THEFTS] += 1.0;
         }
-        self.trace(
-            t,
-            "exfiltrate",
-            Some(a),
-            Some(store),
-            Some(class),
-            "leak",
-            new,
-        );
+        let (s, c) = (Some(store), Some(class));
+        self.trace(t, "exfiltrate", Some(a), s, c, "leak", new, Some(recipient));
         if let Who::Insider(i) = who {
             let ins = &mut self.w.insiders[i as usize];
             if ins.successes == 0 {
                 ins.first_success = t;
             }
             ins.successes += 1;
+            ins.hit |= 1u64 << p;
         }
-        if let Some(au) = &self.m.audit {
+        if let Some(au) = &pm.audit {
             if t >= au.from && fate.audit < au.detect {
-                let delay = match who {
-                    Who::Insider(i) => au.delay.sample(&mut self.w.insiders[i as usize].draws),
-                    Who::Compelled { jur, .. } => {
-                        au.delay.sample(&mut self.w.jurs[jur as usize].draws)
-                    }
-                };
+                let delay = au.delay.sample_seeded(fate.delay).max(0.0);
                 let target = match who {
                     Who::Insider(i) => i,
                     Who::Compelled { .. } => u32::MAX,
                 };
-                self.push(t + delay.max(0.0), Kind::Detect, target, t);
+                self.push(t + delay, Kind::Detect, target, t);
             }
         }
-    }
-
-    /// Adds `n` records of `class` taken at random: only the share not yet leaked is new.
-    pub(super) fn add_leak(&mut self, t: f64, class: usize, n: f64, path: LeakPath) -> f64 {
-        let total = self.m.classes[class].records;
-        if total <= 0.0 || n <= 0.0 {
-            return 0.0;
-        }
-        let before = self.w.leaked[class];
-        let new = if n >= total {
-            total - before
-        } else {
-            n * (total - before) / total
-        };
-        if new <= 0.0 {
-            return 0.0;
-        }
-        self.w.leaked[class] = before + new;
-        self.w.paths[path as usize][class] += new;
-        self.total_leaked += new;
-        if self.out[idx::FIRST_LEAK_HOURS].is_nan() {
-            self.out[idx::FIRST_LEAK_HOURS] = t;
-        }
-        new
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::observe::NoTrace;
 
     #[test]
-    fn pick_store_selects_set_bits() {
-        let holders = 0b1010_0100u64;
+    fn pick_bit_selects_set_bits() {
+        let bits = 0b1010_0100u64;
         let picks: Vec<usize> = [0.0, 0.34, 0.67, 0.999]
             .iter()
-            .map(|&u| Sim::<NoTrace, ()>::pick_store(holders, u))
+            .map(|&u| pick_bit(bits, u))
             .collect();
         assert_eq!(picks, vec![2, 5, 7, 7]);
     }

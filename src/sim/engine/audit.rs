@@ -1,4 +1,6 @@
-//! Detection: continuous audit of successful accesses and the periodic third-party audit.
+//! Detection: a perimeter's continuous audit of successful accesses, and its periodic third-party
+//! audit of the insiders who took records there. `detected` counts people caught: an insider at
+//! most once (then removed), and a compelled member (a person picked for one demand) per access.
 
 use super::*;
 
@@ -13,29 +15,46 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         self.out[idx::DETECTED] += 1.0;
         self.detect_sum += t - success_time;
-        self.trace(t, "audit", None, None, None, "detected", 0.0);
+        self.trace(t, "audit", None, None, None, "detected", 0.0, None);
     }
 
-    pub(super) fn third_party_audit(&mut self, t: f64) {
-        let tpa = self
-            .m
+    /// Perimeter `p`'s third-party audit: each active insider with a success in the perimeter is
+    /// detected with the audit's probability, drawn from a value of its own per (insider, audit).
+    pub(super) fn third_party_audit(&mut self, t: f64, p: usize) {
+        let pm = &self.m.perimeters[p];
+        let tpa = pm
             .third_party_audit
             .as_ref()
             .expect("scheduled only with one");
-        let (every, p) = (tpa.every, tpa.detect);
-        self.push(t + every, Kind::ThirdPartyAudit, 0, 0.0);
+        let (every, prob, key) = (tpa.every, tpa.detect, pm.key);
+        self.push(t + every, Kind::ThirdPartyAudit, p as u32, 0.0);
+        let audit = self.w.perims[p].audits;
+        self.w.perims[p].audits += 1;
         for i in 0..self.w.insiders.len() {
             let ins = &self.w.insiders[i];
-            if !ins.active || ins.successes == 0 {
+            if !ins.active || ins.hit & (1u64 << p) == 0 {
                 continue;
             }
-            let first = ins.first_success;
-            if self.tpa_stream.uniform() < p {
+            let a = ins.actor as usize;
+            let who = key ^ self.m.actors[a].key.rotate_left(17);
+            let u = self
+                .stream(SRC_TPA, who, ((ins.number as u64) << 32) | audit)
+                .uniform();
+            if u < prob {
+                let first = ins.first_success;
                 self.w.insiders[i].active = false;
                 self.out[idx::DETECTED] += 1.0;
                 self.detect_sum += t - first;
-                let a = self.w.insiders[i].actor as usize;
-                self.trace(t, "third_party_audit", Some(a), None, None, "detected", 0.0);
+                self.trace(
+                    t,
+                    "third_party_audit",
+                    Some(a),
+                    None,
+                    None,
+                    "detected",
+                    0.0,
+                    None,
+                );
             }
         }
     }

@@ -1,38 +1,32 @@
-//! Compelled demands: seizure of readable stores on the state's soil, else a compelled member's
-//! attempt.
+//! Compelled demands. A demand of state S seeks S's `demand_classes` and is served, in order, by
+//! seizure (readable stores on S's soil), by the compelled operator (readable stores run by a
+//! company subject to S, wherever they stand), and only when both found nothing, by a compelled
+//! member's attempt through the controls.
 
 use super::*;
+
+/// Marks a class found in more than one store.
+const SEVERAL: u32 = u32::MAX;
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn demand(&mut self, t: f64, j: usize) {
         let jm = &self.m.jurisdictions[j];
-        let next = t + self.w.jurs[j].demands.exponential(jm.demand_rate);
+        // Every demand draws the same values, whatever serves it (common random numbers).
+        let s = &mut self.w.jurs[j];
+        let pick = s.uniform();
+        let fate = Fate::draw(s);
+        let next = t + s.exponential(jm.demand_rate);
         self.push(next, Kind::Demand, j as u32, 0.0);
         self.out[idx::COMPELLED_DEMANDS] += 1.0;
-        let mut readable = 0u64;
-        for (si, s) in self.m.stores.iter().enumerate() {
-            if s.jurisdiction == j && s.key_custody.is_none_or(|k| k == j) {
-                readable |= self.w.holds[si];
-            }
-        }
-        // Member pick and the attempt's fate are drawn whatever happens, for common random numbers.
-        let pick = self.w.jurs[j].fate.uniform();
-        let fate = Fate::draw(&mut self.w.jurs[j].fate);
-        if readable != 0 {
-            self.out[idx::SEIZURES] += 1.0;
-            let mut bits = readable;
-            let mut seized = 0.0;
-            while bits != 0 {
-                let c = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                seized += self.add_leak(t, c, self.m.classes[c].records, LeakPath::Seizure);
-            }
-            self.trace(t, "demand", None, None, None, "seized", seized);
+
+        let seized = self.serve(t, j, LeakPath::Seizure);
+        let handed = self.serve(t, j, LeakPath::CompelledOperator);
+        if seized || handed {
             return;
         }
         let jm = &self.m.jurisdictions[j];
         let Some(total) = jm.compellable.last().map(|x| x.1) else {
-            self.trace(t, "demand", None, None, None, "failed", 0.0);
+            self.trace(t, "demand", None, None, None, "failed", 0.0, Some(j));
             return;
         };
         let target = pick * total;
@@ -42,15 +36,71 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             .find(|(_, cum)| target < *cum)
             .unwrap_or(jm.compellable.last().expect("non-empty"))
             .0;
-        self.trace(t, "demand", Some(actor), None, None, "compelled", 0.0);
-        self.illicit(
+        self.trace(
             t,
-            Who::Compelled {
-                jur: j as u32,
-                actor: actor as u32,
-            },
-            actor,
-            fate,
+            "demand",
+            Some(actor),
+            None,
+            None,
+            "compelled",
+            0.0,
+            Some(j),
         );
+        let who = Who::Compelled {
+            jur: j as u32,
+            actor: actor as u32,
+        };
+        self.illicit(t, who, actor, fate);
+    }
+
+    /// Serves state `j`'s demand by `route` (seizure or compelled operator): every sought class
+    /// readable to `j` in the stores the route reaches goes to `j`. Returns whether it found any.
+    fn serve(&mut self, t: f64, j: usize, route: LeakPath) -> bool {
+        let m = self.m;
+        let bit = 1u64 << j;
+        let sought = m.jurisdictions[j].demand_classes;
+        let mut found = 0u64;
+        let mut source = [0u32; 64];
+        for (si, s) in m.stores.iter().enumerate() {
+            let reached = match route {
+                LeakPath::Seizure => s.jurisdiction == j,
+                _ => s.operator_subject_to & bit != 0,
+            };
+            if !reached || s.readable_to & bit == 0 || self.w.deleted[si] {
+                continue;
+            }
+            let mut cls = self.w.holds[si] & sought;
+            while cls != 0 {
+                let c = cls.trailing_zeros() as usize;
+                cls &= cls - 1;
+                source[c] = if found & (1u64 << c) != 0 {
+                    SEVERAL
+                } else {
+                    si as u32
+                };
+                found |= 1u64 << c;
+            }
+        }
+        if found == 0 {
+            return false;
+        }
+        self.out[match route {
+            LeakPath::Seizure => idx::SEIZURES,
+            _ => idx::OPERATOR_HANDOVERS,
+        }] += 1.0;
+        let mut got = 0.0;
+        let mut cls = found;
+        while cls != 0 {
+            let c = cls.trailing_zeros() as usize;
+            cls &= cls - 1;
+            let store = (source[c] != SEVERAL).then_some(source[c]);
+            got += self.add_leak(t, c, m.classes[c].records, route, j, None, store);
+        }
+        let outcome = match route {
+            LeakPath::Seizure => "seized",
+            _ => "handed_over",
+        };
+        self.trace(t, "demand", None, None, None, outcome, got, Some(j));
+        true
     }
 }

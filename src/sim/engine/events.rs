@@ -1,18 +1,20 @@
 //! Event kinds and the random source kinds of the engine.
 
-// Random source kinds: each (kind, entity, sub-entity) has its own stream.
+// Random source kinds. Each stream is keyed by (seed, replication, kind, entity name, sub-entity):
+// never by an entity's position in the file.
+/// An actor's legitimate request times.
 pub(super) const SRC_ARRIVALS: u16 = 1;
+/// An actor's per-request draws (class, store, review time, records read).
 pub(super) const SRC_CHOICE: u16 = 2;
-pub(super) const SRC_REVIEW: u16 = 3;
+/// An actor's number of insiders.
 pub(super) const SRC_INSIDERS: u16 = 4;
-pub(super) const SRC_ATTEMPT_TIMES: u16 = 5;
-pub(super) const SRC_ATTEMPT_FATE: u16 = 6;
-pub(super) const SRC_ATTEMPT_DRAWS: u16 = 7;
+/// One insider's sponsorship, attempt times and attempts' draws.
+pub(super) const SRC_INSIDER: u16 = 5;
+/// A jurisdiction's demand times and each demand's draws.
 pub(super) const SRC_DEMANDS: u16 = 8;
-pub(super) const SRC_DEMAND_FATE: u16 = 9;
-pub(super) const SRC_DEMAND_DRAWS: u16 = 10;
-pub(super) const SRC_FLOW: u16 = 11;
+/// A perimeter's firewall breaches (times and lengths).
 pub(super) const SRC_BREACH: u16 = 12;
+/// A perimeter's third-party audit: one draw per (insider, audit).
 pub(super) const SRC_TPA: u16 = 13;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -41,42 +41,48 @@ impl Reviewers {
 }
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
-    /// Puts a request arriving at `t` in the review queue. Returns (hour it leaves the queue,
-    /// whether it is reviewed (false: approved unreviewed after the bypass wait), backlog on arrival).
+    /// Puts a request arriving at `t` in perimeter `p`'s review queue. Returns (hour it leaves
+    /// the queue, whether it is reviewed (false: approved unreviewed after the bypass wait),
+    /// backlog on arrival, hours it waits within the horizon).
     #[inline]
-    pub(super) fn enqueue(&mut self, t: f64, review_hours: f64) -> (f64, bool, usize) {
-        let gk = self
-            .m
+    pub(super) fn enqueue(
+        &mut self,
+        p: usize,
+        t: f64,
+        review_hours: f64,
+    ) -> (f64, bool, usize, f64) {
+        let gk = self.m.perimeters[p]
             .gatekeeper
             .as_ref()
             .expect("review needs a gatekeeper");
-        let exits = &mut self.w.queue_exits;
-        while exits.front().is_some_and(|&e| e <= t) {
-            exits.pop_front();
+        let horizon = self.m.horizon;
+        let ps = &mut self.w.perims[p];
+        while ps.exits.front().is_some_and(|&e| e <= t) {
+            ps.exits.pop_front();
         }
-        let backlog = exits.len();
-        let start = t.max(self.w.reviewers.earliest());
-        self.queued += 1.0;
+        let backlog = ps.exits.len();
+        let start = t.max(ps.reviewers.earliest());
         if start - t > gk.bypass_after {
             let leave = t + gk.bypass_after;
             if leave > t {
-                exits.push_back(leave);
+                ps.exits.push_back(leave);
             }
-            self.wait_sum += gk.bypass_after;
             self.out[idx::BACKLOG_BYPASSED] += 1.0;
-            return (leave, false, backlog);
+            return (leave, false, backlog, leave.min(horizon) - t);
         }
         let end = start + review_hours;
-        self.w.reviewers.replace_earliest(end);
+        ps.reviewers.replace_earliest(end);
         if start > t {
-            exits.push_back(start);
+            ps.exits.push_back(start);
         }
-        self.wait_sum += start - t;
-        self.busy += (end.min(self.m.horizon) - start).max(0.0);
+        ps.busy += (end.min(horizon) - start).max(0.0);
+        let wait = start.min(horizon) - t;
+        self.wait_sum += wait;
         self.out[idx::REVIEWED_REQUESTS] += 1.0;
-        (end, true, backlog)
+        (end, true, backlog, wait)
     }
 
+    /// An illicit request's review ends: refused (its insider is removed) or approved.
     pub(super) fn review_done(&mut self, t: f64, slot: u32) {
         let p = self.w.pending[slot as usize];
         self.w.free_pending.push(slot);
@@ -104,6 +110,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 Some(class),
                 "refused",
                 0.0,
+                None,
             );
             return;
         }
@@ -115,6 +122,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             Some(class),
             "approved",
             0.0,
+            None,
         );
         if self.w.holds[store] & (1u64 << class) == 0 {
             // The store lost the class (deleted) while the request waited.

@@ -1,12 +1,14 @@
 //! The discrete-event engine: simulates one replication of a [`Model`].
 //!
-//! The clock is in hours. Events live in a binary heap reused across replications; the gatekeeper
-//! is a first-come first-served multi-server queue computed with the Kiefer-Wolfowitz recursion (a
-//! request's review start is known on arrival from the reviewers' next free times), so reviews need
-//! no completion events. Nothing is allocated per event once a [`Workspace`] has warmed up.
+//! The clock is in hours. Events live in a binary heap reused across replications; each
+//! perimeter's gatekeeper is a first-come first-served multi-server queue computed with the
+//! Kiefer-Wolfowitz recursion (a request's review start is known on arrival from the reviewers'
+//! next free times), so legitimate reviews need no completion events. Nothing is allocated per
+//! event once a [`Workspace`] has warmed up.
 //!
 //! This file holds the loop and the set-up; each concern's handlers live beside it: [`access`]
-//! (requests and attempts), [`gatekeeper`], [`demand`], [`flow`], [`audit`], and [`outcome`].
+//! (requests and attempts), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
+//! [`flow`], [`audit`], and [`outcome`] (the metric row).
 
 mod access;
 mod audit;
@@ -14,10 +16,11 @@ mod demand;
 mod events;
 mod flow;
 mod gatekeeper;
+mod leak;
 mod outcome;
 mod state;
 
-pub use outcome::{LeakPath, Outcome};
+pub use outcome::{LeakPath, Outcome, PathRow};
 pub use state::Workspace;
 
 use super::metrics::{idx, Metrics};
@@ -27,7 +30,7 @@ use crate::random::{SourceId, Stream};
 use events::*;
 use rand::RngCore;
 use rand_distr::{Binomial, Distribution};
-use state::{ActorStreams, Fate, Insider, JurStreams, Pending, Who};
+use state::{ActorStreams, Fate, Insider, PerimeterState, Who};
 
 struct Sim<'a, T: Tracer, L: DayObserver> {
     m: &'a Model,
@@ -35,21 +38,19 @@ struct Sim<'a, T: Tracer, L: DayObserver> {
     trace: &'a mut T,
     observer: &'a mut L,
     out: Metrics,
-    breach_until: f64,
-    breach_stream: Stream,
-    breach_draws: Stream,
-    tpa_stream: Stream,
+    seed: u64,
+    rep: u64,
+    /// Waits of reviewed requests, within the horizon.
     wait_sum: f64,
+    /// Waits of legitimate requests (reviewed or approved after the bypass delay), within the horizon.
     legit_wait_sum: f64,
-    queued: f64,
-    busy: f64,
     detect_sum: f64,
     total_leaked: f64,
     next_day: usize,
 }
 
 /// Simulates replication `rep` of `model` with `seed`; `trace` sees every event, `observer`
-/// every change of the cumulative records leaked.
+/// the state at the end of every day.
 pub fn simulate<T: Tracer, L: DayObserver>(
     model: &Model,
     seed: u64,
@@ -66,21 +67,23 @@ pub fn simulate<T: Tracer, L: DayObserver>(
         trace,
         observer,
         out,
-        breach_until: f64::NEG_INFINITY,
-        breach_stream: Stream::new(seed, rep, SourceId::new(SRC_BREACH, 0, 0)),
-        breach_draws: Stream::new(seed, rep, SourceId::new(SRC_BREACH, 1, 0)),
-        tpa_stream: Stream::new(seed, rep, SourceId::new(SRC_TPA, 0, 0)),
+        seed,
+        rep,
         wait_sum: 0.0,
         legit_wait_sum: 0.0,
-        queued: 0.0,
-        busy: 0.0,
         detect_sum: 0.0,
         total_leaked: 0.0,
         next_day: 0,
     };
-    sim.init(seed, rep);
+    sim.init();
     sim.run();
     sim.finish()
+}
+
+/// Resets `v` to `n` zeros, keeping its memory.
+fn zeros(v: &mut Vec<f64>, n: usize) {
+    v.clear();
+    v.resize(n, 0.0);
 }
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
@@ -90,14 +93,19 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    fn init(&mut self, seed: u64, rep: u64) {
+    /// The stream of source `kind` of the entity whose name hashes to `key`, sub-entity `sub`.
+    fn stream(&self, kind: u16, key: u64, sub: u64) -> Stream {
+        Stream::new(self.seed, self.rep, SourceId::keyed(kind, key, sub))
+    }
+
+    fn init(&mut self) {
         let m = self.m;
         let w = &mut *self.w;
         w.heap.clear();
         w.insiders.clear();
         w.pending.clear();
         w.free_pending.clear();
-        w.queue_exits.clear();
+        w.paths.clear();
         w.holds.clear();
         w.deleted.clear();
         for s in &m.stores {
@@ -105,30 +113,37 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             w.holds.push(if deleted { 0 } else { s.initial_classes });
             w.deleted.push(deleted);
         }
-        w.leaked.clear();
-        w.leaked.resize(m.classes.len(), 0.0);
-        for p in &mut w.paths {
-            p.clear();
-            p.resize(m.classes.len(), 0.0);
+        let (nc, nr, nj) = (m.classes.len(), m.recipients(), m.jurisdictions.len());
+        zeros(&mut w.leaked, nc);
+        zeros(&mut w.got, nc * nr);
+        zeros(&mut w.asked, nc);
+        zeros(&mut w.access, nc * nj);
+        zeros(&mut w.access_any, nc);
+        w.perims
+            .resize_with(m.perimeters.len(), PerimeterState::default);
+        for (ps, p) in w.perims.iter_mut().zip(&m.perimeters) {
+            ps.breach_until = f64::NEG_INFINITY;
+            ps.breaches = None;
+            ps.reviewers
+                .reset(p.gatekeeper.as_ref().map_or(0, |g| g.team));
+            ps.exits.clear();
+            ps.busy = 0.0;
+            ps.audits = 0;
         }
         self.refresh_holders();
-        let gk_team = m.gatekeeper.as_ref().map(|g| g.team).unwrap_or(0);
-        self.w.reviewers.reset(gk_team);
 
-        let r = rep;
         self.w.actors.clear();
         for (ai, a) in m.actors.iter().enumerate() {
             let i = ai as u32;
             let mut streams = ActorStreams {
-                arrivals: Stream::new(seed, r, SourceId::new(SRC_ARRIVALS, i, 0)),
-                choice: Stream::new(seed, r, SourceId::new(SRC_CHOICE, i, 0)),
-                review: Stream::new(seed, r, SourceId::new(SRC_REVIEW, i, 0)),
+                arrivals: self.stream(SRC_ARRIVALS, a.key, 0),
+                choice: self.stream(SRC_CHOICE, a.key, 0),
             };
             let first = streams.arrivals.exponential(a.legit_rate);
             self.w.actors.push(streams);
             self.push(first, Kind::LegitArrival, i, 0.0);
 
-            let mut ins = Stream::new(seed, r, SourceId::new(SRC_INSIDERS, i, 0));
+            let mut ins = self.stream(SRC_INSIDERS, a.key, 0);
             let n = if a.malicious_fraction > 0.0 && a.headcount > 0 {
                 Binomial::new(a.headcount, a.malicious_fraction)
                     .map(|b| b.sample(&mut ins))
@@ -138,38 +153,35 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             };
             self.out[idx::INSIDERS] += n as f64;
             for k in 0..n as u32 {
-                let mut times = Stream::new(seed, r, SourceId::new(SRC_ATTEMPT_TIMES, i, k));
-                let first = times.exponential(a.attempt_rate);
+                let mut stream = self.stream(SRC_INSIDER, a.key, k as u64);
+                let sponsored = stream.uniform() < a.state_sponsored;
+                let first = stream.exponential(a.attempt_rate);
                 let id = self.w.insiders.len() as u32;
                 self.w.insiders.push(Insider {
                     actor: i,
+                    number: k,
                     active: true,
                     successes: 0,
                     first_success: f64::NAN,
-                    times,
-                    fate: Stream::new(seed, r, SourceId::new(SRC_ATTEMPT_FATE, i, k)),
-                    draws: Stream::new(seed, r, SourceId::new(SRC_ATTEMPT_DRAWS, i, k)),
+                    recipient: if sponsored {
+                        a.jurisdiction as u32
+                    } else {
+                        m.private() as u32
+                    },
+                    hit: 0,
+                    stream,
                 });
                 self.push(first, Kind::Attempt, id, 0.0);
             }
         }
         self.w.jurs.clear();
         for (ji, j) in m.jurisdictions.iter().enumerate() {
-            let i = ji as u32;
-            let mut s = JurStreams {
-                demands: Stream::new(seed, r, SourceId::new(SRC_DEMANDS, i, 0)),
-                fate: Stream::new(seed, r, SourceId::new(SRC_DEMAND_FATE, i, 0)),
-                draws: Stream::new(seed, r, SourceId::new(SRC_DEMAND_DRAWS, i, 0)),
-            };
-            let first = s.demands.exponential(j.demand_rate);
+            let mut s = self.stream(SRC_DEMANDS, j.key, 0);
+            let first = s.exponential(j.demand_rate);
             self.w.jurs.push(s);
-            self.push(first, Kind::Demand, i, 0.0);
+            self.push(first, Kind::Demand, ji as u32, 0.0);
         }
-        self.w.flows.clear();
         for (fi, f) in m.flows.iter().enumerate() {
-            self.w
-                .flows
-                .push(Stream::new(seed, r, SourceId::new(SRC_FLOW, fi as u32, 0)));
             if f.start < f.end {
                 self.push(f.start, Kind::Flow, fi as u32, 0.0);
             }
@@ -179,12 +191,16 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.push(s.delete_at, Kind::StoreDelete, si as u32, 0.0);
             }
         }
-        if let Some(fw) = &m.firewall {
-            let first = self.breach_stream.exponential(fw.breach_rate);
-            self.push(first, Kind::Breach, 0, 0.0);
-        }
-        if let Some(tpa) = &m.third_party_audit {
-            self.push(tpa.from + tpa.every, Kind::ThirdPartyAudit, 0, 0.0);
+        for (pi, p) in m.perimeters.iter().enumerate() {
+            if let Some(fw) = &p.firewall {
+                let mut s = self.stream(SRC_BREACH, p.key, 0);
+                let first = s.exponential(fw.breach_rate);
+                self.w.perims[pi].breaches = Some(s);
+                self.push(first, Kind::Breach, pi as u32, 0.0);
+            }
+            if let Some(tpa) = &p.third_party_audit {
+                self.push(tpa.from + tpa.every, Kind::ThirdPartyAudit, pi as u32, 0.0);
+            }
         }
     }
 
@@ -207,8 +223,12 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     fn close_days(&mut self, t: f64) {
         while (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
             let end = (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY;
-            let exits = &self.w.queue_exits;
-            let backlog = exits.len() - exits.partition_point(|&e| e <= end);
+            let backlog: usize = self
+                .w
+                .perims
+                .iter()
+                .map(|p| p.exits.len() - p.exits.partition_point(|&e| e <= end))
+                .sum();
             self.observer
                 .day_end(self.next_day, self.total_leaked, backlog);
             self.next_day += 1;
@@ -222,20 +242,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             }
             match ev.kind {
                 Kind::LegitArrival => self.legit(ev.t, ev.a as usize),
-                Kind::Attempt => {
-                    let i = ev.a as usize;
-                    if !self.w.insiders[i].active {
-                        continue;
-                    }
-                    let a = self.w.insiders[i].actor as usize;
-                    let next = ev.t
-                        + self.w.insiders[i]
-                            .times
-                            .exponential(self.m.actors[a].attempt_rate);
-                    self.push(next, Kind::Attempt, ev.a, 0.0);
-                    let fate = Fate::draw(&mut self.w.insiders[i].fate);
-                    self.illicit(ev.t, Who::Insider(ev.a), a, fate);
-                }
+                Kind::Attempt => self.attempt(ev.t, ev.a as usize),
                 Kind::ReviewDone => self.review_done(ev.t, ev.a),
                 Kind::Demand => self.demand(ev.t, ev.a as usize),
                 Kind::Flow => self.flow(ev.t, ev.a as usize),
@@ -244,28 +251,57 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                     self.w.holds[s] = 0;
                     self.w.deleted[s] = true;
                     self.refresh_holders();
-                    self.trace(ev.t, "store_delete", None, Some(s), None, "deleted", 0.0);
+                    self.trace(
+                        ev.t,
+                        "store_delete",
+                        None,
+                        Some(s),
+                        None,
+                        "deleted",
+                        0.0,
+                        None,
+                    );
                 }
-                Kind::Breach => {
-                    let fw = self
-                        .m
-                        .firewall
-                        .as_ref()
-                        .expect("breach events need a firewall");
-                    let next = ev.t + self.breach_stream.exponential(fw.breach_rate);
-                    self.push(next, Kind::Breach, 0, 0.0);
-                    let len = fw.breach_hours.sample(&mut self.breach_draws);
-                    self.breach_until = self.breach_until.max(ev.t + len);
-                    self.trace(ev.t, "breach", None, None, None, "open", 0.0);
-                }
+                Kind::Breach => self.breach(ev.t, ev.a as usize),
                 Kind::Detect => self.detect(ev.t, ev.a, ev.x),
-                Kind::ThirdPartyAudit => self.third_party_audit(ev.t),
+                Kind::ThirdPartyAudit => self.third_party_audit(ev.t, ev.a as usize),
             }
             self.out[idx::EVENTS] += 1.0;
         }
         if L::ON {
             self.close_days(self.m.horizon.ceil());
         }
+    }
+
+    /// An insider's attempt fires: the next one is scheduled, then this one's fate is drawn.
+    fn attempt(&mut self, t: f64, i: usize) {
+        if !self.w.insiders[i].active {
+            return;
+        }
+        let a = self.w.insiders[i].actor as usize;
+        let ins = &mut self.w.insiders[i];
+        let fate = Fate::draw(&mut ins.stream);
+        let next = t + ins.stream.exponential(self.m.actors[a].attempt_rate);
+        self.push(next, Kind::Attempt, i as u32, 0.0);
+        self.illicit(t, Who::Insider(i as u32), a, fate);
+    }
+
+    /// A firewall breach opens in perimeter `p`.
+    fn breach(&mut self, t: f64, p: usize) {
+        let fw = self.m.perimeters[p]
+            .firewall
+            .as_ref()
+            .expect("breach events need a firewall");
+        let s = self.w.perims[p]
+            .breaches
+            .as_mut()
+            .expect("a firewall has a breach stream");
+        let next = t + s.exponential(fw.breach_rate);
+        let len = fw.breach_hours.sample_seeded((s.next_u64() >> 32) as u32);
+        let ps = &mut self.w.perims[p];
+        ps.breach_until = ps.breach_until.max(t + len);
+        self.push(next, Kind::Breach, p as u32, 0.0);
+        self.trace(t, "breach", None, None, None, "open", 0.0, None);
     }
 
     #[inline]
@@ -279,6 +315,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         class: Option<usize>,
         outcome: &'static str,
         records: f64,
+        recipient: Option<usize>,
     ) {
         if T::ON {
             self.trace.record(TraceRow {
@@ -289,17 +326,24 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 class,
                 outcome,
                 records,
+                recipient,
             });
         }
     }
 
     #[inline]
-    fn gatekeeper_active(&self, t: f64) -> bool {
-        self.m.gatekeeper.as_ref().is_some_and(|g| t >= g.from)
+    fn gatekeeper_active(&self, p: usize, t: f64) -> bool {
+        self.m.perimeters[p]
+            .gatekeeper
+            .as_ref()
+            .is_some_and(|g| t >= g.from)
     }
 
     #[inline]
-    fn firewall_active(&self, t: f64) -> bool {
-        self.m.firewall.as_ref().is_some_and(|f| t >= f.from)
+    fn firewall_active(&self, p: usize, t: f64) -> bool {
+        self.m.perimeters[p]
+            .firewall
+            .as_ref()
+            .is_some_and(|f| t >= f.from)
     }
 }

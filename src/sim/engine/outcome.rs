@@ -1,29 +1,68 @@
-//! What a replication yields: the metric row and the records leaked per path and class.
+//! What a replication yields: the metric row, the records each recipient obtained by each route,
+//! and the records staff read; and the end-of-replication accounting that fills them.
 
 use super::*;
 
-/// Where leaked records went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The route by which records left the owner's control.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LeakPath {
     /// Taken by a malicious insider.
     Theft = 0,
-    /// Seized by a state from stores in its jurisdiction.
+    /// Seized by a state from stores on its soil.
     Seizure = 1,
-    /// Taken by a member of a compellable actor on a state's order.
-    CompelledTheft = 2,
+    /// Handed over by a company subject to the demanding state.
+    CompelledOperator = 2,
+    /// Taken through the controls by a member of a compellable actor, on a state's order.
+    CompelledTheft = 3,
 }
 
 impl LeakPath {
-    /// All paths, in column order.
-    pub const ALL: [LeakPath; 3] = [LeakPath::Theft, LeakPath::Seizure, LeakPath::CompelledTheft];
+    /// All routes, in column order.
+    pub const ALL: [LeakPath; 4] = [
+        LeakPath::Theft,
+        LeakPath::Seizure,
+        LeakPath::CompelledOperator,
+        LeakPath::CompelledTheft,
+    ];
 
     /// The name used in `paths.csv`.
     pub fn name(self) -> &'static str {
         match self {
             LeakPath::Theft => "theft",
             LeakPath::Seizure => "seizure",
+            LeakPath::CompelledOperator => "compelled_operator",
             LeakPath::CompelledTheft => "compelled_theft",
         }
+    }
+}
+
+/// Records one recipient obtained of one class by one route, from one actor and store where
+/// they exist (a row of `paths.csv`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PathRow {
+    /// The route.
+    pub route: LeakPath,
+    /// Class index.
+    pub class: u32,
+    /// Recipient index: a jurisdiction's state, or `private` (the number of jurisdictions).
+    pub recipient: u32,
+    /// Actor index (none for seizure and compelled operator).
+    pub actor: Option<u32>,
+    /// Store index (none where several stores contributed at once).
+    pub store: Option<u32>,
+    /// Distinct records new to the recipient (a whole number).
+    pub records: f64,
+}
+
+impl PathRow {
+    /// Whether `self` and `o` describe the same (route, class, recipient, actor, store).
+    #[inline]
+    pub(super) fn same_key(&self, o: &PathRow) -> bool {
+        self.route == o.route
+            && self.class == o.class
+            && self.recipient == o.recipient
+            && self.actor == o.actor
+            && self.store == o.store
     }
 }
 
@@ -32,71 +71,110 @@ impl LeakPath {
 pub struct Outcome {
     /// Metric row.
     pub metrics: Metrics,
-    /// Records leaked per (path, class): `paths[path][class]`.
-    pub paths: [Vec<f64>; 3],
+    /// Records obtained per route, class, recipient, actor and store (records > 0), sorted.
+    pub paths: Vec<PathRow>,
+    /// Distinct records per (recipient, class), `reach[r * classes + c]`, then distinct records
+    /// read by staff per (jurisdiction, class), `reach[(recipients + j) * classes + c]`.
+    pub reach: Vec<f64>,
 }
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn finish(mut self) -> Outcome {
         let m = self.m;
-        let mut records = 0.0;
-        let mut exposure = 0.0;
-        let mut loss = 0.0;
+        let (mut records, mut exposure, mut loss) = (0.0, 0.0, 0.0);
+        let (mut r_records, mut r_exposure, mut r_loss, mut accessed) = (0.0, 0.0, 0.0, 0.0);
         for (c, cm) in m.classes.iter().enumerate() {
-            let l = self.w.leaked[c].round();
+            let l = self.w.leaked[c];
             records += l;
             exposure += l * cm.weight;
             loss += l * cm.loss_per_record;
+            let q = self.w.asked[c];
+            r_records += q;
+            r_exposure += q * cm.weight;
+            r_loss += q * cm.loss_per_record;
+            accessed += self.w.access_any[c];
         }
         let o = &mut self.out;
+        o[idx::REACHED] = if r_records > 0.0 { 1.0 } else { 0.0 };
+        o[idx::REACHED_RECORDS] = r_records;
+        o[idx::REACHED_EXPOSURE] = r_exposure;
+        o[idx::REACHED_LOSS] = r_loss;
         o[idx::RECORDS_LEAKED] = records;
         o[idx::EXPOSURE] = exposure;
         o[idx::LOSS] = loss;
         o[idx::LEAKED] = if records > 0.0 { 1.0 } else { 0.0 };
+        o[idx::ACCESSED_RECORDS] = accessed;
         o[idx::MEAN_DETECT_HOURS] = if o[idx::DETECTED] > 0.0 {
             self.detect_sum / o[idx::DETECTED]
         } else {
             f64::NAN
         };
-        o[idx::REVIEW_MEAN_WAIT_HOURS] = if self.queued > 0.0 {
-            self.wait_sum / self.queued
+        o[idx::REVIEW_MEAN_WAIT_HOURS] = if o[idx::REVIEWED_REQUESTS] > 0.0 {
+            self.wait_sum / o[idx::REVIEWED_REQUESTS]
         } else {
             f64::NAN
         };
         let c = &m.cost;
         let mut cost = c.legit_wait_per_hour * self.legit_wait_sum;
-        o[idx::REVIEWER_UTILIZATION] = f64::NAN;
-        if let Some(g) = &m.gatekeeper {
-            let span = (m.horizon - g.from).max(0.0);
-            if g.team > 0 && span > 0.0 {
-                o[idx::REVIEWER_UTILIZATION] = self.busy / (g.team as f64 * span);
+        let (mut busy, mut capacity) = (0.0, 0.0);
+        for (p, ps) in m.perimeters.iter().zip(&self.w.perims) {
+            if let Some(g) = &p.gatekeeper {
+                busy += ps.busy;
+                capacity += g.team as f64 * (m.horizon - g.from).max(0.0);
+                cost += c.reviewer * g.team as f64 * m.active_years(g.from);
             }
-            cost += c.reviewer * g.team as f64 * m.active_years(g.from);
+            if let Some(f) = &p.firewall {
+                cost += c.firewall * m.active_years(f.from);
+            }
+            if let Some(e) = &p.enclave {
+                cost += c.enclave * m.active_years(e.from);
+            }
+            if let Some(cr) = &p.code_review {
+                cost += c.code_review * m.active_years(cr.from);
+            }
+            if let Some(a) = &p.audit {
+                cost += c.audit * m.active_years(a.from);
+            }
+            if let Some(a) = &p.third_party_audit {
+                cost += c.third_party_audit * m.active_years(a.from);
+            }
         }
-        if let Some(f) = &m.firewall {
-            cost += c.firewall * m.active_years(f.from);
-        }
-        if let Some(e) = &m.enclave {
-            cost += c.enclave * m.active_years(e.from);
-        }
-        if let Some(cr) = &m.code_review {
-            cost += c.code_review * m.active_years(cr.from);
-        }
-        if let Some(a) = &m.audit {
-            cost += c.audit * m.active_years(a.from);
-        }
-        if let Some(a) = &m.third_party_audit {
-            cost += c.third_party_audit * m.active_years(a.from);
-        }
+        o[idx::REVIEWER_UTILIZATION] = if capacity > 0.0 {
+            busy / capacity
+        } else {
+            f64::NAN
+        };
         o[idx::CONTROL_COST] = cost;
         o[idx::TOTAL_COST] = cost + loss;
-        let mut paths: [Vec<f64>; 3] = Default::default();
-        for (dst, src) in paths.iter_mut().zip(self.w.paths.iter()) {
-            dst.extend(src.iter().map(|x| x.round()));
+        let mut paths: Vec<PathRow> = self
+            .w
+            .paths
+            .iter()
+            .filter(|p| p.records > 0.0)
+            .copied()
+            .collect();
+        paths.sort_by(|a, b| {
+            (a.route, a.class, a.recipient, a.actor, a.store).cmp(&(
+                b.route,
+                b.class,
+                b.recipient,
+                b.actor,
+                b.store,
+            ))
+        });
+        let (nc, nr) = (m.classes.len(), m.recipients());
+        let mut reach = Vec::with_capacity((nr + m.jurisdictions.len()) * nc);
+        for r in 0..nr {
+            reach.extend((0..nc).map(|c| self.w.got[c * nr + r]));
+        }
+        let nj = m.jurisdictions.len();
+        for j in 0..nj {
+            reach.extend((0..nc).map(|c| self.w.access[c * nj + j]));
         }
         Outcome {
             metrics: self.out,
             paths,
+            reach,
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use super::events::Event;
 use super::gatekeeper::Reviewers;
+use super::outcome::PathRow;
 use crate::random::Stream;
+use rand::RngCore;
 use std::collections::{BinaryHeap, VecDeque};
 
 /// Who makes an illicit attempt.
@@ -15,8 +17,9 @@ pub(super) enum Who {
     Compelled { jur: u32, actor: u32 },
 }
 
-/// The uniforms that decide one attempt's fate: drawn together, whatever path the attempt takes,
-/// so that paired scenarios see the same fate for the same attempt.
+/// Everything that decides one attempt, drawn together when it is created, in a fixed order,
+/// whatever path the attempt then takes: paired scenarios see the same attempt with the same
+/// size, and adding a control changes no later draw.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Fate {
     pub(super) class: f64,
@@ -27,34 +30,60 @@ pub(super) struct Fate {
     pub(super) enclave: f64,
     pub(super) catch: f64,
     pub(super) audit: f64,
+    /// Seed of the records taken.
+    pub(super) records: u32,
+    /// Seed of the review time.
+    pub(super) review: u32,
+    /// Seed of the detection delay.
+    pub(super) delay: u32,
 }
 
 impl Fate {
+    /// Draws one attempt's fate: eight uniforms and two 64-bit values, always.
     pub(super) fn draw(s: &mut Stream) -> Fate {
+        let class = s.uniform();
+        let store = s.uniform();
+        let circumvent = s.uniform();
+        let code_review = s.uniform();
+        let firewall = s.uniform();
+        let enclave = s.uniform();
+        let catch = s.uniform();
+        let audit = s.uniform();
+        let a = s.next_u64();
+        let b = s.next_u64();
         Fate {
-            class: s.uniform(),
-            store: s.uniform(),
-            circumvent: s.uniform(),
-            code_review: s.uniform(),
-            firewall: s.uniform(),
-            enclave: s.uniform(),
-            catch: s.uniform(),
-            audit: s.uniform(),
+            class,
+            store,
+            circumvent,
+            code_review,
+            firewall,
+            enclave,
+            catch,
+            audit,
+            records: (a >> 32) as u32,
+            review: a as u32,
+            delay: (b >> 32) as u32,
         }
     }
 }
 
+/// A malicious insider.
 #[derive(Clone, Debug)]
 pub(super) struct Insider {
     pub(super) actor: u32,
+    /// Its number within its actor (keys its draws).
+    pub(super) number: u32,
     pub(super) active: bool,
     pub(super) successes: u32,
     pub(super) first_success: f64,
-    pub(super) times: Stream,
-    pub(super) fate: Stream,
-    pub(super) draws: Stream,
+    /// The recipient of what it takes: its actor's state, or `private`.
+    pub(super) recipient: u32,
+    /// Perimeters where it has taken records (bit set), for third-party audits.
+    pub(super) hit: u64,
+    pub(super) stream: Stream,
 }
 
+/// An illicit request waiting for review.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Pending {
     pub(super) who: Who,
@@ -65,18 +94,26 @@ pub(super) struct Pending {
     pub(super) fate: Fate,
 }
 
+/// An actor's streams.
 #[derive(Clone, Debug)]
 pub(super) struct ActorStreams {
     pub(super) arrivals: Stream,
     pub(super) choice: Stream,
-    pub(super) review: Stream,
 }
 
-#[derive(Clone, Debug)]
-pub(super) struct JurStreams {
-    pub(super) demands: Stream,
-    pub(super) fate: Stream,
-    pub(super) draws: Stream,
+/// A perimeter's state: breach window, review queue, counters.
+#[derive(Clone, Debug, Default)]
+pub(super) struct PerimeterState {
+    /// Breaches open until this hour.
+    pub(super) breach_until: f64,
+    pub(super) breaches: Option<Stream>,
+    pub(super) reviewers: Reviewers,
+    /// Hours at which queued requests leave the queue (start of review, or bypass).
+    pub(super) exits: VecDeque<f64>,
+    /// Reviewer-hours worked within the horizon.
+    pub(super) busy: f64,
+    /// Third-party audits held so far.
+    pub(super) audits: u64,
 }
 
 /// Per-thread memory reused from one replication to the next.
@@ -85,15 +122,22 @@ pub struct Workspace {
     pub(super) heap: BinaryHeap<Event>,
     pub(super) insiders: Vec<Insider>,
     pub(super) actors: Vec<ActorStreams>,
-    pub(super) jurs: Vec<JurStreams>,
-    pub(super) flows: Vec<Stream>,
+    pub(super) jurs: Vec<Stream>,
+    pub(super) perims: Vec<PerimeterState>,
     pub(super) holds: Vec<u64>,
     pub(super) deleted: Vec<bool>,
     pub(super) holders: Vec<u64>,
+    /// Distinct records of each class that left the owner's control (any recipient).
     pub(super) leaked: Vec<f64>,
-    pub(super) paths: [Vec<f64>; 3],
-    pub(super) reviewers: Reviewers,
-    pub(super) queue_exits: VecDeque<f64>,
+    /// Distinct records of each class each recipient holds: `got[class * recipients + r]`.
+    pub(super) got: Vec<f64>,
+    /// Distinct records of each class the question's recipients hold together.
+    pub(super) asked: Vec<f64>,
+    /// Distinct records of each class staff of each jurisdiction read: `access[class * jurs + j]`.
+    pub(super) access: Vec<f64>,
+    /// Distinct records of each class read by any staff.
+    pub(super) access_any: Vec<f64>,
+    pub(super) paths: Vec<PathRow>,
     pub(super) pending: Vec<Pending>,
     pub(super) free_pending: Vec<u32>,
 }

@@ -1,0 +1,87 @@
+//! Who obtains which records. Records taken are a random sample of the class: of `n` records
+//! taken from `N`, a holder that already has `H` gets `n (N - H) / N` new ones (rounded; all the
+//! rest when `n >= N`). This is kept for the union of all recipients (`records_leaked`), for each
+//! recipient, for the question's recipients together, and for staff access, so that every count
+//! is of distinct records and none exceeds `N`.
+
+use super::*;
+
+/// Records new to a holder that has `held` of `total` when `n` random records reach it.
+#[inline]
+fn new_records(total: f64, held: f64, n: f64) -> f64 {
+    if n >= total {
+        total - held
+    } else {
+        (n * (total - held) / total).round().min(total - held)
+    }
+}
+
+impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
+    /// `n` records of `class` reach `recipient` by `route` (from `actor` and `store` where they
+    /// exist). Returns the records new to the recipient.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn add_leak(
+        &mut self,
+        t: f64,
+        class: usize,
+        n: f64,
+        route: LeakPath,
+        recipient: usize,
+        actor: Option<u32>,
+        store: Option<u32>,
+    ) -> f64 {
+        let total = self.m.classes[class].records;
+        if total <= 0.0 || n <= 0.0 {
+            return 0.0;
+        }
+        let w = &mut *self.w;
+        let union = new_records(total, w.leaked[class], n);
+        if union > 0.0 {
+            w.leaked[class] += union;
+            self.total_leaked += union;
+            if self.out[idx::FIRST_LEAK_HOURS].is_nan() {
+                self.out[idx::FIRST_LEAK_HOURS] = t;
+            }
+        }
+        let q = &self.m.question;
+        if q.classes & (1u64 << class) != 0 && q.recipients & (1u64 << recipient) != 0 {
+            w.asked[class] += new_records(total, w.asked[class], n);
+        }
+        let cell = class * self.m.recipients() + recipient;
+        let new = new_records(total, w.got[cell], n);
+        if new <= 0.0 {
+            return 0.0;
+        }
+        w.got[cell] += new;
+        let row = PathRow {
+            route,
+            class: class as u32,
+            recipient: recipient as u32,
+            actor,
+            store,
+            records: new,
+        };
+        match w.paths.iter_mut().find(|p| p.same_key(&row)) {
+            Some(p) => p.records += new,
+            None => w.paths.push(row),
+        }
+        new
+    }
+
+    /// Staff of actor `a` read `n` records of `class` through an approved legitimate request.
+    pub(super) fn add_access(&mut self, _t: f64, class: usize, a: usize, n: f64) {
+        let total = self.m.classes[class].records;
+        if total <= 0.0 || n <= 0.0 {
+            return;
+        }
+        let j = self.m.actors[a].jurisdiction;
+        let w = &mut *self.w;
+        let cell = class * self.m.jurisdictions.len() + j;
+        w.access[cell] += new_records(total, w.access[cell], n);
+        w.access_any[class] += new_records(total, w.access_any[class], n);
+        let q = &self.m.question;
+        if q.include_access && q.classes & (1u64 << class) != 0 && q.recipients & (1u64 << j) != 0 {
+            w.asked[class] += new_records(total, w.asked[class], n);
+        }
+    }
+}
