@@ -64,7 +64,7 @@ struct StudyArgs {
     #[arg(long, value_name = "SHARE")]
     precision: Option<f64>,
     /// Metric the precision target applies to (a column of replications.csv).
-    #[arg(long, default_value = "exposure", value_name = "METRIC")]
+    #[arg(long, default_value = "reached", value_name = "METRIC")]
     metric: String,
     /// Replication ceiling with --precision (default 1000000).
     #[arg(long, value_name = "N")]

@@ -173,7 +173,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "sweep",
         &[
             "controls.gatekeeper.team_size",
-            "exposure (mean, 95% CI)",
+            "reached (mean, 95% CI)",
             "total_cost",
         ],
     );
@@ -197,7 +197,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "sweep",
         &[
             "controls.enclave.exfiltration_block_probability",
-            "exposure (mean)",
+            "reached (mean)",
         ],
     );
     run(&[
@@ -213,7 +213,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         &dir.path().join("res/status-quo-2021-tornado"),
         "tornado",
         &[
-            "what drives exposure",
+            "what drives reached",
             "actor.parent-engineering-cn.malicious_fraction",
             "parameter low",
         ],

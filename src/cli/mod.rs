@@ -112,7 +112,7 @@ impl Default for StudyOptions {
     fn default() -> Self {
         StudyOptions {
             precision: None,
-            metric: "exposure".into(),
+            metric: "reached".into(),
             max_reps: None,
             thresholds: crate::analysis::tail::DEFAULT_THRESHOLDS.to_vec(),
         }

@@ -27,6 +27,7 @@ impl Model {
                     classes: a.classes.iter().map(|&c| c as u8).collect(),
                     reaches: mask(&a.reaches),
                     records_per_request: a.records_per_request.clone(),
+                    reads: !matches!(a.records_per_request, Dist::Constant(v) if v <= 0.0),
                     malicious_fraction: v(&a.malicious_fraction),
                     state_sponsored: v(&a.state_sponsored_fraction),
                     weakest: a.targeting == Targeting::Weakest,

@@ -91,6 +91,8 @@ pub struct ActorModel {
     pub reaches: u64,
     /// Records a legitimate request reads.
     pub records_per_request: Dist,
+    /// Whether its requests read any record (`records_per_request` is not a constant 0).
+    pub reads: bool,
     /// Share of malicious insiders.
     pub malicious_fraction: f64,
     /// Share of insiders acting for the actor's state.

@@ -51,7 +51,9 @@ fn table_html(header: &[&str], rows: &[Vec<String>]) -> String {
 
 fn fmt_cell(metric: &str, v: &str) -> String {
     match v.parse::<f64>() {
-        Ok(x) if metric == "leaked" || metric.starts_with("p_") => format!("{:.2}%", 100.0 * x),
+        Ok(x) if metric == "leaked" || metric == "reached" || metric.starts_with("p_") => {
+            format!("{:.2}%", 100.0 * x)
+        }
         Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => human(x, 3),
         Ok(x) => human(x, 0),
         Err(_) => v.to_string(),
@@ -84,8 +86,11 @@ fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
         return Ok(Vec::new());
     };
     let keys = [
+        "reached",
+        "reached_records",
         "leaked",
         "records_leaked",
+        "accessed_records",
         "exposure",
         "loss",
         "control_cost",
@@ -236,8 +241,13 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                     .rows
                     .iter()
                     .filter(|r| {
-                        ["leaked", "exposure", "review_mean_wait_hours", "total_cost"]
-                            .contains(&r[m].as_str())
+                        [
+                            "reached",
+                            "reached_records",
+                            "review_mean_wait_hours",
+                            "total_cost",
+                        ]
+                        .contains(&r[m].as_str())
                     })
                     .map(|r| {
                         r.iter()

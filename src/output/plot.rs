@@ -11,7 +11,12 @@ use crate::sim::metrics::NAMES;
 use std::path::{Path, PathBuf};
 
 /// Key metrics in the report tables and the comparison chart.
-pub(super) const COMPARE_METRICS: [&str; 4] = ["leaked", "exposure", "loss", "total_cost"];
+pub(super) const COMPARE_METRICS: [&str; 4] = [
+    "reached",
+    "reached_records",
+    "accessed_records",
+    "total_cost",
+];
 
 pub(super) fn folder_name(dir: &Path) -> String {
     dir.file_name()
@@ -275,7 +280,7 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
         t.col("ci95_low").unwrap_or(0),
         t.col("ci95_high").unwrap_or(0),
     );
-    let panels = ["exposure", "total_cost"]
+    let panels = ["reached", "total_cost"]
         .iter()
         .map(|m| {
             let pts = t

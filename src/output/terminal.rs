@@ -14,22 +14,36 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
     let get = |name: &str| &summary[NAMES.iter().position(|n| *n == name).expect("known metric")];
     let mut o = String::new();
     let leaked = get("leaked");
+    let reached = get("reached");
     let _ = writeln!(o, "== {} ==", s.name);
-    let _ = writeln!(
-        o,
-        "  P(any leak)            {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
-        100.0 * leaked.mean,
-        100.0 * leaked.ci95_low,
-        100.0 * leaked.ci95_high
-    );
+    let mut probability = |label: String, m: &MetricSummary| {
+        let _ = writeln!(
+            o,
+            "  {:<22} {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
+            label,
+            100.0 * m.mean,
+            100.0 * m.ci95_low,
+            100.0 * m.ci95_high
+        );
+    };
+    probability(s.question_label(), reached);
+    if s.question.stated {
+        probability("P(any leak)".to_string(), leaked);
+    }
     let _ = writeln!(o, "  {:<22} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
-    for name in [
+    let question_rows: &[&str] = if s.question.stated {
+        &["reached_records", "reached_loss"]
+    } else {
+        &[]
+    };
+    for &name in question_rows.iter().chain(&[
         "records_leaked",
+        "accessed_records",
         "exposure",
         "loss",
         "control_cost",
         "total_cost",
-    ] {
+    ]) {
         let m = get(name);
         let _ = writeln!(
             o,
@@ -66,7 +80,9 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
 }
 
 /// Metrics shown in the terminal tables of `compare` and `sweep`.
-pub const KEY_METRICS: [&str; 6] = [
+pub const KEY_METRICS: [&str; 8] = [
+    "reached",
+    "reached_records",
     "leaked",
     "records_leaked",
     "exposure",
@@ -76,7 +92,7 @@ pub const KEY_METRICS: [&str; 6] = [
 ];
 
 fn fmt_metric(metric: &str, v: f64) -> String {
-    if metric == "leaked" {
+    if metric == "leaked" || metric == "reached" {
         format!("{:.2}%", 100.0 * v)
     } else {
         human(v, 0)
@@ -155,13 +171,23 @@ pub fn sweep_table(
         .map(|p| p.rsplit('.').next().unwrap_or(p))
         .collect();
     let _ = write!(o, "{:<24}", head.join(" x "));
-    for m in ["leaked", "exposure", "review_mean_wait_hours", "total_cost"] {
+    for m in [
+        "reached",
+        "reached_records",
+        "review_mean_wait_hours",
+        "total_cost",
+    ] {
         let _ = write!(o, " {:>22}", m);
     }
     let _ = writeln!(o);
     for (p, rows) in points.iter().zip(summaries) {
         let _ = write!(o, "{:<24}", p.join(" x "));
-        for m in ["leaked", "exposure", "review_mean_wait_hours", "total_cost"] {
+        for m in [
+            "reached",
+            "reached_records",
+            "review_mean_wait_hours",
+            "total_cost",
+        ] {
             let mean = rows
                 .iter()
                 .find(|r| r.metric == m)

@@ -114,13 +114,22 @@ impl Stream {
         ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// An exponential draw with the given rate (events per unit time); infinite for a zero rate.
+    /// An exponential draw with the given rate (events per unit time); infinite for a zero rate
+    /// (then nothing is drawn).
     #[inline]
     pub fn exponential(&mut self, rate: f64) -> f64 {
         if rate <= 0.0 {
             return f64::INFINITY;
         }
-        -self.uniform_open0().ln() / rate
+        self.standard_exponential() / rate
+    }
+
+    /// A standard exponential draw (mean 1), by the ziggurat method: usually one 64-bit value
+    /// and no logarithm.
+    #[inline]
+    pub fn standard_exponential(&mut self) -> f64 {
+        use rand::distr::Distribution;
+        rand_distr::Exp1.sample(self)
     }
 
     /// A uniform index in `0..n` (n > 0) from one 64-bit draw (multiply-shift).

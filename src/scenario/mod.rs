@@ -137,6 +137,34 @@ impl Scenario {
             .map_or(PRIVATE, |j| j.name.as_str())
     }
 
+    /// The question as a probability's label, e.g. `P(protected -> CN)`.
+    pub fn question_label(&self) -> String {
+        let q = &self.question;
+        if !q.stated {
+            return "P(any leak)".to_string();
+        }
+        let classes: Vec<&str> = q
+            .classes
+            .iter()
+            .map(|&c| self.classes[c].name.as_str())
+            .collect();
+        let recipients: Vec<&str> = q
+            .recipients
+            .iter()
+            .map(|&r| self.recipient_name(r))
+            .collect();
+        format!(
+            "P({} -> {}{})",
+            classes.join("+"),
+            recipients.join("+"),
+            if q.include_access {
+                ", access included"
+            } else {
+                ""
+            }
+        )
+    }
+
     /// Number of recipients: every jurisdiction's state, then `private`.
     pub fn recipients(&self) -> usize {
         self.jurisdictions.len() + 1

@@ -129,7 +129,7 @@ impl Chart for CompareChart {
         let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
         let rows = root.split_evenly((self.metrics.len().max(1), 2));
         for (k, (metric, est, delta)) in self.metrics.iter().enumerate() {
-            let percent = metric == "leaked";
+            let percent = metric == "leaked" || metric == "reached";
             let name = if percent {
                 "P(any leak)".to_string()
             } else {

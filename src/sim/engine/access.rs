@@ -8,6 +8,10 @@ use state::Pending;
 /// The `k`-th set bit of `bits` for a uniform `u` in [0, 1) (bits non-empty).
 #[inline]
 pub(super) fn pick_bit(bits: u64, u: f64) -> usize {
+    if bits & (bits - 1) == 0 {
+        // One candidate (the common case): no population count.
+        return bits.trailing_zeros() as usize;
+    }
     let n = bits.count_ones();
     let mut k = ((u * n as f64) as u32).min(n - 1);
     let mut b = bits;
@@ -18,28 +22,28 @@ pub(super) fn pick_bit(bits: u64, u: f64) -> usize {
     b.trailing_zeros() as usize
 }
 
-/// A uniform in [0, 1) from 32 bits.
+/// A uniform in [0, 1) from the low 16 bits of `bits`.
 #[inline]
-fn unit(bits: u32) -> f64 {
-    bits as f64 * (1.0 / 4_294_967_296.0)
+fn unit16(bits: u64) -> f64 {
+    (bits & 0xFFFF) as f64 * (1.0 / 65_536.0)
 }
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// A legitimate request of actor `a` arrives: the next one is scheduled, then this one's
-    /// class, store, review time and records read are drawn (always, in that order).
+    /// class (16 bits), store (16 bits) and records read (32 bits) come from one 64-bit draw,
+    /// always; its review time, if it is reviewed, from the actor's review stream.
     pub(super) fn legit(&mut self, t: f64, a: usize) {
         let actor = &self.m.actors[a];
         let streams = &mut self.w.actors[a];
         let next = t + streams.arrivals.exponential(actor.legit_rate);
         let r1 = streams.choice.next_u64();
-        let r2 = streams.choice.next_u64();
         self.push(next, Kind::LegitArrival, a as u32, 0.0);
         self.out[idx::LEGIT_REQUESTS] += 1.0;
         if actor.classes.is_empty() {
             return;
         }
         let class =
-            actor.classes[(((r1 >> 32) * actor.classes.len() as u64) >> 32) as usize] as usize;
+            actor.classes[(((r1 >> 48) * actor.classes.len() as u64) >> 16) as usize] as usize;
         let candidates = self.w.holders[class] & actor.reaches;
         if candidates == 0 {
             self.trace(
@@ -54,20 +58,21 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             );
             return;
         }
-        let store = pick_bit(candidates, unit(r1 as u32));
+        let store = pick_bit(candidates, unit16(r1 >> 32));
         let p = self.m.stores[store].perimeter;
         let pm = &self.m.perimeters[p];
         let bit = 1u64 << class;
         let read = |s: &Self| {
-            s.m.actors[a]
-                .records_per_request
-                .sample_seeded(r2 as u32)
-                .round()
-                .max(0.0)
+            let rpr = &s.m.actors[a].records_per_request;
+            if s.m.actors[a].reads {
+                rpr.sample_seeded(r1 as u32).round().max(0.0)
+            } else {
+                0.0
+            }
         };
         if pm.review[a] & bit != 0 && self.gatekeeper_active(p, t) {
             let gk = pm.gatekeeper.as_ref().expect("checked");
-            let hours = gk.review_hours.sample_seeded((r2 >> 32) as u32);
+            let hours = gk.review_hours.sample(&mut self.w.actors[a].review);
             let (leave, reviewed, _, wait) = self.enqueue(p, t, hours);
             self.legit_wait_sum += wait;
             self.trace(
@@ -80,7 +85,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 0.0,
                 None,
             );
-            if leave <= self.m.horizon {
+            if leave <= self.m.horizon && self.m.actors[a].reads {
                 let n = read(self);
                 self.add_access(t, class, a, n);
             }

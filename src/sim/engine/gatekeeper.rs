@@ -61,22 +61,26 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             ps.exits.pop_front();
         }
         let backlog = ps.exits.len();
-        let start = t.max(ps.reviewers.earliest());
+        let earliest = ps.reviewers.earliest();
+        let start = if earliest > t { earliest } else { t };
         if start - t > gk.bypass_after {
             let leave = t + gk.bypass_after;
             if leave > t {
                 ps.exits.push_back(leave);
             }
             self.out[idx::BACKLOG_BYPASSED] += 1.0;
-            return (leave, false, backlog, leave.min(horizon) - t);
+            let wait = if leave < horizon { leave } else { horizon } - t;
+            return (leave, false, backlog, wait);
         }
         let end = start + review_hours;
         ps.reviewers.replace_earliest(end);
         if start > t {
             ps.exits.push_back(start);
         }
-        ps.busy += (end.min(horizon) - start).max(0.0);
-        let wait = start.min(horizon) - t;
+        if start < horizon {
+            ps.busy += if end < horizon { end } else { horizon } - start;
+        }
+        let wait = if start < horizon { start } else { horizon } - t;
         self.wait_sum += wait;
         self.out[idx::REVIEWED_REQUESTS] += 1.0;
         (end, true, backlog, wait)

@@ -138,6 +138,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             let mut streams = ActorStreams {
                 arrivals: self.stream(SRC_ARRIVALS, a.key, 0),
                 choice: self.stream(SRC_CHOICE, a.key, 0),
+                review: self.stream(SRC_REVIEW, a.key, 0),
             };
             let first = streams.arrivals.exponential(a.legit_rate);
             self.w.actors.push(streams);

@@ -99,6 +99,8 @@ pub(super) struct Pending {
 pub(super) struct ActorStreams {
     pub(super) arrivals: Stream,
     pub(super) choice: Stream,
+    /// Review times of its reviewed requests, drawn by the review distribution's own sampler.
+    pub(super) review: Stream,
 }
 
 /// A perimeter's state: breach window, review queue, counters.
