@@ -334,3 +334,16 @@ fn walk(p: &Path) -> Vec<std::path::PathBuf> {
     }
     v
 }
+
+#[test]
+fn validate_warns_about_controls_that_can_do_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[scenario]\nname = \"idle\"\n[[data_class]]\nname = \"d\"\nrecords = 10\n[[jurisdiction]]\nname = \"US\"\n[[store]]\nname = \"s\"\njurisdiction = \"US\"\nclasses = [\"d\"]\n[controls.enclave]\nexfiltration_block_probability = 0.9\n[perimeter.unused.audit]\ndetect_probability = 0.5\n";
+    std::fs::write(dir.path().join("idle.toml"), text).unwrap();
+    let o = leaksim_in(dir.path(), &["validate", "idle.toml"]);
+    assert!(o.status.success());
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("enclave without a firewall does nothing"), "{s}");
+    assert!(s.contains("perimeter `unused` guards no store"), "{s}");
+    assert!(s.contains("question (none stated: any leak)"), "{s}");
+}

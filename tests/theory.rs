@@ -168,3 +168,77 @@ fn key_custody_abroad_makes_seizure_yield_nothing() {
     assert_eq!(mean_of(&rows, idx::SEIZURES), 0.0);
     assert_eq!(mean_of(&rows, idx::RECORDS_LEAKED), 0.0);
 }
+
+/// One reviewer taking `review` hours per request, requests at one an hour: overloaded.
+fn overloaded(bypass: Option<f64>) -> String {
+    let bypass = bypass
+        .map(|b| format!("bypass_after_hours = {b}"))
+        .unwrap_or_default();
+    format!(
+        r#"
+[scenario]
+name = "overloaded"
+horizon_days = 10
+[[data_class]]
+name = "d"
+records = 1000
+[[jurisdiction]]
+name = "US"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "staff"
+jurisdiction = "US"
+headcount = 24
+requests_per_person_per_day = 1
+[controls.gatekeeper]
+team_size = 1
+review_hours = 10
+catch_probability = 0.5
+{bypass}
+[cost]
+legit_wait_per_hour = 1
+"#
+    )
+}
+
+#[test]
+fn waits_and_their_cost_are_counted_within_the_horizon() {
+    let horizon = 240.0;
+    let rows = run(&scenario(&overloaded(None)), 8, 300, 2);
+    for r in &rows {
+        let n = r.metrics[idx::REVIEWED_REQUESTS];
+        let wait = r.metrics[idx::REVIEW_MEAN_WAIT_HOURS];
+        assert_eq!(n, r.metrics[idx::LEGIT_REQUESTS]);
+        assert!(
+            wait <= horizon,
+            "mean wait {wait} h in a {horizon} h horizon"
+        );
+        // Waiting is the only cost: the hours waited within the horizon.
+        assert!((r.metrics[idx::CONTROL_COST] - wait * n).abs() < 1e-6 * wait * n);
+        // The reviewer is busy from the first request to the horizon, and never more.
+        let u = r.metrics[idx::REVIEWER_UTILIZATION];
+        assert!(u <= 1.0 && u > 0.95, "{u}");
+    }
+}
+
+#[test]
+fn the_mean_review_wait_counts_reviewed_requests_only() {
+    let bypass = 5.0;
+    let rows = run(&scenario(&overloaded(Some(bypass))), 8, 300, 2);
+    for r in &rows {
+        let reviewed = r.metrics[idx::REVIEWED_REQUESTS];
+        let skipped = r.metrics[idx::BACKLOG_BYPASSED];
+        assert_eq!(reviewed + skipped, r.metrics[idx::LEGIT_REQUESTS]);
+        assert!(skipped > reviewed, "overloaded: most requests skip review");
+        // A request is reviewed only if its review starts within the bypass delay.
+        assert!(r.metrics[idx::REVIEW_MEAN_WAIT_HOURS] <= bypass);
+        // Every legitimate wait is charged: reviewed waits plus bypass delays.
+        let cost = r.metrics[idx::CONTROL_COST];
+        let reviewed_waits = r.metrics[idx::REVIEW_MEAN_WAIT_HOURS] * reviewed;
+        assert!(cost >= reviewed_waits + skipped * bypass - 240.0, "{cost}");
+        assert!(cost <= reviewed_waits + skipped * bypass + 1e-6);
+    }
+}
