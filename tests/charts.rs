@@ -95,13 +95,23 @@ fn run_draws_its_charts_and_plot_redraws_them_identically() {
         &d,
         "paths",
         &[
-            "where leaks come from",
-            "mean records leaked per replication",
-            "leak path",
-            "protected",
+            "where leaks come from (route -&gt; recipient)",
+            "mean records obtained per replication (log scale)",
+            "compelled operator -&gt; CN (protected)",
+            "private",
         ],
     );
-    let charts: Vec<PathBuf> = ["exceedance", "timeline", "paths"]
+    check_chart(
+        &d,
+        "reach",
+        &[
+            "project-texas-2022: who gets the data",
+            "CN: protected",
+            "staff access from CN: protected",
+            "probability that any record reached the recipient",
+        ],
+    );
+    let charts: Vec<PathBuf> = ["exceedance", "timeline", "paths", "reach"]
         .iter()
         .flat_map(|s| [d.join(format!("{s}.png")), d.join(format!("{s}.svg"))])
         .chain([d.join("report.html")])
@@ -154,6 +164,23 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "exceedance",
         &["status-quo-2021", "project-texas-2022", "divestiture"],
     );
+    check_chart(
+        &c,
+        "reach",
+        &[
+            "compare: who gets the data",
+            "CN: protected",
+            "status-quo-2021",
+            "project-texas-2022",
+            "divestiture",
+        ],
+    );
+    let report = std::fs::read_to_string(c.join("report.html")).unwrap();
+    assert!(
+        report.contains("<h2>Who gets the data</h2>"),
+        "report shows who gets the data"
+    );
+    assert!(report.contains("staff access from CN"), "and staff access");
     for s in ["status-quo-2021", "project-texas-2022", "divestiture"] {
         check_chart(&c.join(s), "timeline", &["records leaked over time"]);
     }

@@ -104,10 +104,10 @@ fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
         .filter_map(|k| t.rows.iter().find(|r| r[0] == *k))
         .map(|r| {
             let m = r[0].as_str();
-            let name = if m == "leaked" {
-                "P(any leak)".to_string()
-            } else {
-                m.to_string()
+            let name = match m {
+                "leaked" => "P(any leak)".to_string(),
+                "reached" => "P(reached): the question".to_string(),
+                _ => m.to_string(),
             };
             vec![
                 name,
@@ -119,6 +119,65 @@ fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
             ]
         })
         .collect())
+}
+
+/// The "who gets the data" table: for each scenario, every recipient and class that any
+/// replication reached (staff access last), with P(reached) and the records obtained.
+fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
+    let mut rows = Vec::new();
+    for (label, d) in dirs {
+        let Some(t) = read(d, "reach.csv")? else {
+            continue;
+        };
+        let cell = |r: &Vec<String>, c: &str| t.col(c).map(|i| r[i].clone()).unwrap_or_default();
+        let mut mine: Vec<&Vec<String>> = t
+            .rows
+            .iter()
+            .filter(|r| cell(r, "class") != "*")
+            .filter(|r| cell(r, "p_reached").parse::<f64>().unwrap_or(0.0) > 0.0)
+            .collect();
+        mine.sort_by_key(|r| cell(r, "recipient").starts_with("access:"));
+        if mine.is_empty() {
+            rows.push(vec![
+                label.clone(),
+                "nobody".into(),
+                String::new(),
+                "0.00%".into(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for r in mine {
+            let recipient = cell(r, "recipient");
+            let who = match recipient.strip_prefix("access:") {
+                Some(j) => format!("staff access from {j}"),
+                None => recipient,
+            };
+            rows.push(vec![
+                label.clone(),
+                who,
+                cell(r, "class"),
+                fmt_cell("p_", &cell(r, "p_reached")),
+                format!(
+                    "[{}, {}]",
+                    fmt_cell("p_", &cell(r, "p_ci95_low")),
+                    fmt_cell("p_", &cell(r, "p_ci95_high"))
+                ),
+                fmt_cell("records", &cell(r, "records_mean")),
+            ]);
+        }
+    }
+    Ok(table_html(
+        &[
+            "scenario",
+            "recipient",
+            "class",
+            "P(reached)",
+            "95% CI",
+            "records (mean)",
+        ],
+        &rows,
+    ))
 }
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1320px;margin:2em auto;padding:0 1em;color:#111}\
@@ -162,18 +221,29 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             if let Some(f) = facts.first() {
                 let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
             }
+            let _ = writeln!(body, "<h2>Who gets the data</h2>");
+            body.push_str(&reach_table(&[(name.clone(), dir.to_path_buf())])?);
+            body.push_str(&inline_svg(dir, "reach"));
+            body.push_str(&inline_svg(dir, "paths"));
             let _ = writeln!(body, "<h2>Summary</h2>");
             body.push_str(&table_html(
                 &["metric", "mean", "95% CI low", "95% CI high", "p95", "p99"],
                 &summary_rows(dir)?,
             ));
             let _ = writeln!(body, "<h2>Charts</h2>");
-            for stem in ["exceedance", "timeline", "paths"] {
+            for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
             }
         }
         Kind::Compare => {
             let t = &compare;
+            let _ = writeln!(body, "<h2>Who gets the data</h2>");
+            let named: Vec<(String, PathBuf)> = compare_scenarios(t)
+                .into_iter()
+                .map(|s| (s.clone(), dir.join(s)))
+                .collect();
+            body.push_str(&reach_table(&named)?);
+            body.push_str(&inline_svg(dir, "reach"));
             let _ = writeln!(body, "<h2>Comparison</h2><p>Paired differences on common random numbers: delta = scenario minus baseline, replication by replication.</p>");
             let cols = [
                 "scenario",

@@ -2,8 +2,8 @@
 //! Every command that writes results calls it too, so a redraw gives the same bytes.
 
 use super::charts::{
-    self, CompareChart, Exceedance, ExceedanceSeries, Interval, PathsChart, SweepChart, Table,
-    TimelineChart, TornadoChart,
+    self, CompareChart, Exceedance, ExceedanceSeries, Interval, PathBar, PathsChart, ReachChart,
+    ReachSeries, SweepChart, Table, TimelineChart, TornadoChart,
 };
 use super::html::write_report;
 use crate::error::{Error, Result};
@@ -30,6 +30,7 @@ pub(super) fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
     let required: &[&str] = match file {
         "replications.csv" => &["records_leaked", "loss"],
         "paths.csv" => &PATHS_COLUMNS,
+        "reach.csv" => &REACH_COLUMNS,
         "summary.csv" => &SUMMARY_COLUMNS,
         "compare.csv" => &COMPARE_COLUMNS,
         "sweep.csv" => &SWEEP_COLUMNS,
@@ -152,41 +153,14 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         };
         files.extend(charts::render(dir, "timeline", &chart)?);
     }
-    if let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) {
-        let reps = r.rows.len().max(1) as f64;
-        let (pc, cc, rc) = (
-            p.col("path").unwrap_or(1),
-            p.col("class").unwrap_or(2),
-            p.col("records").unwrap_or(3),
-        );
-        let mut classes: Vec<String> = Vec::new();
-        for row in &p.rows {
-            if !classes.contains(&row[cc]) {
-                classes.push(row[cc].clone());
-            }
-        }
-        classes.sort();
-        let mut mean: [Vec<f64>; 3] = [
-            vec![0.0; classes.len()],
-            vec![0.0; classes.len()],
-            vec![0.0; classes.len()],
-        ];
-        for row in &p.rows {
-            let pi = match row[pc].as_str() {
-                "theft" => 0,
-                "seizure" => 1,
-                _ => 2,
-            };
-            let ci = classes.iter().position(|c| *c == row[cc]).unwrap_or(0);
-            mean[pi][ci] += row[rc].parse::<f64>().unwrap_or(0.0) / reps;
-        }
-        let chart = PathsChart {
-            title: format!("{name}: where leaks come from"),
-            classes,
-            mean,
-        };
+    if let Some(chart) = paths_chart(dir, &name)? {
         files.extend(charts::render(dir, "paths", &chart)?);
     }
+    let reach = reach_chart(
+        format!("{name}: who gets the data"),
+        &[(name.clone(), dir.to_path_buf())],
+    )?;
+    files.extend(charts::render(dir, "reach", &reach)?);
     files.push(write_report(dir, Kind::Run)?);
     Ok(files)
 }
@@ -228,6 +202,8 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
     };
     let chart = exceedance_chart(format!("{name}: exceedance curves ({note})"), &dirs)?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
+    let reach = reach_chart(format!("{name}: who gets the data"), &dirs)?;
+    files.extend(charts::render(dir, "reach", &reach)?);
     let baseline = baseline_of(&t).unwrap_or_default();
     let col = |n: &str| t.col(n).unwrap_or(0);
     let num = |r: &Vec<String>, n: &str| r[col(n)].parse::<f64>().unwrap_or(f64::NAN);
@@ -340,4 +316,108 @@ fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = charts::render(dir, "tornado", &chart)?;
     files.push(write_report(dir, Kind::Tornado)?);
     Ok(files)
+}
+
+/// The paths chart of a run folder: mean records per replication by route, recipient and class.
+fn paths_chart(dir: &Path, name: &str) -> Result<Option<PathsChart>> {
+    let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) else {
+        return Ok(None);
+    };
+    let reps = r.rows.len().max(1) as f64;
+    let col = |n: &str| p.col(n).unwrap_or(0);
+    let (pc, cc, rc, wc) = (col("path"), col("class"), col("records"), col("recipient"));
+    let mut bars: Vec<PathBar> = Vec::new();
+    for row in &p.rows {
+        let route = row[pc].replace('_', " ");
+        let records = row[rc].parse::<f64>().unwrap_or(0.0) / reps;
+        match bars
+            .iter_mut()
+            .find(|b| b.route == route && b.recipient == row[wc] && b.class == row[cc])
+        {
+            Some(b) => b.mean += records,
+            None => bars.push(PathBar {
+                route,
+                recipient: row[wc].clone(),
+                class: row[cc].clone(),
+                mean: records,
+            }),
+        }
+    }
+    bars.sort_by(|a, b| b.mean.total_cmp(&a.mean));
+    Ok(Some(PathsChart {
+        title: format!("{name}: where leaks come from (route -> recipient)"),
+        bars,
+    }))
+}
+
+/// The "who gets the data" chart of one or more run folders, from their `reach.csv`: every
+/// (recipient, class) row that any scenario reached, staff access last.
+fn reach_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<ReachChart> {
+    let mut tables = Vec::new();
+    for (label, d) in dirs {
+        if let Some(t) = read(d, "reach.csv")? {
+            tables.push((label.clone(), t));
+        }
+    }
+    let key = |t: &Table, r: &Vec<String>| {
+        let (rc, cc) = (t.col("recipient").unwrap_or(0), t.col("class").unwrap_or(1));
+        (r[rc].clone(), r[cc].clone())
+    };
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (_, t) in &tables {
+        let p = t.col("p_reached").unwrap_or(2);
+        for r in &t.rows {
+            let k = key(t, r);
+            if k.1 != "*" && r[p].parse::<f64>().unwrap_or(0.0) > 0.0 && !rows.contains(&k) {
+                rows.push(k);
+            }
+        }
+    }
+    // States first, then `private`, then staff access; by name within each.
+    rows.sort_by(|a, b| {
+        let rank = |r: &str| (r.starts_with("access:"), r == crate::scenario::PRIVATE);
+        (rank(&a.0), &a.0, &a.1).cmp(&(rank(&b.0), &b.0, &b.1))
+    });
+    let series = tables
+        .iter()
+        .map(|(label, t)| {
+            let num = |r: &Vec<String>, c: &str| {
+                t.col(c)
+                    .and_then(|i| r[i].parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let values = rows
+                .iter()
+                .map(|k| {
+                    t.rows
+                        .iter()
+                        .find(|r| key(t, r) == *k)
+                        .map(|r| {
+                            (
+                                num(r, "p_reached"),
+                                num(r, "p_ci95_low"),
+                                num(r, "p_ci95_high"),
+                            )
+                        })
+                        .unwrap_or((f64::NAN, f64::NAN, f64::NAN))
+                })
+                .collect();
+            ReachSeries {
+                label: label.clone(),
+                values,
+            }
+        })
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|(r, c)| match r.strip_prefix("access:") {
+            Some(j) => format!("staff access from {j}: {c}"),
+            None => format!("{r}: {c}"),
+        })
+        .collect();
+    Ok(ReachChart {
+        title,
+        rows,
+        series,
+    })
 }

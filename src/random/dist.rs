@@ -4,7 +4,7 @@ use crate::random::stream::Stream;
 use rand::distr::Distribution;
 use rand_distr::{Beta, Gamma, StandardNormal};
 
-/// A distribution a scenario value may follow (see SPEC.md, "Values and uncertainty").
+/// A distribution a scenario value may follow (docs/model.md, "Parameters and uncertainty").
 #[derive(Clone, Debug)]
 pub enum Dist {
     /// Always the same value.

@@ -130,10 +130,10 @@ impl Chart for CompareChart {
         let rows = root.split_evenly((self.metrics.len().max(1), 2));
         for (k, (metric, est, delta)) in self.metrics.iter().enumerate() {
             let percent = metric == "leaked" || metric == "reached";
-            let name = if percent {
-                "P(any leak)".to_string()
-            } else {
-                metric.clone()
+            let name = match metric.as_str() {
+                "leaked" => "P(any leak)".to_string(),
+                "reached" => "P(reached): the question".to_string(),
+                _ => metric.clone(),
             };
             interval_panel(
                 &rows[2 * k],

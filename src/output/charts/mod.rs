@@ -11,13 +11,15 @@
 mod compare;
 mod exceedance;
 mod paths;
+mod reach;
 mod sweep;
 mod timeline;
 mod tornado;
 
 pub use compare::{CompareChart, Interval};
 pub use exceedance::{Exceedance, ExceedanceSeries};
-pub use paths::PathsChart;
+pub use paths::{PathBar, PathsChart};
+pub use reach::{ReachChart, ReachSeries};
 pub use sweep::SweepChart;
 pub use timeline::TimelineChart;
 pub use tornado::TornadoChart;

@@ -1,72 +1,107 @@
-//! The paths chart: where leaked records come from.
+//! The paths chart: where leaked records come from, by route and recipient.
 
 use super::*;
 
-/// Where leaks come from: mean records leaked per replication by path, stacked by class.
+/// One bar of the paths chart.
+pub struct PathBar {
+    /// Route, e.g. `compelled operator`.
+    pub route: String,
+    /// Recipient: a state, or `private`.
+    pub recipient: String,
+    /// Class.
+    pub class: String,
+    /// Mean records the recipient obtained by the route per replication.
+    pub mean: f64,
+}
+
+/// Where leaks come from: mean records per replication by route, recipient and class, on a log
+/// scale (a handover of a whole class and a theft of a few thousand records differ by orders of
+/// magnitude). Bars are coloured by recipient.
 pub struct PathsChart {
     /// Chart title.
     pub title: String,
-    /// Class names.
-    pub classes: Vec<String>,
-    /// `mean[path][class]` for theft, seizure, compelled theft.
-    pub mean: [Vec<f64>; 3],
+    /// The bars, top to bottom.
+    pub bars: Vec<PathBar>,
 }
 
 impl Chart for PathsChart {
+    fn size(&self) -> (u32, u32) {
+        (1200, 150 + 34 * self.bars.len().max(1) as u32)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let paths = ["theft", "seizure", "compelled theft"];
-        let totals: Vec<f64> = self.mean.iter().map(|v| v.iter().sum()).collect();
-        let ymax = totals.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
+        let bars: Vec<&PathBar> = self.bars.iter().filter(|b| b.mean > 0.0).collect();
+        if bars.is_empty() {
+            return no_data(root, &self.title, "no record left the owner's control");
+        }
+        let lo = bars.iter().map(|b| b.mean).fold(f64::INFINITY, f64::min);
+        let hi = bars.iter().map(|b| b.mean).fold(0.0, f64::max);
+        let xmin = 10f64.powf((lo.log10() - 0.5).floor()).min(1.0);
+        let xmax = 10f64.powf((hi.log10() + 0.6).ceil());
+        let n = bars.len();
+        let labels: Vec<String> = bars
+            .iter()
+            .map(|b| format!("{} -> {} ({})", b.route, b.recipient, b.class))
+            .collect();
+        let mut recipients: Vec<&str> = Vec::new();
+        for b in &bars {
+            if !recipients.contains(&b.recipient.as_str()) {
+                recipients.push(&b.recipient);
+            }
+        }
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, caption_style())
             .margin(14)
-            .x_label_area_size(45)
-            .y_label_area_size(80)
-            .build_cartesian_2d(-0.5..2.5, 0.0..ymax)
+            .x_label_area_size(50)
+            .y_label_area_size(300)
+            .margin_right(60)
+            .build_cartesian_2d((xmin..xmax).log_scale(), -0.5..(n as f64 - 0.5))
             .map_err(e2s)?;
         chart
             .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(3)
-            .x_label_formatter(&|x: &f64| {
-                paths
-                    .get(x.round() as usize)
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 0.01 && i >= 0.0 {
+                    labels
+                        .get(n.saturating_sub(1).saturating_sub(i as usize))
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
             })
-            .y_label_formatter(&|v| tick(*v))
-            .x_desc("leak path")
-            .y_desc("mean records leaked per replication")
+            .x_label_formatter(&|v| tick(*v))
+            .x_desc("mean records obtained per replication (log scale)")
             .label_style(label_style())
             .axis_desc_style(desc_style())
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(e2s)?;
-        for (ci, class) in self.classes.iter().enumerate() {
-            let c = colour(ci);
-            let bars: Vec<Rectangle<(f64, f64)>> = (0..3)
-                .map(|p| {
-                    let base: f64 = self.mean[p][..ci].iter().sum();
-                    let top = base + self.mean[p][ci];
-                    Rectangle::new([(p as f64 - 0.3, base), (p as f64 + 0.3, top)], c.filled())
-                })
+        for (ri, recipient) in recipients.iter().enumerate() {
+            let c = colour(ri);
+            let mine: Vec<(usize, &&PathBar)> = bars
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.recipient == *recipient)
                 .collect();
             chart
-                .draw_series(bars)
+                .draw_series(mine.iter().map(|(i, b)| {
+                    let y = (n - 1 - i) as f64;
+                    Rectangle::new([(xmin, y - 0.32), (b.mean, y + 0.32)], c.filled())
+                }))
                 .map_err(e2s)?
-                .label(class.clone())
+                .label(recipient.to_string())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
-        }
-        for (p, t) in totals.iter().enumerate() {
             chart
-                .draw_series(std::iter::once(Text::new(
-                    tick(*t),
-                    (p as f64 - 0.12, t + ymax * 0.02),
-                    label_style(),
-                )))
+                .draw_series(mine.iter().map(|(i, b)| {
+                    let y = (n - 1 - i) as f64;
+                    Text::new(tick(b.mean), (b.mean * 1.15, y - 0.2), label_style())
+                }))
                 .map_err(e2s)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }
