@@ -269,13 +269,14 @@ fn validate_warns_about_an_overloaded_gatekeeper() {
             "validate",
             &scenario_path("project_texas_2022.toml"),
             "--set",
-            "controls.gatekeeper.team_size=10",
+            "perimeter.oracle.gatekeeper.team_size=10",
         ])
         .output()
         .expect("runs");
     assert!(o.status.success());
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("warning: gatekeeper overloaded"), "{s}");
+    assert!(s.contains("warning: gatekeeper overloaded (oracle)"), "{s}");
+    assert!(s.contains("never finish review"), "{s}");
 }
 
 #[test]

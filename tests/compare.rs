@@ -182,12 +182,12 @@ fn diff_shows_what_changed_between_deal_structures() {
     assert!(o.status.success());
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(
-        s.contains("+ controls.code_review.catch_probability: 0.5"),
+        s.contains("+ perimeter.oracle.code_review.catch_probability: 0.5"),
         "{s}"
     );
-    assert!(s.contains("+ controls.third_party_audit.every_days: 90"));
+    assert!(s.contains("+ perimeter.oracle.third_party_audit.every_days: 90"));
     assert!(
-        !s.contains("controls.gatekeeper"),
+        !s.contains("gatekeeper."),
         "unchanged values are not listed: {s}"
     );
 }
