@@ -106,7 +106,7 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
     let _ = writeln!(o, "Paired comparison with `{baseline}`: {} replications on common random numbers, seed {seed}", human(reps as f64, 0));
     let _ = writeln!(
         o,
-        "{:<26} {:<15} {:>34} {:>42} {:>9}",
+        "{:<26} {:<15} {:>40} {:>44} {:>9}",
         "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
     );
     let mut last = "";
@@ -136,7 +136,7 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         };
         let _ = writeln!(
             o,
-            "{:<26} {:<15} {:>34} {:>42} {:>8.1}%",
+            "{:<26} {:<15} {:>40} {:>44} {:>8.1}%",
             scen,
             r.metric,
             mean,
