@@ -81,6 +81,10 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
+    /// A scenario, or one of its replications, needs more work than the budget allows
+    /// (exit code 2).
+    #[error("{0}")]
+    Budget(String),
     /// The user interrupted the run; nothing was written (exit code 130).
     #[error("interrupted: no output was written")]
     Interrupted,
@@ -90,7 +94,7 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Usage(_) => 2,
+            Error::Input(_) | Error::Usage(_) | Error::Budget(_) => 2,
             Error::Io { .. } => 1,
             Error::Interrupted => 130,
         }

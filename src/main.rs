@@ -41,6 +41,11 @@ struct SimArgs {
     /// Do not draw charts (PNG, SVG) nor report.html.
     #[arg(long)]
     no_charts: bool,
+    /// Work budget: events one replication may take (an insider counts 100). A scenario whose
+    /// estimate is over it is refused before anything runs; a replication that goes over it
+    /// stops the run. Default 100000000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_events: Option<u64>,
 }
 
 impl SimArgs {
@@ -52,6 +57,7 @@ impl SimArgs {
             sets: self.sets.clone(),
             quiet: self.quiet,
             no_charts: self.no_charts,
+            max_events: self.max_events,
         }
     }
 }

@@ -348,3 +348,28 @@ fn validate_warns_about_controls_that_can_do_nothing() {
     assert!(s.contains("perimeter `unused` guards no store"), "{s}");
     assert!(s.contains("question (none stated: any leak)"), "{s}");
 }
+
+#[test]
+fn temporary_files_of_a_killed_run_are_gone_after_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("res/project-texas-2022");
+    std::fs::create_dir_all(&folder).unwrap();
+    let stray = folder.join(".replications.csv.Ab12Cd.tmp");
+    std::fs::write(&stray, "half a file").unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &scenario_path("project_texas_2022.toml"),
+            "--reps",
+            "20",
+            "--out",
+            "res",
+            "--no-charts",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!stray.exists(), "the stray temporary file was removed");
+    assert!(folder.join("replications.csv").is_file());
+}

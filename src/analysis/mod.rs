@@ -1,4 +1,4 @@
-//! Analysis: numbers from replication rows. Statistics ([`stats`]), summaries ([`summary`]), tail
+//! Analysis: numbers from replication rows, and the work budget ([`budget`]) checked before any. Statistics ([`stats`]), summaries ([`summary`]), tail
 //! risk ([`tail`]), who gets the data ([`reach`]), paired comparison ([`paired`], [`compare`]), sensitivity ([`sensitivity`]),
 //! closed-form queueing ([`queueing`]), and the study drivers that run scenarios in batches on
 //! common random numbers ([`precision`], [`sweep`], [`tornado`]).
@@ -7,6 +7,7 @@
 //! reach the drivers through [`precision::Progress`]. Imports `sim`, `model`, `scenario`, `random`;
 //! `output` and `cli` import it.
 
+pub mod budget;
 pub mod compare;
 pub mod paired;
 pub mod precision;

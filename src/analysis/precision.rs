@@ -25,6 +25,15 @@ pub trait Progress: Sync {
     fn cancel(&self) -> &AtomicBool;
 }
 
+/// What a study may use: worker threads (None: all cores) and the work budget of a replication.
+#[derive(Clone, Copy, Debug)]
+pub struct Resources {
+    /// Worker threads (None: one per core).
+    pub threads: Option<usize>,
+    /// Events a replication may take (`--max-events`).
+    pub max_events: u64,
+}
+
 /// Reports nothing and is never cancelled.
 #[derive(Default)]
 pub struct Silent(AtomicBool);
@@ -171,9 +180,13 @@ pub fn run_many(
     reps: Option<u64>,
     precision: Option<&Precision>,
     targets: &[(String, Target)],
-    threads: Option<usize>,
+    resources: Resources,
     progress: &dyn Progress,
 ) -> Result<MultiRun> {
+    let Resources {
+        threads,
+        max_events,
+    } = resources;
     let pool = runner::pool(threads)?;
     let cancel = progress.cancel();
     let batch = reps.unwrap_or(if precision.is_some() {
@@ -207,6 +220,7 @@ pub fn run_many(
                 seed,
                 done,
                 count,
+                max_events,
                 &pool,
                 cancel,
                 &|| progress.done_one(),

@@ -116,13 +116,19 @@ pub fn tornado(
             scenarios.push(Scenario::load(file, &all)?);
         }
     }
+    for s in &scenarios {
+        super::budget::check(s, cfg.max_events)?;
+    }
     let multi = run_many(
         &scenarios,
         cfg.seed,
         Some(cfg.replications),
         None,
         &[],
-        cfg.threads,
+        super::precision::Resources {
+            threads: cfg.threads,
+            max_events: cfg.max_events,
+        },
         progress,
     )?;
     let mean = |i: usize| MeanCi::of(&column(&multi.runs[i].rows, metric)).mean;

@@ -51,6 +51,7 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
         seed: 1,
         replications: reps,
         threads,
+        max_events: u64::MAX,
     };
     let start = Instant::now();
     let r = runner::run(s, &cfg, &AtomicBool::new(false), &|| {})?;

@@ -3,7 +3,7 @@
 use super::progress::Bar;
 use super::*;
 use crate::analysis::compare::compare_rows;
-use crate::analysis::precision::{run_many, Target};
+use crate::analysis::precision::{run_many, Resources, Target};
 use crate::output;
 
 /// `leaksim compare`: runs every scenario on common random numbers and compares each with the
@@ -31,6 +31,9 @@ pub fn compare(
         check_replications(r)?;
     }
     let precision = study.precision()?;
+    for s in &scenarios {
+        crate::analysis::budget::check(s, opts.max_events())?;
+    }
     let (seed, batch) = shared_settings(&scenarios, opts);
     let targets: Vec<(String, Target)> = (0..scenarios.len())
         .filter(|&i| i != b)
@@ -50,7 +53,10 @@ pub fn compare(
         batch,
         precision.as_ref(),
         &targets,
-        opts.threads,
+        Resources {
+            threads: opts.threads,
+            max_events: opts.max_events(),
+        },
         &Bar::new(opts.quiet),
     )?;
     let dir = out.join(name);

@@ -26,6 +26,7 @@ use crate::analysis::precision::{Precision, Stop};
 use crate::analysis::summary::{analyse_run, RunAnalyses};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::sim::engine::DEFAULT_MAX_EVENTS;
 use crate::sim::observe::TraceRow;
 use crate::sim::runner::RunResult;
 use crate::sim::runner::{RunConfig, DEFAULT_REPLICATIONS, DEFAULT_SEED};
@@ -46,6 +47,8 @@ pub struct SimOptions {
     pub quiet: bool,
     /// Skip charts and report.html.
     pub no_charts: bool,
+    /// `--max-events`: events a replication may take (None: the default budget).
+    pub max_events: Option<u64>,
 }
 
 impl SimOptions {
@@ -58,7 +61,13 @@ impl SimOptions {
                 .or(s.run.replications)
                 .unwrap_or(DEFAULT_REPLICATIONS),
             threads: self.threads,
+            max_events: self.max_events(),
         }
+    }
+
+    /// The budget of events per replication.
+    pub fn max_events(&self) -> u64 {
+        self.max_events.unwrap_or(DEFAULT_MAX_EVENTS)
     }
 }
 
@@ -188,8 +197,10 @@ pub(crate) fn write_run_folder(
     Ok(analyses)
 }
 
-/// Draws the charts and report of `dir` unless charts are off.
+/// Draws the charts and report of `dir` unless charts are off, then removes temporary files
+/// that earlier interrupted writes left there.
 pub(crate) fn charts(dir: &Path, opts: &SimOptions) -> Result<()> {
+    crate::output::remove_stray_temporaries(dir)?;
     if !opts.no_charts {
         crate::output::plot::plot_dir(dir)?;
     }

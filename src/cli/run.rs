@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::*;
-use crate::analysis::precision::{run_many, Target};
+use crate::analysis::precision::{run_many, Resources, Target};
 use crate::output;
 use crate::sim::runner;
 
@@ -19,6 +19,7 @@ pub fn run(
     for s in &scenarios {
         let cfg = opts.config(s);
         check_replications(cfg.replications)?;
+        crate::analysis::budget::check(s, cfg.max_events)?;
         if let (Some(t), None) = (trace_replication, &precision) {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(
@@ -43,7 +44,10 @@ pub fn run(
             batch,
             precision.as_ref(),
             &targets,
-            cfg.threads,
+            Resources {
+                threads: cfg.threads,
+                max_events: opts.max_events(),
+            },
             &Bar::new(opts.quiet),
         )?;
         let result = &multi.runs[0];

@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::*;
-use crate::analysis::precision::{run_many, Target};
+use crate::analysis::precision::{run_many, Resources, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
@@ -30,6 +30,9 @@ pub fn sweep(
         check_replications(r)?;
     }
     let precision = study.precision()?;
+    for (_, s) in &points {
+        crate::analysis::budget::check(s, opts.max_events())?;
+    }
     let scenarios: Vec<Scenario> = points.iter().map(|(_, s)| s.clone()).collect();
     let labels: Vec<Vec<String>> = points.iter().map(|(p, _)| p.clone()).collect();
     let folder = name
@@ -60,7 +63,10 @@ pub fn sweep(
         batch,
         precision.as_ref(),
         &targets,
-        opts.threads,
+        Resources {
+            threads: opts.threads,
+            max_events: opts.max_events(),
+        },
         &Bar::new(opts.quiet),
     )?;
     let dir = out.join(&folder);

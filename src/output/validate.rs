@@ -209,6 +209,33 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             );
         }
     }
+    let work = crate::analysis::budget::estimate(s);
+    let _ = write!(
+        o,
+        "work: about {} events per replication (budget {}, --max-events)",
+        human(work.total, 0),
+        human(crate::sim::engine::DEFAULT_MAX_EVENTS as f64, 0)
+    );
+    match work.driver() {
+        Some(d) => {
+            let _ = writeln!(
+                o,
+                "; largest: {} {} ({})",
+                human(d.events, 0),
+                d.what,
+                d.key
+            );
+        }
+        None => {
+            let _ = writeln!(o);
+        }
+    }
+    if work.total.is_nan() || work.total > crate::sim::engine::DEFAULT_MAX_EVENTS as f64 {
+        warn.push(format!(
+            "over the default work budget: `run` refuses this scenario unless --max-events is at least {}",
+            human(work.total.ceil(), 0)
+        ));
+    }
     if !s.params.is_empty() {
         let _ = writeln!(o, "uncertain parameters (drawn once per replication):");
         for p in &s.params {

@@ -225,9 +225,50 @@ pub fn load_file(path: &Path) -> Result<Node> {
     load_with_stack(path, &mut stack, None)
 }
 
+/// Largest scenario file leaksim reads (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Longest chain of `extends`.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Reads a scenario file: a regular file (not a device, pipe or folder) of at most
+/// [`MAX_FILE_BYTES`], read with that bound whatever the file claims.
+fn read_bounded(path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(
+            "not a regular file (a scenario must be a file, not a device, pipe or folder)".into(),
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} bytes, more than the {MAX_FILE_BYTES} a scenario file may have",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "more than the {MAX_FILE_BYTES} bytes a scenario file may have"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+}
+
 fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>) -> Result<Node> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| match from {
+    if stack.len() >= MAX_EXTENDS_DEPTH {
+        return Err(Error::Input(InputError::new(
+            from.unwrap_or(&Origin::Generated),
+            "scenario.extends",
+            format!("`extends` chains more than {MAX_EXTENDS_DEPTH} files (at `{shown}`)"),
+        )));
+    }
+    let text = read_bounded(path).map_err(|e| match from {
         Some(o) => Error::Input(InputError::new(
             o,
             "scenario.extends",

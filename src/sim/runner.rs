@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::random::{SourceId, Stream};
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The seed used when neither the command line nor the scenario gives one.
@@ -26,6 +26,8 @@ pub struct RunConfig {
     pub replications: u64,
     /// Worker threads (None: all cores).
     pub threads: Option<usize>,
+    /// Events a replication may take before the run stops with an error (`--max-events`).
+    pub max_events: u64,
 }
 
 /// One replication's results.
@@ -105,13 +107,15 @@ struct Part {
 }
 
 /// Runs replications `first..first + count` of `s` on `pool`, adding their days to `timeline`;
-/// `on_done` is called after each one. Returns [`Error::Interrupted`] if `cancel` is set.
+/// `on_done` is called after each one. Returns [`Error::Interrupted`] if `cancel` is set, and
+/// [`Error::Budget`] if a replication needs more than `max_events` events.
 #[allow(clippy::too_many_arguments)]
 pub fn run_range(
     s: &Scenario,
     seed: u64,
     first: u64,
     count: u64,
+    max_events: u64,
     pool: &rayon::ThreadPool,
     cancel: &AtomicBool,
     on_done: &(dyn Fn() + Sync),
@@ -124,13 +128,15 @@ pub fn run_range(
         rows: Vec::new(),
         timeline: Timeline::new(days),
     };
+    // The first replication found over its budget, if any: the others then stop.
+    let over = AtomicU64::new(u64::MAX);
     let part = pool.install(|| {
         (first as usize..(first + count) as usize)
             .into_par_iter()
             .with_min_len(64)
             .fold(new_part, |mut part, rep| {
                 let rep = rep as u64;
-                if cancel.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) || over.load(Ordering::Relaxed) != u64::MAX {
                     return part;
                 }
                 let params = draw_params(s, seed, rep);
@@ -146,10 +152,15 @@ pub fn run_range(
                     model,
                     seed,
                     rep,
+                    max_events,
                     &mut part.workspace,
                     &mut NoTrace,
                     &mut part.timeline,
                 );
+                if o.over_budget {
+                    over.fetch_min(rep, Ordering::Relaxed);
+                    return part;
+                }
                 part.timeline.finish_replication();
                 part.rows.push((
                     rep,
@@ -172,6 +183,14 @@ pub fn run_range(
     if cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
+    let rep = over.load(Ordering::Relaxed);
+    if rep != u64::MAX {
+        return Err(Error::Budget(format!(
+            "`{}`: replication {rep} needs more than the budget of {max_events} events (an insider counts {} events): its uncertain parameters drew values too large to simulate; raise the budget with --max-events N, or narrow the distributions",
+            s.name,
+            engine::EVENTS_PER_INSIDER
+        )));
+    }
     let mut rows = part.rows;
     rows.sort_unstable_by_key(|(rep, _)| *rep);
     timeline.merge(&part.timeline);
@@ -193,6 +212,7 @@ pub fn run(
         cfg.seed,
         0,
         cfg.replications,
+        cfg.max_events,
         &pool,
         cancel,
         on_done,
@@ -212,6 +232,14 @@ pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
     let params = draw_params(s, seed, rep);
     let model = Model::build(s, &params);
     let mut rows = Vec::new();
-    engine::simulate(&model, seed, rep, &mut Workspace::new(), &mut rows, &mut ());
+    engine::simulate(
+        &model,
+        seed,
+        rep,
+        u64::MAX,
+        &mut Workspace::new(),
+        &mut rows,
+        &mut (),
+    );
     rows
 }

@@ -37,6 +37,7 @@ pub fn run(s: &Scenario, seed: u64, reps: u64, threads: usize) -> Vec<RepRow> {
         seed,
         replications: reps,
         threads: Some(threads),
+        max_events: leaksim::sim::engine::DEFAULT_MAX_EVENTS,
     };
     runner::run(s, &cfg, &AtomicBool::new(false), &|| {})
         .expect("run succeeds")

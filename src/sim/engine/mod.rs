@@ -21,6 +21,13 @@ mod outcome;
 mod state;
 
 pub use outcome::{LeakPath, Outcome, PathRow};
+
+/// Default budget of events per replication (`--max-events`).
+pub const DEFAULT_MAX_EVENTS: u64 = 100_000_000;
+
+/// What one insider counts for in the budget: it is held in memory for the whole replication
+/// and checked by every third-party audit.
+pub const EVENTS_PER_INSIDER: f64 = 100.0;
 pub use state::Workspace;
 
 use super::metrics::{idx, Metrics};
@@ -47,14 +54,19 @@ struct Sim<'a, T: Tracer, L: DayObserver> {
     detect_sum: f64,
     total_leaked: f64,
     next_day: usize,
+    /// Events a replication may take (insiders count [`EVENTS_PER_INSIDER`] each).
+    limit: f64,
 }
 
 /// Simulates replication `rep` of `model` with `seed`; `trace` sees every event, `observer`
-/// the state at the end of every day.
+/// the state at the end of every day. A replication that would take more than `max_events`
+/// events (each insider counting [`EVENTS_PER_INSIDER`]) stops there, with
+/// [`Outcome::over_budget`] set.
 pub fn simulate<T: Tracer, L: DayObserver>(
     model: &Model,
     seed: u64,
     rep: u64,
+    max_events: u64,
     w: &mut Workspace,
     trace: &mut T,
     observer: &mut L,
@@ -74,9 +86,14 @@ pub fn simulate<T: Tracer, L: DayObserver>(
         detect_sum: 0.0,
         total_leaked: 0.0,
         next_day: 0,
+        limit: max_events as f64,
     };
-    sim.init();
-    sim.run();
+    if !sim.init() {
+        return sim.over_budget();
+    }
+    if !sim.run() {
+        return sim.over_budget();
+    }
     sim.finish()
 }
 
@@ -98,7 +115,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         Stream::new(self.seed, self.rep, SourceId::keyed(kind, key, sub))
     }
 
-    fn init(&mut self) {
+    /// Sets the replication up; false if its insiders alone go over the budget (nothing is then
+    /// allocated for them).
+    fn init(&mut self) -> bool {
         let m = self.m;
         let w = &mut *self.w;
         w.heap.clear();
@@ -153,6 +172,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 0
             };
             self.out[idx::INSIDERS] += n as f64;
+            if self.out[idx::INSIDERS] * EVENTS_PER_INSIDER > self.limit {
+                return false;
+            }
             for k in 0..n as u32 {
                 let mut stream = self.stream(SRC_INSIDER, a.key, k as u64);
                 let sponsored = stream.uniform() < a.state_sponsored;
@@ -203,6 +225,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.push(tpa.from + tpa.every, Kind::ThirdPartyAudit, pi as u32, 0.0);
             }
         }
+        true
     }
 
     fn refresh_holders(&mut self) {
@@ -236,8 +259,12 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    fn run(&mut self) {
+    /// Runs the events to the horizon; false if the replication went over its budget.
+    fn run(&mut self) -> bool {
         while let Some(ev) = self.w.heap.pop() {
+            if self.out[idx::EVENTS] >= self.limit {
+                return false;
+            }
             if L::ON {
                 self.close_days(ev.t);
             }
@@ -272,6 +299,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         if L::ON {
             self.close_days(self.m.horizon.ceil());
         }
+        true
     }
 
     /// An insider's attempt fires: the next one is scheduled, then this one's fate is drawn.

@@ -76,6 +76,9 @@ pub struct Outcome {
     /// Distinct records per (recipient, class), `reach[r * classes + c]`, then distinct records
     /// read by staff per (jurisdiction, class), `reach[(recipients + j) * classes + c]`.
     pub reach: Vec<f64>,
+    /// Whether the replication went over its budget of events and stopped early (its figures
+    /// are then incomplete and must not be used).
+    pub over_budget: bool,
 }
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
@@ -175,6 +178,17 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             metrics: self.out,
             paths,
             reach,
+            over_budget: false,
+        }
+    }
+
+    /// The outcome of a replication stopped by its budget.
+    pub(super) fn over_budget(self) -> Outcome {
+        Outcome {
+            metrics: self.out,
+            paths: Vec::new(),
+            reach: Vec::new(),
+            over_budget: true,
         }
     }
 }

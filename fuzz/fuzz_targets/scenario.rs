@@ -1,0 +1,26 @@
+//! Long fuzzing campaigns over the scenario reader and the engine: any bytes as a scenario file;
+//! when they read, three replications within a small work budget. A panic is a finding.
+//! Run with `cargo +nightly fuzz run scenario` (corpus: fuzz/corpus/scenario, seeded from
+//! scenarios/ by `.ci/run`).
+#![no_main]
+
+use leaksim::sim::runner::{self, RunConfig};
+use leaksim::Scenario;
+use libfuzzer_sys::fuzz_target;
+use std::sync::atomic::AtomicBool;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(s) = Scenario::from_text(text, "fuzz.toml") else {
+        return;
+    };
+    let cfg = RunConfig {
+        seed: 1,
+        replications: 3,
+        threads: Some(1),
+        max_events: 100_000,
+    };
+    let _ = runner::run(&s, &cfg, &AtomicBool::new(false), &|| {});
+});
