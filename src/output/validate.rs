@@ -12,12 +12,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut o = String::new();
     let mut warn = Vec::new();
     let jn = |j: usize| s.jurisdictions[j].name.as_str();
-    let cn = |cs: &[usize]| {
-        cs.iter()
-            .map(|&c| s.classes[c].name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(
         o,
         "scenario {} ({}): horizon {} days{}",
@@ -266,12 +261,7 @@ fn describe_controls(
     c: &Controls,
 ) {
     let jn = |j: usize| s.jurisdictions[j].name.as_str();
-    let cn = |cs: &[usize]| {
-        cs.iter()
-            .map(|&c| s.classes[c].name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(o, "{title}:");
     let mut any = false;
     if let Some(f) = &c.firewall {
@@ -380,4 +370,12 @@ fn describe_question(o: &mut String, s: &Scenario) {
             ""
         }
     );
+}
+
+/// The names of classes `cs`, comma-separated.
+fn class_names(s: &Scenario, cs: &[usize]) -> String {
+    cs.iter()
+        .map(|&c| s.classes[c].name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -188,6 +188,22 @@ fn desc_style() -> TextStyle<'static> {
     (FONT, 15).into_font().color(&BLACK)
 }
 
+/// The label of the row at `y` on a chart whose rows are `labels`, top to bottom, drawn at
+/// y = n - 1 (top) down to 0; empty between rows.
+pub(crate) fn row_label(labels: &[String], y: f64) -> String {
+    let i = y.round();
+    if (y - i).abs() < 0.01 && i >= 0.0 {
+        labels
+            .len()
+            .checked_sub(1 + i as usize)
+            .and_then(|k| labels.get(k))
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
 /// Formats a tick value with thousands separators (SI suffixes beyond a billion).
 pub fn tick(v: f64) -> String {
     let a = v.abs();

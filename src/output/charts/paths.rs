@@ -61,17 +61,7 @@ impl Chart for PathsChart {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 0.01 && i >= 0.0 {
-                    labels
-                        .get(n.saturating_sub(1).saturating_sub(i as usize))
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| row_label(&labels, *y))
             .x_label_formatter(&|v| tick(*v))
             .x_desc("mean records obtained per replication (log scale)")
             .label_style(label_style())

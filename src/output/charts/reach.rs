@@ -64,17 +64,7 @@ impl Chart for ReachChart {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 0.01 && i >= 0.0 {
-                    labels
-                        .get(n.saturating_sub(1).saturating_sub(i as usize))
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| row_label(&labels, *y))
             .x_labels(6)
             .x_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
             .x_desc("probability that any record reached the recipient within the horizon (95% CI)")
