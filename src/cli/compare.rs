@@ -5,6 +5,7 @@ use super::*;
 use crate::analysis::compare::compare_rows;
 use crate::analysis::precision::{run_many, Resources, Target};
 use crate::output;
+use crate::output::folder::Staged;
 
 /// `leaksim compare`: runs every scenario on common random numbers and compares each with the
 /// baseline. Writes `out/name/` (compare.csv, tail.csv, diff.txt, each scenario's run folder).
@@ -59,7 +60,8 @@ pub fn compare(
         },
         &Bar::new(opts.quiet),
     )?;
-    let dir = out.join(name);
+    let stage = Staged::begin(&out.join(name))?;
+    let dir = stage.path().to_path_buf();
     let mut tails = Vec::new();
     for (s, r) in scenarios.iter().zip(&multi.runs) {
         let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds)?;
@@ -80,6 +82,8 @@ pub fn compare(
         output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
     charts(&dir, opts)?;
+    let dir = stage.target().to_path_buf();
+    stage.commit()?;
     print!(
         "{}",
         output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)

@@ -2,10 +2,17 @@
 
 use super::*;
 
-/// `leaksim plot`: redraws the charts and report of each folder from its files.
+/// `leaksim plot`: redraws the charts and report of each folder from its files. Each folder is
+/// redrawn in a copy beside it, swapped into place once complete.
 pub fn plot(dirs: &[PathBuf]) -> Result<()> {
     for d in dirs {
-        let files = crate::output::plot::plot_dir(d)?;
+        if crate::output::plot::kind(d).is_none() {
+            // Says what is wrong before copying anything.
+            crate::output::plot::plot_dir(d)?;
+        }
+        let stage = crate::output::folder::Staged::begin_from(d)?;
+        let files = crate::output::plot::plot_dir(stage.path())?;
+        stage.commit()?;
         println!("{}: drew {} files", d.display(), files.len());
     }
     Ok(())

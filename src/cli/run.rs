@@ -4,6 +4,7 @@ use super::progress::Bar;
 use super::*;
 use crate::analysis::precision::{run_many, Resources, Target};
 use crate::output;
+use crate::output::folder::Staged;
 use crate::sim::runner;
 
 /// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`.
@@ -61,12 +62,15 @@ pub fn run(
             Some(t) => Some(runner::trace(s, cfg.seed, t)),
             None => None,
         };
-        let dir = out.join(&s.name);
+        let stage = Staged::begin(&out.join(&s.name))?;
+        let dir = stage.path().to_path_buf();
         let analyses = write_run_folder(&dir, s, result, trace.as_deref(), &study.thresholds)?;
         if precision.is_some() {
             output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
         }
         charts(&dir, opts)?;
+        let dir = stage.target().to_path_buf();
+        stage.commit()?;
         print!(
             "{}",
             output::terminal::run_summary(s, result, &analyses.summary)

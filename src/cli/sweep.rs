@@ -6,6 +6,7 @@ use crate::analysis::precision::{run_many, Resources, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
+use crate::output::folder::Staged;
 
 /// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers.
 pub fn sweep(
@@ -69,7 +70,8 @@ pub fn sweep(
         },
         &Bar::new(opts.quiet),
     )?;
-    let dir = out.join(&folder);
+    let stage = Staged::begin(&out.join(&folder))?;
+    let dir = stage.path().to_path_buf();
     let summaries: Vec<_> = multi.runs.iter().map(metric_summaries).collect();
     output::studies::write_sweep(&dir.join("sweep.csv"), &paths, &labels, &summaries)?;
     if precision.is_some() {
@@ -81,6 +83,8 @@ pub fn sweep(
         w.write_all(resolved.as_bytes())
     })?;
     charts(&dir, opts)?;
+    let dir = stage.target().to_path_buf();
+    stage.commit()?;
     print!(
         "{}",
         output::terminal::sweep_table(&paths, &labels, &summaries)

@@ -4,6 +4,7 @@ use super::progress::Bar;
 use super::*;
 use crate::analysis::tornado::{tornado as run_tornado, tornado_plan};
 use crate::output;
+use crate::output::folder::Staged;
 
 /// `leaksim tornado`: swings each uncertain parameter (and each `--param`) from low to high with
 /// the others at their medians, and ranks them by the swing of the metric.
@@ -26,7 +27,8 @@ pub fn tornado(
     let cfg = opts.config(&s);
     check_replications(cfg.replications)?;
     let (base, rows) = run_tornado(file, &opts.sets, &plan, metric, &cfg, &Bar::new(opts.quiet))?;
-    let dir = out.join(format!("{}-tornado", s.name));
+    let stage = Staged::begin(&out.join(format!("{}-tornado", s.name)))?;
+    let dir = stage.path().to_path_buf();
     output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
     let mut median_sets = opts.sets.clone();
     median_sets.extend(plan.medians.iter().cloned());
@@ -35,6 +37,8 @@ pub fn tornado(
         w.write_all(resolved.as_bytes())
     })?;
     charts(&dir, opts)?;
+    let dir = stage.target().to_path_buf();
+    stage.commit()?;
     print!(
         "{}",
         output::terminal::tornado_table(&s.name, &study.metric, base, &rows)

@@ -4,12 +4,14 @@
 //! [`files`] writes a run's folder, [`studies`] the files of comparisons, sweeps and tornados,
 //! [`columns`] defines every CSV's columns once (for the writers and for `plot`), [`plot`] redraws a
 //! folder's [`charts`] and [`html`] report from its files, and [`terminal`] and [`validate`] print.
-//! Every file is written whole or not at all ([`write_atomic`]). Imports `analysis`, `sim`,
+//! Every file is written whole or not at all ([`write_atomic`]), and every result folder too
+//! ([`folder::Staged`]). Imports `analysis`, `sim`,
 //! `model`, `scenario`; only `cli` imports it.
 
 pub mod charts;
 pub mod columns;
 pub mod files;
+pub mod folder;
 pub mod format;
 pub mod html;
 pub mod plot;

@@ -19,9 +19,7 @@ pub(super) const COMPARE_METRICS: [&str; 4] = [
 ];
 
 pub(super) fn folder_name(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| dir.display().to_string())
+    super::folder::display_name(dir)
 }
 
 /// Reads a results file of `dir`, checking it has the columns leaksim writes there.
