@@ -36,9 +36,13 @@ fn tail_statistics_match_the_replications() {
             .unwrap_or_else(|| panic!("{stat} {level}"));
         l.split(',').skip(3).map(|x| x.parse().unwrap()).collect()
     };
+    // Files carry 12 significant digits: the VaR written agrees with the one computed from the
+    // written losses to that precision.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-11 * b.abs().max(1.0);
     for q in ["0.9", "0.95", "0.99"] {
         let v = get("var", q);
-        assert_eq!(v[0], quantile_sorted(&loss, q.parse().unwrap()));
+        let expected = quantile_sorted(&loss, q.parse().unwrap());
+        assert!(close(v[0], expected), "{} vs {expected}", v[0]);
         assert!(v[1] <= v[0] && v[0] <= v[2]);
     }
     let es = get("es", "0.99");

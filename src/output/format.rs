@@ -1,11 +1,40 @@
 //! Number formatting shared by every output: CSV cells and human-readable figures.
 
-/// Formats a number for CSV: empty for NaN, shortest round-trip form otherwise.
+/// Formats a number for CSV: empty for NaN; whole numbers as integers; otherwise at most 12
+/// significant digits (no float noise such as `133.20000000000002`), in the shortest form.
 pub fn fmt_num(v: f64) -> String {
     if v.is_nan() {
-        String::new()
+        return String::new();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if v == v.trunc() && v.abs() < 1e15 {
+        return format!("{}", v as i64);
+    }
+    let r: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+    if r.abs() >= 1e15 {
+        format!("{r:e}")
     } else {
-        format!("{v}")
+        format!("{r}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_numbers_carry_no_float_noise() {
+        assert_eq!(fmt_num(133.20000000000002), "133.2");
+        assert_eq!(fmt_num(554656.8999999999), "554656.9");
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.333333333333");
+        assert_eq!(fmt_num(2.5e-7), "0.00000025");
+        assert_eq!(fmt_num(12_000_000.0), "12000000");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(f64::NAN), "");
+        assert_eq!(fmt_num(1e300), "1e300");
     }
 }
 
