@@ -58,6 +58,7 @@ impl SimArgs {
             quiet: self.quiet,
             no_charts: self.no_charts,
             max_events: self.max_events,
+            command: reproducing_command(),
         }
     }
 }
@@ -216,6 +217,36 @@ enum Command {
         #[arg(long = "reps", default_value_t = 200, value_name = "N")]
         reps: u64,
     },
+}
+
+/// This process's command line without the options that change no result (`--threads`,
+/// `--out`, `--quiet`, `--no-charts`), quoted for a POSIX shell.
+fn reproducing_command() -> String {
+    let mut out = vec!["leaksim".to_string()];
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--threads" | "--out" => {
+                args.next();
+            }
+            "--quiet" | "-q" | "--no-charts" => {}
+            _ if a.starts_with("--threads=") || a.starts_with("--out=") => {}
+            _ => out.push(a),
+        }
+    }
+    out.iter()
+        .map(|a| {
+            let plain = a
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c));
+            if plain {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn parse_seed(s: &str) -> Result<u64, String> {

@@ -109,7 +109,9 @@ pub fn rank_sensitivity(params: &[Vec<f64>], y: &[f64]) -> Vec<(f64, f64)> {
 }
 
 /// The metrics `sensitivity.csv` relates to the uncertain parameters.
-pub const SENSITIVITY_METRICS: [usize; 7] = [
+pub const SENSITIVITY_METRICS: [usize; 9] = [
+    idx::REACHED,
+    idx::REACHED_RECORDS,
     idx::LEAKED,
     idx::RECORDS_LEAKED,
     idx::EXPOSURE,
@@ -130,6 +132,21 @@ pub struct SensitivityRow {
     pub spearman: f64,
     /// Partial rank correlation.
     pub prcc: f64,
+    /// Its 95% interval (Fisher's z, with the other parameters held): one that contains 0 means
+    /// the parameter's effect is not resolved from noise.
+    pub prcc_ci95: (f64, f64),
+}
+
+/// The 95% interval of a partial correlation `r` from `n` observations controlling for `k` other
+/// variables (Fisher's z transform).
+pub fn partial_correlation_interval(r: f64, n: usize, k: usize) -> (f64, f64) {
+    let dof = n as f64 - 3.0 - k as f64;
+    if !r.is_finite() || dof <= 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let z = r.clamp(-0.999_999_999, 0.999_999_999).atanh();
+    let half = 1.959_963_984_540_054 / dof.sqrt();
+    ((z - half).tanh(), (z + half).tanh())
 }
 
 /// The sensitivity of every metric of [`SENSITIVITY_METRICS`] to every uncertain parameter of `s`,
@@ -160,6 +177,11 @@ pub fn sensitivity(s: &Scenario, r: &RunResult) -> Vec<SensitivityRow> {
                 metric: NAMES[m],
                 spearman,
                 prcc,
+                prcc_ci95: partial_correlation_interval(
+                    prcc,
+                    y.len(),
+                    s.params.len().saturating_sub(1),
+                ),
             });
         }
     }

@@ -65,9 +65,12 @@ pub fn compare(
     let mut tails = Vec::new();
     for (s, r) in scenarios.iter().zip(&multi.runs) {
         let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds)?;
+        write_provenance(&dir.join(&s.name), opts, seed, r.rows.len() as u64, &[s])?;
         tails.push((s.name.as_str(), analyses.tail));
     }
     let tails: Vec<(&str, &[_])> = tails.iter().map(|(n, t)| (*n, t.as_slice())).collect();
+    let all: Vec<&Scenario> = scenarios.iter().collect();
+    write_provenance(&dir, opts, seed, multi.runs[0].rows.len() as u64, &all)?;
     let rows = compare_rows(&scenarios, &multi.runs, b);
     output::studies::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
     output::files::write_tail(&dir.join("tail.csv"), &tails, true)?;

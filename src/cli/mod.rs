@@ -49,6 +49,8 @@ pub struct SimOptions {
     pub no_charts: bool,
     /// `--max-events`: events a replication may take (None: the default budget).
     pub max_events: Option<u64>,
+    /// The command that reproduces the results (for `provenance.toml`); empty for a library call.
+    pub command: String,
 }
 
 impl SimOptions {
@@ -195,6 +197,70 @@ pub(crate) fn write_run_folder(
     let analyses = analyse_run(s, r, thresholds);
     crate::output::files::write_run(dir, s, r, &analyses, trace)?;
     Ok(analyses)
+}
+
+/// Writes `provenance.toml` into `dir`: the command that reproduces its results, the date
+/// (`SOURCE_DATE_EPOCH` when set, for reproducible reports), the version, the seed, the
+/// replications and each scenario's digest.
+pub(crate) fn write_provenance(
+    dir: &Path,
+    opts: &SimOptions,
+    seed: u64,
+    replications: u64,
+    scenarios: &[&Scenario],
+) -> Result<()> {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    let (y, m, d) = crate::scenario::dates::civil_from_days(secs.div_euclid(86_400));
+    let minute = secs.rem_euclid(86_400) / 60;
+    let mut t = toml::Table::new();
+    let command = if opts.command.is_empty() {
+        "(library call)".to_string()
+    } else {
+        opts.command.clone()
+    };
+    t.insert("command".into(), toml::Value::String(command));
+    t.insert(
+        "date".into(),
+        toml::Value::String(format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+            minute / 60,
+            minute % 60
+        )),
+    );
+    t.insert(
+        "leaksim_version".into(),
+        toml::Value::String(env!("CARGO_PKG_VERSION").into()),
+    );
+    t.insert("seed".into(), toml::Value::Integer(seed as i64));
+    t.insert(
+        "replications".into(),
+        toml::Value::Integer(replications as i64),
+    );
+    let list = scenarios
+        .iter()
+        .map(|s| {
+            let mut e = toml::Table::new();
+            e.insert("name".into(), toml::Value::String(s.name.clone()));
+            e.insert("digest".into(), toml::Value::String(s.digest()));
+            toml::Value::Table(e)
+        })
+        .collect();
+    t.insert("scenario".into(), toml::Value::Array(list));
+    let text = format!(
+        "# How and when these results were made. `command` reproduces them.\n{}",
+        toml::to_string(&t).unwrap_or_default()
+    );
+    crate::output::write_atomic(&dir.join("provenance.toml"), |w| {
+        w.write_all(text.as_bytes())
+    })
 }
 
 /// Draws the charts and report of `dir` unless charts are off, then removes temporary files

@@ -65,6 +65,7 @@ pub fn run(
         let stage = Staged::begin(&out.join(&s.name))?;
         let dir = stage.path().to_path_buf();
         let analyses = write_run_folder(&dir, s, result, trace.as_deref(), &study.thresholds)?;
+        write_provenance(&dir, opts, cfg.seed, result.rows.len() as u64, &[s])?;
         if precision.is_some() {
             output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
         }

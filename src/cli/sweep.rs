@@ -78,6 +78,7 @@ pub fn sweep(
         output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
     let base = Scenario::load(file, &opts.sets)?;
+    write_provenance(&dir, opts, seed, multi.runs[0].rows.len() as u64, &[&base])?;
     let resolved = base.resolved_toml(seed, multi.runs[0].rows.len() as u64);
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())

@@ -32,7 +32,9 @@ pub fn tornado(
     output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
     let mut median_sets = opts.sets.clone();
     median_sets.extend(plan.medians.iter().cloned());
-    let resolved = Scenario::load(file, &median_sets)?.resolved_toml(cfg.seed, cfg.replications);
+    let medians = Scenario::load(file, &median_sets)?;
+    write_provenance(&dir, opts, cfg.seed, cfg.replications, &[&medians])?;
+    let resolved = medians.resolved_toml(cfg.seed, cfg.replications);
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
     })?;

@@ -23,6 +23,15 @@ pub const REACH_COLUMNS: [&str; 10] = [
     "records_p95",
     "records_p99",
 ];
+/// Columns of `sensitivity.csv` (the interval is leaksim's addition).
+pub const SENSITIVITY_COLUMNS: [&str; 6] = [
+    "parameter",
+    "metric",
+    "spearman",
+    "prcc",
+    "prcc_ci95_low",
+    "prcc_ci95_high",
+];
 /// Columns of `trace.csv`.
 pub const TRACE_COLUMNS: [&str; 8] = [
     "time",

@@ -213,18 +213,19 @@ pub fn write_tail(path: &Path, tables: &[(&str, &[TailRow])], with_scenario: boo
     })
 }
 
-/// Writes `sensitivity.csv`: `parameter,metric,spearman,prcc`.
+/// Writes `sensitivity.csv`: `parameter,metric,spearman,prcc,prcc_ci95_low,prcc_ci95_high`.
 pub fn write_sensitivity(path: &Path, rows: &[SensitivityRow]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["parameter", "metric", "spearman", "prcc"])
-            .map_err(csv_err)?;
+        c.write_record(SENSITIVITY_COLUMNS).map_err(csv_err)?;
         for r in rows {
             c.write_record([
                 r.parameter.clone(),
                 r.metric.to_string(),
                 fmt_num(r.spearman),
                 fmt_num(r.prcc),
+                fmt_num(r.prcc_ci95.0),
+                fmt_num(r.prcc_ci95.1),
             ])
             .map_err(csv_err)?;
         }

@@ -99,9 +99,13 @@ fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<Exc
 
 fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceedance> {
     let mut panels = Vec::new();
+    let currency = dirs
+        .first()
+        .map(|(_, d)| super::html::currency_of(d))
+        .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     for (metric, desc) in [
-        ("records_leaked", "records leaked (log scale)"),
-        ("loss", "loss, currency units (log scale)"),
+        ("records_leaked", "records leaked (log scale)".to_string()),
+        ("loss", format!("loss, {currency} (log scale)")),
     ] {
         let mut series = Vec::new();
         for (label, d) in dirs {
@@ -109,7 +113,7 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
                 series.push(s);
             }
         }
-        panels.push((metric.to_string(), desc.to_string(), series));
+        panels.push((metric.to_string(), desc, series));
     }
     Ok(Exceedance { title, panels })
 }

@@ -45,10 +45,16 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         "total_cost",
     ]) {
         let m = get(name);
+        let label = match name {
+            "reached_loss" | "loss" | "control_cost" | "total_cost" => {
+                format!("{name} ({})", s.currency)
+            }
+            _ => name.to_string(),
+        };
         let _ = writeln!(
             o,
             "  {:<22} {:>16} {:>16} {:>16}",
-            name,
+            label,
             human(m.mean, 0),
             human(m.p95, 0),
             human(m.p99, 0)

@@ -87,6 +87,8 @@ pub struct Scenario {
     pub horizon_days: f64,
     /// Calendar date of day 0, as written (for chart axes).
     pub start_date: Option<String>,
+    /// The currency of costs and losses, as labels show it (e.g. `USD`).
+    pub currency: String,
     /// Seed and replications stored in the file, if any.
     pub run: RunSettings,
     /// Data classes.
@@ -125,6 +127,9 @@ pub const MAX_TEAM_SIZE: f64 = 1_000_000.0;
 
 /// Largest number of classes, jurisdictions, stores or perimeters (they are held in 64-bit sets).
 pub const MAX_ENTITIES: usize = 64;
+
+/// The currency label when a scenario names none.
+pub const DEFAULT_CURRENCY: &str = "currency units";
 
 /// The recipient name of leaks to no state: a malicious insider acting for itself.
 pub const PRIVATE: &str = "private";
@@ -206,6 +211,16 @@ impl Scenario {
     /// The parameter values at their means (for `validate`'s derived figures).
     pub fn mean_values(&self) -> Vec<f64> {
         self.params.iter().map(|p| p.dist.mean()).collect()
+    }
+
+    /// A digest of the resolved scenario (after `extends` and `--set`, without run settings):
+    /// `sha256:` and 64 hex digits. Two files that resolve to the same scenario share it.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let text = toml::to_string(&tree::to_toml(&self.tree)).unwrap_or_default();
+        let hash = Sha256::digest(text.as_bytes());
+        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
     }
 
     /// The resolved scenario as TOML text, with run settings, ready to run again.

@@ -41,6 +41,7 @@ impl Reader {
                 "horizon_days",
                 "start_date",
                 "extends",
+                "currency",
             ],
         )?;
         let name = st.string("name")?;
@@ -60,6 +61,9 @@ impl Reader {
                 v
             }
         };
+        let currency = st
+            .opt_string("currency")?
+            .unwrap_or_else(|| DEFAULT_CURRENCY.to_string());
         let start_date = st.opt_string("start_date")?;
         if let (Some(d), Some(n)) = (&start_date, st.get("start_date")) {
             if super::dates::parse_date(d).is_none() {
@@ -322,6 +326,7 @@ impl Reader {
             description,
             horizon_days,
             start_date,
+            currency,
             run,
             classes,
             jurisdictions,

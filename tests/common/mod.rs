@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
-/// The built `leaksim` binary.
+/// The built `leaksim` binary, with a fixed date for its reports (`SOURCE_DATE_EPOCH`), so that
+/// two runs give the same bytes whenever they run.
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_leaksim"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_leaksim"));
+    c.env("SOURCE_DATE_EPOCH", "1700000000");
+    c
 }
 
 /// Runs `leaksim` with `args` in `dir`.

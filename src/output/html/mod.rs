@@ -1,13 +1,20 @@
 //! `report.html`: one self-contained page per results folder, with its charts inlined and its
 //! key tables, built from the folder's files alone.
 
+mod sections;
+
 use super::charts::Table;
 use super::format::human;
-use super::plot::{compare_scenarios, folder_name, read, Kind, COMPARE_METRICS};
+use super::plot::{compare_scenarios, folder_name, read, Kind};
 use super::write_atomic;
 use crate::error::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// The currency of a run folder's resolved scenario.
+pub fn currency_of(dir: &Path) -> String {
+    sections::horizon_and_currency(dir).1
+}
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -81,7 +88,7 @@ fn resolved_facts(dir: &Path) -> Option<(String, String, String, String, String,
     ))
 }
 
-fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
+fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
     let Some(t) = read(dir, "summary.csv")? else {
         return Ok(Vec::new());
     };
@@ -99,23 +106,36 @@ fn summary_rows(dir: &Path) -> Result<Vec<Vec<String>>> {
         "reviewer_utilization",
         "detected",
     ];
+    let n = t.col("n").unwrap_or(10);
     Ok(keys
         .iter()
         .filter_map(|k| t.rows.iter().find(|r| r[0] == *k))
+        // A metric no replication has a value for (no gatekeeper: no wait) means nothing here.
+        .filter(|r| r.get(n).is_none_or(|v| v != "0"))
         .map(|r| {
             let m = r[0].as_str();
             let name = match m {
                 "leaked" => "P(any leak)".to_string(),
                 "reached" => "P(reached): the question".to_string(),
+                "loss" | "control_cost" | "total_cost" => format!("{m} ({currency})"),
                 _ => m.to_string(),
+            };
+            // Percentiles of a 0/1 indicator say nothing: left blank.
+            let probability = m == "leaked" || m == "reached";
+            let pct = |i: usize| {
+                if probability {
+                    String::new()
+                } else {
+                    fmt_cell(m, &r[i])
+                }
             };
             vec![
                 name,
                 fmt_cell(m, &r[1]),
                 fmt_cell(m, &r[3]),
                 fmt_cell(m, &r[4]),
-                fmt_cell(m, &r[7]),
-                fmt_cell(m, &r[8]),
+                pct(7),
+                pct(8),
             ]
         })
         .collect())
@@ -224,12 +244,16 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             let _ = writeln!(body, "<h2>Who gets the data</h2>");
             body.push_str(&reach_table(&[(name.clone(), dir.to_path_buf())])?);
             body.push_str(&inline_svg(dir, "reach"));
+            body.push_str(&sections::paths_table(dir)?);
             body.push_str(&inline_svg(dir, "paths"));
+            let (horizon, currency) = sections::horizon_and_currency(dir);
             let _ = writeln!(body, "<h2>Summary</h2>");
             body.push_str(&table_html(
                 &["metric", "mean", "95% CI low", "95% CI high", "p95", "p99"],
-                &summary_rows(dir)?,
+                &summary_rows(dir, &currency)?,
             ));
+            body.push_str(&sections::tail_table(dir, horizon, &currency)?);
+            body.push_str(&sections::sensitivity_table(dir)?);
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
@@ -257,16 +281,22 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                 "p_lower",
             ];
             let idx: Vec<usize> = cols.iter().filter_map(|c| t.col(c)).collect();
+            let baseline = super::plot::baseline_of(t).unwrap_or_default();
+            let first = named.first().map(|(_, d)| d.clone()).unwrap_or_default();
+            let (_, currency) = sections::horizon_and_currency(&first);
+            // Every metric; the baseline's own deltas mean nothing and are left blank.
             let rows: Vec<Vec<String>> = t
                 .rows
                 .iter()
-                .filter(|r| COMPARE_METRICS.contains(&r[1].as_str()) || r[1] == "control_cost")
                 .map(|r| {
+                    let is_base = r[0] == baseline;
                     idx.iter()
                         .enumerate()
                         .map(|(k, &i)| {
                             if k < 2 {
                                 r[i].clone()
+                            } else if is_base && k >= 5 {
+                                String::new()
                             } else {
                                 fmt_cell(if k == 8 { "p_" } else { &r[1] }, &r[i])
                             }
@@ -288,6 +318,12 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                 ],
                 &rows,
             ));
+            let _ = writeln!(
+                body,
+                "<h3>Cost-effectiveness against `{}`</h3>",
+                esc(&baseline)
+            );
+            body.push_str(&sections::cost_effectiveness(t, &baseline, &currency));
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["compare", "exceedance"] {
                 body.push_str(&inline_svg(dir, stem));
@@ -354,6 +390,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             let _ = writeln!(body, "<h3>{}</h3><p>{}</p><details><summary>resolved scenario file</summary><pre>{}</pre></details>", esc(&f.0), esc(&f.1), esc(&f.5));
         }
     }
+    body.push_str(&sections::provenance(dir));
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim: {}</title><style>{CSS}</style></head>\n<body>\n{body}</body></html>\n",
         esc(&name)

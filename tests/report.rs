@@ -1,0 +1,116 @@
+//! What `report.html` holds, for a run and for a comparison: who gets the data, paths, summary
+//! (without rows that mean nothing), tail risk, sensitivity, the whole comparison with its
+//! cost-effectiveness, the currency, and provenance.
+
+mod common;
+use common::*;
+
+fn shipped(name: &str) -> String {
+    root().join("scenarios").join(name).display().to_string()
+}
+
+#[test]
+fn a_run_report_has_every_section_and_its_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &shipped("project_texas_2022.toml"),
+            "--reps",
+            "400",
+            "--set",
+            "scenario.currency=USD",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("loss (USD)"));
+    let d = dir.path().join("res/project-texas-2022");
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    for needle in [
+        "<h2>Who gets the data</h2>",
+        "staff access from CN",
+        "<h3>Paths</h3>",
+        "compelled operator",
+        "<h2>Summary</h2>",
+        "P(reached): the question",
+        "loss (USD)",
+        "<h2>Tail risk</h2>",
+        "value at risk 99% (1 year in 100)",
+        "expected shortfall, worst 5%",
+        "<h2>Sensitivity</h2>",
+        "noise (interval contains 0)",
+        "<h2>Provenance</h2>",
+        "leaksim run ",
+        "--set scenario.currency=USD",
+        "sha256:",
+        "2023-11-14",
+    ] {
+        assert!(html.contains(needle), "report lacks `{needle}`");
+    }
+    // The 0/1 question has no percentiles: its p95 and p99 cells are empty.
+    let row = html
+        .split("<tr>")
+        .find(|r| r.contains("P(reached): the question"))
+        .unwrap();
+    assert!(
+        row.ends_with("<td class=\"num\"></td><td class=\"num\"></td></tr>"),
+        "{row}"
+    );
+    // No gatekeeper wait row for a metric no replication has: every summary row has a value.
+    assert!(!html.contains("<td class=\"num\">-</td>"));
+    let prov = std::fs::read_to_string(d.join("provenance.toml")).unwrap();
+    assert!(prov.contains("replications = 400") && !prov.contains("--out"));
+}
+
+#[test]
+fn a_comparison_report_has_every_metric_and_the_cost_effectiveness_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "compare",
+            &shipped("status_quo_2021.toml"),
+            &shipped("project_texas_2022.toml"),
+            &shipped("divestiture.toml"),
+            "--baseline",
+            "status-quo-2021",
+            "--reps",
+            "300",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(dir.path().join("res/compare/report.html")).unwrap();
+    for metric in [
+        "reached_records",
+        "records_leaked",
+        "operator_handovers",
+        "flows_blocked",
+    ] {
+        assert!(
+            html.contains(&format!("<td class=\"num\">{metric}</td>")),
+            "{metric}"
+        );
+    }
+    assert!(html.contains("Cost-effectiveness against `status-quo-2021`"));
+    assert!(
+        html.contains("<b>divestiture</b>: dominant"),
+        "divestiture avoids loss at no cost"
+    );
+    assert!(html.contains("of extra control cost per currency units of expected loss avoided"));
+    // The baseline's own deltas are blank.
+    let base_row = html
+        .split("<tr>")
+        .find(|r| r.starts_with("<td>status-quo-2021</td><td class=\"num\">reached</td>"))
+        .unwrap();
+    assert!(
+        base_row.contains("<td class=\"num\"></td><td class=\"num\"></td>"),
+        "{base_row}"
+    );
+}
