@@ -20,24 +20,6 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_numbers_carry_no_float_noise() {
-        assert_eq!(fmt_num(133.20000000000002), "133.2");
-        assert_eq!(fmt_num(554656.8999999999), "554656.9");
-        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
-        assert_eq!(fmt_num(1.0 / 3.0), "0.333333333333");
-        assert_eq!(fmt_num(2.5e-7), "0.00000025");
-        assert_eq!(fmt_num(12_000_000.0), "12000000");
-        assert_eq!(fmt_num(-0.0), "0");
-        assert_eq!(fmt_num(f64::NAN), "");
-        assert_eq!(fmt_num(1e300), "1e300");
-    }
-}
-
 /// Formats a number with thousands separators and at most `decimals` decimals.
 pub fn human(v: f64, decimals: usize) -> String {
     if v.is_nan() {
@@ -66,5 +48,23 @@ pub fn human(v: f64, decimals: usize) -> String {
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_numbers_carry_no_float_noise() {
+        assert_eq!(fmt_num(133.20000000000002), "133.2");
+        assert_eq!(fmt_num(554656.8999999999), "554656.9");
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.333333333333");
+        assert_eq!(fmt_num(2.5e-7), "0.00000025");
+        assert_eq!(fmt_num(12_000_000.0), "12000000");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(f64::NAN), "");
+        assert_eq!(fmt_num(1e300), "1e300");
     }
 }
