@@ -373,3 +373,43 @@ fn temporary_files_of_a_killed_run_are_gone_after_the_next_run() {
     assert!(!stray.exists(), "the stray temporary file was removed");
     assert!(folder.join("replications.csv").is_file());
 }
+
+#[test]
+fn validate_rounds_and_suggests_a_team_size_from_the_queueing_formula() {
+    let o = bin()
+        .args(["validate", &scenario_path("project_texas_2022.toml")])
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let s = String::from_utf8_lossy(&o.stdout);
+    // 37.5 Erlangs of 24-hour reviews: 44 reviewers are the first to keep the M/M/c wait < 1 h.
+    assert!(s.contains("a review takes 24.00 h on average"), "{s}");
+    assert!(
+        s.contains(
+            "suggestion: 44 reviewers are the smallest team whose M/M/c mean wait stays under 1 h"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains("controls cost 87,000,000 currency units a year"),
+        "{s}"
+    );
+    assert!(s.contains("block 0.9848,"), "rounded means: {s}");
+    assert!(!s.contains("inf%") && !s.contains("0.8633333"), "{s}");
+    // A team nobody sends requests to has no load, not an infinite utilisation.
+    let o = bin()
+        .args([
+            "validate",
+            &scenario_path("divestiture.toml"),
+            "--set",
+            "actor.tiktok-us-staff.requests_per_person_per_day=0",
+        ])
+        .output()
+        .expect("runs");
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("no load: no legitimate request reaches this team"),
+        "{s}"
+    );
+    assert!(!s.contains("overloaded"), "{s}");
+}

@@ -191,3 +191,45 @@ fn diff_shows_what_changed_between_deal_structures() {
         "unchanged values are not listed: {s}"
     );
 }
+
+#[test]
+fn compare_warns_when_periods_differ_and_names_dominant_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = root();
+    let base = root.join("scenarios/status_quo_2021.toml");
+    std::fs::write(
+        dir.path().join("longer.toml"),
+        format!(
+            "[scenario]\nextends = \"{}\"\nname = \"longer\"\nhorizon_days = 730\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let o = bin()
+        .current_dir(dir.path())
+        .args([
+            "compare",
+            base.to_str().unwrap(),
+            "longer.toml",
+            root.join("scenarios/divestiture.toml").to_str().unwrap(),
+            "--baseline",
+            "status-quo-2021",
+            "--reps",
+            "200",
+            "--out",
+            "res",
+            "--no-charts",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("differ in horizon or start date"), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("dominant: avoids expected loss at no extra control cost"),
+        "{out}"
+    );
+    assert!(!out.contains("0.00 of extra control cost"), "{out}");
+}

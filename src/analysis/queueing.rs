@@ -28,6 +28,18 @@ pub fn mmc_mean_wait(arrival_rate: f64, mean_service: f64, c: usize) -> f64 {
     erlang_c(c, a) / (c as f64 * mu - arrival_rate)
 }
 
+/// The smallest team of reviewers whose M/M/c mean wait stays under `max_wait` hours, for
+/// requests arriving at `arrival_rate` an hour and reviews of `mean_review_hours` on average.
+pub fn smallest_team(arrival_rate: f64, mean_review_hours: f64, max_wait: f64) -> Option<usize> {
+    let load = arrival_rate * mean_review_hours;
+    if !(load.is_finite() && load > 0.0) {
+        return None;
+    }
+    let start = (load.floor() as usize + 1).max(1);
+    (start..start + 1_000_000)
+        .find(|&c| mmc_mean_wait(arrival_rate, mean_review_hours, c) < max_wait)
+}
+
 /// A perimeter's gatekeeper load derived from a scenario at its parameters' means.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GatekeeperLoad {

@@ -36,6 +36,31 @@ pub fn compare(
         crate::analysis::budget::check(s, opts.max_events())?;
     }
     let (seed, batch) = shared_settings(&scenarios, opts);
+    for s in &scenarios[1..] {
+        let first = &scenarios[0];
+        if s.horizon_days != first.horizon_days || s.start_date != first.start_date {
+            eprintln!(
+                "warning: `{}` ({} days from {}) and `{}` ({} days from {}) differ in horizon or start date: their figures cover different periods",
+                first.name,
+                first.horizon_days,
+                first.start_date.as_deref().unwrap_or("day 0"),
+                s.name,
+                s.horizon_days,
+                s.start_date.as_deref().unwrap_or("day 0")
+            );
+        }
+    }
+    let seeds: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.seed).collect();
+    let reps: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.replications).collect();
+    if (opts.seed.is_none() && seeds.iter().any(|x| *x != seeds[0]))
+        || (opts.replications.is_none() && reps.iter().any(|x| *x != reps[0]))
+    {
+        eprintln!(
+            "note: the scenarios' [run] settings differ; every scenario runs with seed {seed} and {} replications (those of `{}`), so that they are paired",
+            batch.map_or("the default number of".to_string(), |b| b.to_string()),
+            scenarios[0].name
+        );
+    }
     let targets: Vec<(String, Target)> = (0..scenarios.len())
         .filter(|&i| i != b)
         .map(|i| {

@@ -140,19 +140,22 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
                 fmt_metric(r.metric, p.delta.high)
             )
         };
+        let lower = if r.scenario == baseline {
+            String::new()
+        } else {
+            format!("{:.1}%", 100.0 * p.p_lower)
+        };
         let _ = writeln!(
             o,
-            "{:<26} {:<15} {:>40} {:>44} {:>8.1}%",
-            scen,
-            r.metric,
-            mean,
-            delta,
-            100.0 * p.p_lower
+            "{:<26} {:<15} {:>40} {:>44} {:>9}",
+            scen, r.metric, mean, delta, lower
         );
         if r.metric == "total_cost" && r.scenario != baseline {
             let c = r.cost_per_loss_avoided;
             let text = if c.is_nan() {
                 "no expected loss avoided".to_string()
+            } else if c <= 0.0 {
+                "dominant: avoids expected loss at no extra control cost".to_string()
             } else {
                 format!(
                     "{} of extra control cost per unit of expected loss avoided",

@@ -7,6 +7,41 @@ use crate::model::{Model, HOURS_PER_DAY};
 use crate::scenario::{Controls, Custody, Scenario, Targeting};
 use std::fmt::Write;
 
+/// The mean wait a suggested team size keeps under, hours.
+const SUGGESTED_WAIT_HOURS: f64 = 1.0;
+
+/// A value as `validate` shows it: fixed values as written, means of uncertain ones rounded.
+fn val(s: &Scenario, n: &crate::scenario::Num) -> String {
+    let v = s.typical(n);
+    if v == v.trunc() {
+        human(v, 0)
+    } else {
+        // Four significant digits, no trailing zeros.
+        let r: f64 = format!("{v:.3e}").parse().unwrap_or(v);
+        super::format::fmt_num(r)
+    }
+}
+
+/// The yearly cost of every perimeter's controls, at the parameters' means.
+fn yearly_control_cost(m: &Model) -> f64 {
+    let c = &m.cost;
+    m.perimeters
+        .iter()
+        .map(|p| {
+            p.gatekeeper
+                .as_ref()
+                .map_or(0.0, |g| c.reviewer * g.team as f64)
+                + p.firewall.as_ref().map_or(0.0, |_| c.firewall)
+                + p.enclave.as_ref().map_or(0.0, |_| c.enclave)
+                + p.code_review.as_ref().map_or(0.0, |_| c.code_review)
+                + p.audit.as_ref().map_or(0.0, |_| c.audit)
+                + p.third_party_audit
+                    .as_ref()
+                    .map_or(0.0, |_| c.third_party_audit)
+        })
+        .sum()
+}
+
 /// What `validate` prints: the scenario as resolved, derived figures, and warnings.
 pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut o = String::new();
@@ -33,9 +68,9 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             o,
             "  {:<20} {} records, weight {}, loss/record {}",
             c.name,
-            human(s.typical(&c.records), 0),
-            s.typical(&c.weight),
-            s.typical(&c.loss_per_record)
+            val(s, &c.records),
+            val(s, &c.weight),
+            val(s, &c.loss_per_record)
         );
     }
     let _ = writeln!(o, "jurisdictions:");
@@ -44,7 +79,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             o,
             "  {:<20} compelled demands/year {}, seeking [{}]",
             j.name,
-            s.typical(&j.demands_per_year),
+            val(s, &j.demands_per_year),
             cn(&j.demand_classes)
         );
     }
@@ -74,7 +109,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             None => {}
         }
         if let Some(d) = &st.delete_on_day {
-            let _ = write!(extra, ", deleted on day {}", s.typical(d));
+            let _ = write!(extra, ", deleted on day {}", val(s, d));
         }
         let _ = writeln!(
             o,
@@ -98,7 +133,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         let end = f
             .end_day
             .as_ref()
-            .map(|d| format!(" until day {}", s.typical(d)))
+            .map(|d| format!(" until day {}", val(s, d)))
             .unwrap_or_default();
         let _ = writeln!(
             o,
@@ -107,8 +142,8 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             s.stores[f.from].name,
             s.stores[f.to].name,
             cn(&f.classes),
-            s.typical(&f.every_hours),
-            s.typical(&f.start_day),
+            val(s, &f.every_hours),
+            val(s, &f.start_day),
             end
         );
     }
@@ -128,7 +163,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             human(am.records_per_request.mean(), 0),
             human(insiders, 2),
             human(100.0 * am.state_sponsored, 0),
-            s.typical(&a.attempts_per_insider_per_year),
+            val(s, &a.attempts_per_insider_per_year),
             if a.targeting == Targeting::Weakest { ", targets the weakest store" } else { "" },
             if a.compellable { ", compellable" } else { "" }
         );
@@ -169,14 +204,25 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         }
     }
     describe_question(&mut o, s);
+    let _ = writeln!(
+        o,
+        "controls cost {} {} a year when active all year (every perimeter), before the cost of waiting",
+        human(yearly_control_cost(&m), 0),
+        s.currency
+    );
     for l in gatekeeper_loads(s) {
         let _ = writeln!(o, "derived ({} gatekeeper):", l.perimeter);
         let _ = writeln!(
             o,
-            "  requests reaching review: {} per hour ({} per day)",
+            "  requests reaching review: {} per hour ({} per day); a review takes {} h on average",
             human(l.arrival_rate, 2),
-            human(l.arrival_rate * 24.0, 0)
+            human(l.arrival_rate * 24.0, 0),
+            human(l.mean_review_hours, 2)
         );
+        if l.arrival_rate <= 0.0 {
+            let _ = writeln!(o, "  no load: no legitimate request reaches this team");
+            continue;
+        }
         let _ = writeln!(
             o,
             "  offered load: {} reviewer-hours per hour; utilization {:.1}% of {} reviewers",
@@ -184,6 +230,18 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             100.0 * l.utilization,
             l.team
         );
+        if let Some(c) = crate::analysis::queueing::smallest_team(
+            l.arrival_rate,
+            l.mean_review_hours,
+            SUGGESTED_WAIT_HOURS,
+        ) {
+            if l.utilization >= 1.0 || l.utilization < 0.3 {
+                let _ = writeln!(
+                    o,
+                    "  suggestion: {c} reviewers are the smallest team whose M/M/c mean wait stays under {SUGGESTED_WAIT_HOURS} h"
+                );
+            }
+        }
         if l.utilization >= 1.0 {
             let then = if l.has_bypass {
                 "requests are approved unreviewed after bypass_after_hours"
@@ -272,10 +330,10 @@ fn describe_controls(
             "  firewall: allow [{}], open [{}], block {}, egress {}, {} breaches/year, from day {}",
             allow.join(", "),
             cn(&f.open_classes),
-            s.typical(&f.block_probability),
+            val(s, &f.block_probability),
             f.egress,
-            s.typical(&f.breaches_per_year),
-            s.typical(&f.from_day)
+            val(s, &f.breaches_per_year),
+            val(s, &f.from_day)
         );
     }
     if let Some(g) = &c.gatekeeper {
@@ -284,12 +342,12 @@ fn describe_controls(
         let _ = writeln!(
             o,
             "  gatekeeper: {} reviewers, classes [{}], reviewing [{}], catch {}, fatigue {}, from day {}",
-            human(s.typical(&g.team_size), 0),
+            val(s, &g.team_size),
             cn(&g.classes),
             from.join(", "),
-            s.typical(&g.catch_probability),
-            s.typical(&g.fatigue),
-            s.typical(&g.from_day)
+            val(s, &g.catch_probability),
+            val(s, &g.fatigue),
+            val(s, &g.from_day)
         );
     }
     if let Some(x) = &c.code_review {
@@ -297,8 +355,8 @@ fn describe_controls(
         let _ = writeln!(
             o,
             "  code review: catch {}, from day {}",
-            s.typical(&x.probability),
-            s.typical(&x.from_day)
+            val(s, &x.probability),
+            val(s, &x.from_day)
         );
     }
     if let Some(x) = &c.enclave {
@@ -306,8 +364,8 @@ fn describe_controls(
         let _ = writeln!(
             o,
             "  enclave: block {}, from day {}",
-            s.typical(&x.probability),
-            s.typical(&x.from_day)
+            val(s, &x.probability),
+            val(s, &x.from_day)
         );
     }
     if let Some(x) = &c.audit {
@@ -315,9 +373,9 @@ fn describe_controls(
         let _ = writeln!(
             o,
             "  audit: detect {}, mean delay {} h, from day {}",
-            s.typical(&x.detect_probability),
+            val(s, &x.detect_probability),
             x.detect_delay_hours.mean(),
-            s.typical(&x.from_day)
+            val(s, &x.from_day)
         );
     }
     if let Some(x) = &c.third_party_audit {
@@ -325,9 +383,9 @@ fn describe_controls(
         let _ = writeln!(
             o,
             "  third-party audit: every {} days, detect {}, from day {}",
-            s.typical(&x.every_days),
-            s.typical(&x.detect_probability),
-            s.typical(&x.from_day)
+            val(s, &x.every_days),
+            val(s, &x.detect_probability),
+            val(s, &x.from_day)
         );
     }
     if !any {
