@@ -200,8 +200,10 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "sweep",
         &[
             "controls.gatekeeper.team_size",
-            "reached (mean, 95% CI)",
-            "total_cost",
+            "P(reached) (mean, 95% CI)",
+            "gatekeeper: team size",
+            "total cost (mean, 95% CI)",
+            "lowest total cost at",
         ],
     );
     run(&[
@@ -224,7 +226,8 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "sweep",
         &[
             "controls.enclave.exfiltration_block_probability",
-            "reached (mean)",
+            "P(reached) (mean)",
+            "enclave: exfiltration block probability",
         ],
     );
     run(&[
@@ -241,7 +244,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "tornado",
         &[
             "what drives reached",
-            "actor.parent-engineering-cn.malicious_fraction",
+            "parent-engineering-cn: malicious fraction",
             "parameter low",
         ],
     );

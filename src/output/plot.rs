@@ -84,16 +84,18 @@ fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<Exc
     let Some(t) = read(dir, "replications.csv")? else {
         return Ok(None);
     };
-    let params: Vec<Vec<f64>> = t
+    let names: Vec<String> = t
         .header
         .iter()
         .filter(|h| *h != "replication" && !NAMES.contains(&h.as_str()))
-        .map(|h| t.numbers(h))
+        .cloned()
         .collect();
+    let params = names.iter().map(|h| t.numbers(h)).collect();
     Ok(Some(ExceedanceSeries {
         label: label.to_string(),
         values: t.numbers(metric),
         params,
+        param_names: names,
     }))
 }
 
@@ -122,7 +124,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     let name = folder_name(dir);
     let mut files = Vec::new();
     let chart = exceedance_chart(
-        format!("{name}: exceedance curves (band: 95% CI; dashed: parameter uncertainty)"),
+        format!("{name}: exceedance curves (band: 95% CI)"),
         &[(name.clone(), dir.to_path_buf())],
     )?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
@@ -151,6 +153,8 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
                 t.numbers("records_leaked_p95"),
             ],
             backlog: [t.numbers("backlog_mean"), t.numbers("backlog_p95")],
+            gatekeeper: std::fs::read_to_string(dir.join("scenario.resolved.toml"))
+                .is_ok_and(|r| r.contains(".gatekeeper]")),
             markers,
         };
         files.extend(charts::render(dir, "timeline", &chart)?);
@@ -197,12 +201,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let name = folder_name(dir);
-    let note = if dirs.len() <= 2 {
-        "band: 95% CI; dashed: parameter uncertainty"
-    } else {
-        "band: 95% CI"
-    };
-    let chart = exceedance_chart(format!("{name}: exceedance curves ({note})"), &dirs)?;
+    let chart = exceedance_chart(format!("{name}: exceedance curves (band: 95% CI)"), &dirs)?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
     let reach = reach_chart(format!("{name}: who gets the data"), &dirs)?;
     files.extend(charts::render(dir, "reach", &reach)?);

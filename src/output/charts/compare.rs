@@ -123,7 +123,7 @@ impl Chart for CompareChart {
             let name = match metric.as_str() {
                 "leaked" => "P(any leak)".to_string(),
                 "reached" => "P(reached): the question".to_string(),
-                _ => metric.clone(),
+                _ => human_label(metric),
             };
             interval_panel(
                 &rows[2 * k],

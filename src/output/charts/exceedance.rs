@@ -20,6 +20,8 @@ pub struct ExceedanceSeries {
     pub values: Vec<f64>,
     /// Uncertain parameter values (one vector per parameter), for the parameter band.
     pub params: Vec<Vec<f64>>,
+    /// Their names (`--set` paths), to say which one the band splits on.
+    pub param_names: Vec<String>,
 }
 
 /// x positions of an exceedance curve: log-spaced over the positive values.
@@ -36,8 +38,9 @@ fn exceedance_at(sorted: &[f64], x: f64) -> f64 {
 }
 
 /// The parameter band: min and max across decile groups of the parameter most rank-correlated
-/// with the metric, of the conditional exceedance probability at each x.
-fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+/// with the metric, of the conditional exceedance probability at each x; with that parameter's
+/// index.
+fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(usize, Vec<f64>, Vec<f64>)> {
     if s.params.is_empty() || s.values.len() < 200 {
         return None;
     }
@@ -80,7 +83,7 @@ fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(Vec<f64>, Vec<f
                 .fold(f64::NEG_INFINITY, f64::max)
         })
         .collect();
-    Some((lo, hi))
+    Some((best, lo, hi))
 }
 
 impl Chart for Exceedance {
@@ -112,20 +115,37 @@ impl Chart for Exceedance {
                 .max(1.0);
             let hi = positives.iter().copied().fold(0.0, f64::max).max(lo * 10.0);
             let grid = log_grid(lo, hi, 160);
+            // Probabilities from 1 down to one replication in all of them (log scale: the tail
+            // stays visible); a zero probability is drawn on the floor.
+            let most = series
+                .iter()
+                .map(|s| s.values.len())
+                .max()
+                .unwrap_or(1)
+                .max(2);
+            let floor = 0.5 / most as f64;
+            let at_floor = |p: f64| p.max(floor);
             let mut chart = ChartBuilder::on(area)
                 .caption(format!("P({metric} > x)"), (FONT, 17))
                 .margin(12)
                 .margin_right(36)
                 .x_label_area_size(45)
                 .y_label_area_size(60)
-                .build_cartesian_2d((lo..hi).log_scale(), 0.0..1.0)
+                .build_cartesian_2d((lo..hi).log_scale(), (floor..1.0).log_scale())
                 .map_err(e2s)?;
             chart
                 .configure_mesh()
                 .x_desc(xdesc.as_str())
                 .y_desc("probability of exceeding x")
                 .x_label_formatter(&|v| tick(*v))
-                .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+                .y_label_formatter(&|v| {
+                    let p = v * 100.0;
+                    if p >= 1.0 {
+                        format!("{p:.0}%")
+                    } else {
+                        format!("{}%", crate::output::format::fmt_num(p))
+                    }
+                })
                 .label_style(label_style())
                 .axis_desc_style(desc_style())
                 .light_line_style(WHITE.mix(0.0))
@@ -141,9 +161,17 @@ impl Chart for Exceedance {
                     .iter()
                     .map(|&q| crate::analysis::stats::wilson_interval(q * n, n))
                     .collect();
-                let mut poly: Vec<(f64, f64)> =
-                    grid.iter().zip(&band).map(|(&x, b)| (x, b.1)).collect();
-                poly.extend(grid.iter().zip(&band).rev().map(|(&x, b)| (x, b.0)));
+                let mut poly: Vec<(f64, f64)> = grid
+                    .iter()
+                    .zip(&band)
+                    .map(|(&x, b)| (x, at_floor(b.1)))
+                    .collect();
+                poly.extend(
+                    grid.iter()
+                        .zip(&band)
+                        .rev()
+                        .map(|(&x, b)| (x, at_floor(b.0))),
+                );
                 chart
                     .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
                     .map_err(e2s)?;
@@ -153,21 +181,33 @@ impl Chart for Exceedance {
                 } else {
                     None
                 };
-                if let Some((plo, phi)) = band {
-                    for line in [plo, phi] {
-                        chart
+                if let Some((which, plo, phi)) = band {
+                    let name = s.param_names.get(which).cloned().unwrap_or_default();
+                    let short = name.rsplit('.').next().unwrap_or_default().to_string();
+                    let label = if series.len() > 1 {
+                        format!("{}: range by {short} decile", s.label)
+                    } else {
+                        format!("range by {short} decile")
+                    };
+                    for (k, line) in [plo, phi].into_iter().enumerate() {
+                        let drawn = chart
                             .draw_series(DashedLineSeries::new(
-                                grid.iter().copied().zip(line),
+                                grid.iter().copied().zip(line.into_iter().map(at_floor)),
                                 6,
                                 4,
                                 c.stroke_width(1),
                             ))
                             .map_err(e2s)?;
+                        if k == 0 {
+                            drawn.label(label.clone()).legend(move |(x, y)| {
+                                PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(1))
+                            });
+                        }
                     }
                 }
                 chart
                     .draw_series(LineSeries::new(
-                        grid.iter().copied().zip(p),
+                        grid.iter().copied().zip(p.into_iter().map(at_floor)),
                         c.stroke_width(3),
                     ))
                     .map_err(e2s)?

@@ -204,6 +204,24 @@ pub(crate) fn row_label(labels: &[String], y: f64) -> String {
     }
 }
 
+/// A short human label for a metric or a `--set` path: `total_cost` -> `total cost`,
+/// `perimeter.oracle.gatekeeper.team_size` -> `oracle gatekeeper: team size`.
+pub fn human_label(name: &str) -> String {
+    match name {
+        "reached" => return "P(reached)".into(),
+        "leaked" => return "P(any leak)".into(),
+        _ => {}
+    }
+    let parts: Vec<&str> = name.split('.').collect();
+    let key = parts.last().copied().unwrap_or(name).replace('_', " ");
+    if parts.len() < 3 {
+        return key;
+    }
+    // Drop the section word (`actor`, `store`, `controls`, `perimeter`...).
+    let owner = parts[1..parts.len() - 1].join(" ");
+    format!("{owner}: {key}")
+}
+
 /// Formats a tick value with thousands separators (SI suffixes beyond a billion).
 pub fn tick(v: f64) -> String {
     let a = v.abs();

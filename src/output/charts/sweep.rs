@@ -1,6 +1,7 @@
 //! The sweep chart: a line per metric for a one-way sweep, a heatmap for a two-way grid.
 
 use super::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// A sweep: the metric against the varied parameter with its band, and total cost below; a
 /// heatmap for a two-way grid.
@@ -45,9 +46,21 @@ impl Chart for SweepChart {
             let (ylo, yhi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
                 (a.min(v), b.max(v))
             });
+            // One point far above the others (an overloaded team) would flatten the rest: the
+            // axis stops at 3 x the median of the means and such points are marked at the top.
+            let mut means: Vec<f64> = pts.iter().map(|p| p[2]).filter(|v| v.is_finite()).collect();
+            means.sort_by(f64::total_cmp);
+            let median = means.get(means.len() / 2).copied().unwrap_or(yhi);
+            let cap = 3.0 * median;
+            let clipped = median > 0.0 && yhi > cap;
+            let yhi = if clipped { cap } else { yhi };
             let (ylo, yhi) = padded(ylo.min(0.0), yhi);
+            let clip = |v: f64| v.min(yhi);
             let mut chart = ChartBuilder::on(area)
-                .caption(format!("{metric} (mean, 95% CI)"), (FONT, 16))
+                .caption(
+                    format!("{} (mean, 95% CI)", human_label(metric)),
+                    (FONT, 16),
+                )
                 .margin(12)
                 .x_label_area_size(42)
                 .y_label_area_size(90)
@@ -55,8 +68,8 @@ impl Chart for SweepChart {
                 .map_err(e2s)?;
             chart
                 .configure_mesh()
-                .x_desc(self.paths[0].as_str())
-                .y_desc(metric.as_str())
+                .x_desc(human_label(&self.paths[0]))
+                .y_desc(human_label(metric))
                 .x_label_formatter(&|v| tick(*v))
                 .y_label_formatter(&|v| tick(*v))
                 .label_style(label_style())
@@ -69,8 +82,8 @@ impl Chart for SweepChart {
                 .iter()
                 .filter(|p| p[3].is_finite() && p[4].is_finite())
                 .collect();
-            let mut band: Vec<(f64, f64)> = finite.iter().map(|p| (p[0], p[4])).collect();
-            band.extend(finite.iter().rev().map(|p| (p[0], p[3])));
+            let mut band: Vec<(f64, f64)> = finite.iter().map(|p| (p[0], clip(p[4]))).collect();
+            band.extend(finite.iter().rev().map(|p| (p[0], clip(p[3]))));
             if band.len() > 2 {
                 chart
                     .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))
@@ -78,13 +91,56 @@ impl Chart for SweepChart {
             }
             chart
                 .draw_series(LineSeries::new(
-                    pts.iter().map(|p| (p[0], p[2])),
+                    pts.iter().map(|p| (p[0], clip(p[2]))),
                     c.stroke_width(3),
                 ))
                 .map_err(e2s)?;
             chart
-                .draw_series(pts.iter().map(|p| Circle::new((p[0], p[2]), 4, c.filled())))
+                .draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((p[0], clip(p[2])), 4, c.filled())),
+                )
                 .map_err(e2s)?;
+            if clipped {
+                for p in pts.iter().filter(|p| p[2] > yhi) {
+                    chart
+                        .draw_series(std::iter::once(TriangleMarker::new(
+                            (p[0], yhi),
+                            7,
+                            c.filled(),
+                        )))
+                        .map_err(e2s)?;
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format!("{} (off scale)", tick(p[2])),
+                            (p[0], yhi),
+                            label_style().pos(Pos::new(HPos::Left, VPos::Top)),
+                        )))
+                        .map_err(e2s)?;
+                }
+            }
+            if metric == "total_cost" {
+                if let Some(best) = pts
+                    .iter()
+                    .filter(|p| p[2].is_finite())
+                    .min_by(|a, b| a[2].total_cmp(&b[2]))
+                {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (best[0], clip(best[2])),
+                            9,
+                            BLACK.stroke_width(2),
+                        )))
+                        .map_err(e2s)?;
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format!("lowest total cost at {}", tick(best[0])),
+                            (best[0], clip(best[2])),
+                            label_style().pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        )))
+                        .map_err(e2s)?;
+                }
+            }
         }
         Ok(())
     }
@@ -109,8 +165,11 @@ fn heatmap<DB: DrawingBackend>(
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
             (a.min(v), b.max(v))
         });
-    let mut chart = ChartBuilder::on(area)
-        .caption(format!("{metric} (mean)"), (FONT, 16))
+    // The colour scale gets a strip of its own on the right.
+    let (w, _) = area.dim_in_pixel();
+    let (area, scale) = area.split_horizontally(w as i32 - 120);
+    let mut chart = ChartBuilder::on(&area)
+        .caption(format!("{} (mean)", human_label(metric)), (FONT, 16))
         .margin(12)
         .x_label_area_size(42)
         .y_label_area_size(80)
@@ -131,8 +190,8 @@ fn heatmap<DB: DrawingBackend>(
                 .map(|y| tick(*y))
                 .unwrap_or_default()
         })
-        .x_desc(paths[0].as_str())
-        .y_desc(paths[1].as_str())
+        .x_desc(human_label(&paths[0]))
+        .y_desc(human_label(&paths[1]))
         .label_style(label_style())
         .axis_desc_style(desc_style())
         .draw()
@@ -145,11 +204,7 @@ fn heatmap<DB: DrawingBackend>(
         );
         let t = ((p[2] - vmin) / span).clamp(0.0, 1.0);
         // Light to dark blue: a sequential scale that reads in grey too.
-        let c = RGBColor(
-            (240.0 - 200.0 * t) as u8,
-            (245.0 - 150.0 * t) as u8,
-            (255.0 - 90.0 * t) as u8,
-        );
+        let c = blue(t);
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [
@@ -166,6 +221,38 @@ fn heatmap<DB: DrawingBackend>(
                 (i as f64 - 0.3, j as f64),
                 (FONT, 12).into_font().color(&text_colour),
             )))
+            .map_err(e2s)?;
+    }
+    colour_scale(&scale, vmin, vmax)
+}
+
+/// The heatmap's light-to-dark blue scale, as used by [`heatmap`].
+fn blue(t: f64) -> RGBColor {
+    RGBColor(
+        (240.0 - 200.0 * t) as u8,
+        (245.0 - 150.0 * t) as u8,
+        (255.0 - 90.0 * t) as u8,
+    )
+}
+
+/// A vertical colour bar from `vmin` (bottom) to `vmax` (top), with its values.
+fn colour_scale<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    vmin: f64,
+    vmax: f64,
+) -> DrawResult {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (50i32, h as i32 - 60);
+    let steps = 40;
+    for k in 0..steps {
+        let t = k as f64 / (steps - 1) as f64;
+        let y1 = bottom - ((bottom - top) as f64 * (k as f64 + 1.0) / steps as f64) as i32;
+        let y0 = bottom - ((bottom - top) as f64 * k as f64 / steps as f64) as i32;
+        area.draw(&Rectangle::new([(8, y1), (26, y0)], blue(t).filled()))
+            .map_err(e2s)?;
+    }
+    for (v, y) in [(vmax, top), (vmin, bottom)] {
+        area.draw(&Text::new(tick(v), (30, y - 6), label_style()))
             .map_err(e2s)?;
     }
     Ok(())

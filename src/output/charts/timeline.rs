@@ -15,18 +15,25 @@ pub struct TimelineChart {
     pub leaked: [Vec<f64>; 3],
     /// Mean and 95th percentile of the backlog.
     pub backlog: [Vec<f64>; 2],
+    /// Whether the scenario has a gatekeeper (else no backlog panel).
+    pub gatekeeper: bool,
     /// (day, label) markers.
     pub markers: Vec<(f64, String)>,
 }
 
 impl Chart for TimelineChart {
     fn size(&self) -> (u32, u32) {
-        (1100, 760)
+        (1100, if self.gatekeeper { 760 } else { 520 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
-        let (top, bottom) = root.split_vertically(480);
+        let (top, bottom) = if self.gatekeeper {
+            root.split_vertically(480)
+        } else {
+            let (a, b) = root.split_vertically(470);
+            (a, b)
+        };
         let last = self.day.last().copied().unwrap_or(1.0).max(1.0);
         let dates = !self.date.iter().all(String::is_empty);
         let xfmt = |d: &f64| -> String {
@@ -50,7 +57,7 @@ impl Chart for TimelineChart {
             .caption("cumulative records leaked", (FONT, 17))
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(80)
+            .y_label_area_size(110)
             .build_cartesian_2d(0.0..last, 0.0..ymax)
             .map_err(e2s)?;
         chart
@@ -114,6 +121,9 @@ impl Chart for TimelineChart {
                 .map_err(e2s)?;
         }
         legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        if !self.gatekeeper {
+            return Ok(());
+        }
 
         let bmax = self.backlog[1]
             .iter()
@@ -130,7 +140,7 @@ impl Chart for TimelineChart {
             )
             .margin(12)
             .x_label_area_size(40)
-            .y_label_area_size(80)
+            .y_label_area_size(110)
             .build_cartesian_2d(0.0..last, 0.0..bmax)
             .map_err(e2s)?;
         chart

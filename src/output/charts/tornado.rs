@@ -32,7 +32,7 @@ impl Chart for TornadoChart {
             (a.min(v), b.max(v))
         });
         let (lo, hi) = padded(lo, hi);
-        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
+        let labels: Vec<String> = self.rows.iter().map(|r| human_label(&r.0)).collect();
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, caption_style())
             .margin(14)
@@ -45,7 +45,7 @@ impl Chart for TornadoChart {
             .disable_y_mesh()
             .y_labels(n.max(1))
             .y_label_formatter(&|y| row_label(&labels, *y))
-            .x_desc(format!("{} (mean)", self.metric))
+            .x_desc(format!("{} (mean)", human_label(&self.metric)))
             .x_label_formatter(&|v| tick(*v))
             .label_style(label_style())
             .axis_desc_style(desc_style())
