@@ -31,8 +31,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// The font family name charts use (registered from the embedded font).
-pub const FONT: &str = "sans-serif";
+/// The font family charts use: the embedded DejaVu Sans, registered under this name so that SVGs
+/// name it (with a generic fallback for viewers without it).
+pub const FONT: &str = "DejaVu Sans, sans-serif";
 
 /// The Okabe-Ito colour-blind-safe palette.
 pub const PALETTE: [RGBColor; 8] = [
