@@ -46,6 +46,10 @@ struct SimArgs {
     /// stops the run. Default 100000000.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_events: Option<u64>,
+    /// Also write results.xlsx: provenance, then one sheet per table (summary, tail, who gets the
+    /// data, comparison, sweep), numbers as numbers.
+    #[arg(long)]
+    xlsx: bool,
 }
 
 impl SimArgs {
@@ -59,6 +63,7 @@ impl SimArgs {
             no_charts: self.no_charts,
             max_events: self.max_events,
             command: reproducing_command(),
+            xlsx: self.xlsx,
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct SimOptions {
     pub max_events: Option<u64>,
     /// The command that reproduces the results (for `provenance.toml`); empty for a library call.
     pub command: String,
+    /// `--xlsx`: also write `results.xlsx`.
+    pub xlsx: bool,
 }
 
 impl SimOptions {
@@ -267,6 +269,11 @@ pub(crate) fn write_provenance(
 /// that earlier interrupted writes left there.
 pub(crate) fn charts(dir: &Path, opts: &SimOptions) -> Result<()> {
     crate::output::remove_stray_temporaries(dir)?;
+    if opts.xlsx {
+        if let Some(kind) = crate::output::plot::kind(dir) {
+            crate::output::xlsx::write_workbook(dir, kind)?;
+        }
+    }
     if !opts.no_charts {
         crate::output::plot::plot_dir(dir)?;
     }

@@ -18,6 +18,7 @@ pub mod plot;
 pub mod studies;
 pub mod terminal;
 pub mod validate;
+pub mod xlsx;
 
 use crate::error::{Error, Result};
 use std::io::Write;
