@@ -104,8 +104,12 @@ impl StudyArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Simulate scenario files and write their results under --out (one folder per scenario name):
-    /// replications.csv, paths.csv, summary.csv, scenario.resolved.toml (and trace.csv).
+    /// Simulate scenario files and write their results under --out, one folder per scenario name,
+    /// replaced whole: replications.csv, paths.csv, reach.csv (who gets the data), summary.csv,
+    /// tail.csv, timeline.csv, markers.csv, sensitivity.csv (with uncertain parameters),
+    /// scenario.resolved.toml, provenance.toml, and unless --no-charts the charts (exceedance,
+    /// timeline, paths, reach; PNG and SVG) and report.html; trace.csv with --trace-replication,
+    /// convergence.csv with --precision, results.xlsx with --xlsx.
     Run {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "FILE")]

@@ -155,3 +155,38 @@ fn tornado_without_anything_to_swing_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.path().join("res").exists());
 }
+
+#[test]
+fn tornado_swings_the_location_of_a_per_event_distribution() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "tornado",
+            root().join("scenarios/divestiture.toml").to_str().unwrap(),
+            "--param",
+            "actor.tiktok-us-staff.records_per_attempt",
+            "--metric",
+            "records_leaked",
+            "--reps",
+            "400",
+            "--out",
+            "res",
+            "--no-charts",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&dir.path().join("res/divestiture-tornado/tornado.csv"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == "actor.tiktok-us-staff.records_per_attempt")
+        .expect("the per-event distribution is swung");
+    let num = |i: usize| row[i].parse::<f64>().unwrap();
+    // The lognormal's median (5,000) from -50% to +50%.
+    assert_eq!((num(1), num(2)), (2500.0, 7500.0));
+    // Same insiders, same attempts: records taken scale with the median, replication by
+    // replication, so the mean triples from low to high (up to rounding of each take).
+    let ratio = num(4) / num(3);
+    assert!((ratio - 3.0).abs() < 0.01, "{ratio}");
+}

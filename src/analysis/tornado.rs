@@ -30,12 +30,45 @@ pub struct TornadoRow {
 pub struct TornadoPlan {
     /// `--set` options holding every uncertain parameter at its median.
     pub medians: Vec<String>,
-    /// (path, low, high) per swung parameter.
+    /// (path, low, high) per swung parameter: for a per-event distribution, its location.
     pub swings: Vec<(String, f64, f64)>,
+    /// The `--set` values of each swing's low and high ends (a number, or a whole distribution).
+    pub settings: Vec<(String, String)>,
+}
+
+/// A per-event distribution with its location scaled by `factor`: the `median` or `mean` of a
+/// lognormal, the `mean` of an exponential or gamma, the `value` of a constant, every bound and
+/// mode of a uniform, triangular or PERT. Returns the scaled table as TOML text and its location.
+fn scaled_distribution(node: &tree::Node, factor: f64) -> Option<(String, f64)> {
+    let toml::Value::Table(mut t) = tree::to_toml(node) else {
+        return None;
+    };
+    let kind = t.get("dist")?.as_str()?.to_string();
+    let keys: &[&str] = match kind.as_str() {
+        "lognormal" if t.contains_key("median") => &["median"],
+        "lognormal" | "exponential" | "gamma" => &["mean"],
+        "constant" => &["value"],
+        "uniform" => &["min", "max"],
+        _ => &["min", "mode", "max"],
+    };
+    let mut location = f64::NAN;
+    for k in keys {
+        let v = t.get(*k)?;
+        let x = v.as_float().or(v.as_integer().map(|i| i as f64))? * factor;
+        t.insert((*k).to_string(), toml::Value::Float(x));
+        if *k != "min" || location.is_nan() {
+            location = x;
+        }
+    }
+    if kind == "uniform" {
+        let (lo, hi) = (t["min"].as_float()?, t["max"].as_float()?);
+        location = (lo + hi) / 2.0;
+    }
+    Some((toml::Value::Table(t).to_string(), location))
 }
 
 /// Plans a tornado: every uncertain parameter from its 10th to 90th percentile, plus each `extra`
-/// path (a fixed value) by +/- `swing`.
+/// path (a fixed value, or a per-event distribution's location) by +/- `swing`.
 pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<TornadoPlan> {
     let round = |v: f64, integer: bool| if integer { v.round() } else { v };
     let medians = s
@@ -60,6 +93,10 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
             )
         })
         .collect();
+    let mut settings: Vec<(String, String)> = swings
+        .iter()
+        .map(|(_, lo, hi)| (fmt_value(*lo), fmt_value(*hi)))
+        .collect();
     for path in extra {
         if swings.iter().any(|(p, _, _)| p == path) {
             continue;
@@ -67,6 +104,18 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
         let node = tree::get_path(&s.tree, path).ok_or_else(|| {
             Error::Usage(format!("--param {path}: the scenario has no such value"))
         })?;
+        if let tree::Val::Table(_) = node.value {
+            let lo = scaled_distribution(node, 1.0 - swing);
+            let hi = scaled_distribution(node, 1.0 + swing);
+            let (Some((lo_text, lo)), Some((hi_text, hi))) = (lo, hi) else {
+                return Err(Error::Usage(format!(
+                    "--param {path}: expected a number or a distribution table"
+                )));
+            };
+            swings.push((path.clone(), lo, hi));
+            settings.push((lo_text, hi_text));
+            continue;
+        }
         let v = match node.value {
             tree::Val::Int(i) => i as f64,
             tree::Val::Float(f) => f,
@@ -83,18 +132,20 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
             (lo, hi) = (lo.clamp(0.0, 1.0), hi.clamp(0.0, 1.0));
         }
         let integer = matches!(node.value, tree::Val::Int(_));
-        swings.push((
-            path.clone(),
-            round(lo, integer).max(0.0),
-            round(hi, integer),
-        ));
+        let (lo, hi) = (round(lo, integer).max(0.0), round(hi, integer));
+        swings.push((path.clone(), lo, hi));
+        settings.push((fmt_value(lo), fmt_value(hi)));
     }
     if swings.is_empty() {
         return Err(Error::Usage(
             "nothing to swing: the scenario has no uncertain parameter; name fixed values with --param PATH".into(),
         ));
     }
-    Ok(TornadoPlan { medians, swings })
+    Ok(TornadoPlan {
+        medians,
+        swings,
+        settings,
+    })
 }
 
 /// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
@@ -109,10 +160,10 @@ pub fn tornado(
     let mut base_sets = sets.to_vec();
     base_sets.extend(plan.medians.iter().cloned());
     let mut scenarios = vec![Scenario::load(file, &base_sets)?];
-    for (path, lo, hi) in &plan.swings {
+    for ((path, _, _), (lo, hi)) in plan.swings.iter().zip(&plan.settings) {
         for v in [lo, hi] {
             let mut all = base_sets.clone();
-            all.push(format!("{path}={}", fmt_value(*v)));
+            all.push(format!("{path}={v}"));
             scenarios.push(Scenario::load(file, &all)?);
         }
     }
