@@ -114,3 +114,48 @@ fn a_comparison_report_has_every_metric_and_the_cost_effectiveness_line() {
         "{base_row}"
     );
 }
+
+#[test]
+fn a_risk_tolerance_curve_is_drawn_over_the_loss_exceedance_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &shipped("project_texas_2022.toml"),
+            "--reps",
+            "200",
+            "--set",
+            "report.tolerance=[[1e6, 0.5], [1e8, 0.01]]",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg =
+        std::fs::read_to_string(dir.path().join("res/project-texas-2022/exceedance.svg")).unwrap();
+    assert!(
+        svg.contains("risk tolerance"),
+        "the curve is drawn and named"
+    );
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &shipped("project_texas_2022.toml"),
+            "--reps",
+            "200",
+            "--out",
+            "res2",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success());
+    let svg =
+        std::fs::read_to_string(dir.path().join("res2/project-texas-2022/exceedance.svg")).unwrap();
+    assert!(
+        !svg.contains("risk tolerance"),
+        "no curve promised without a tolerance"
+    );
+}

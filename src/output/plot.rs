@@ -117,7 +117,32 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
         }
         panels.push((metric.to_string(), desc, series));
     }
-    Ok(Exceedance { title, panels })
+    let tolerance = dirs
+        .first()
+        .map(|(_, d)| tolerance_of(d))
+        .unwrap_or_default();
+    Ok(Exceedance {
+        title,
+        panels,
+        tolerance,
+    })
+}
+
+/// `[report] tolerance` of a run folder's resolved scenario.
+fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
+    let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
+    let v: toml::Table = text.parse().unwrap_or_default();
+    let Some(toml::Value::Array(points)) = v.get("report").and_then(|r| r.get("tolerance")) else {
+        return Vec::new();
+    };
+    let num = |x: &toml::Value| x.as_float().or(x.as_integer().map(|i| i as f64));
+    points
+        .iter()
+        .filter_map(|p| {
+            let xy = p.as_array()?;
+            Some((num(xy.first()?)?, num(xy.get(1)?)?))
+        })
+        .collect()
 }
 
 fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -109,6 +109,8 @@ pub struct Scenario {
     pub perimeters: Vec<Perimeter>,
     /// The question the scenario answers.
     pub question: Question,
+    /// `[report] tolerance`: (loss, probability) points of the risk-tolerance curve, if any.
+    pub tolerance: Vec<(f64, f64)>,
     /// Costs.
     pub cost: Cost,
     /// Uncertain parameters, in the order they appear.

@@ -23,6 +23,7 @@ impl Reader {
                 "controls",
                 "perimeter",
                 "cost",
+                "report",
             ],
         )?;
         let sn = top.get("scenario").ok_or_else(|| {
@@ -277,6 +278,7 @@ impl Reader {
             });
         }
         let question = question(&top, &class_names, &jur_names)?;
+        let tolerance = tolerance(&top)?;
 
         let empty = Node {
             value: Val::Table(Vec::new()),
@@ -337,6 +339,7 @@ impl Reader {
             controls,
             perimeters,
             question,
+            tolerance,
             cost,
             params: Vec::new(),
             tree: root.clone(),
@@ -464,6 +467,47 @@ fn perimeter_entries<'a>(top: &Tbl<'a>) -> Result<Vec<(&'a Node, String)>> {
         out.push((node, name.clone()));
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// `[report] tolerance = [[loss, probability], ...]`: the risk-tolerance curve, losses increasing
+/// and probabilities decreasing.
+fn tolerance(top: &Tbl) -> Result<Vec<(f64, f64)>> {
+    let Some(rn) = top.get("report") else {
+        return Ok(Vec::new());
+    };
+    let t = Tbl::open(rn, "report", &["tolerance"])?;
+    let Some(n) = t.get("tolerance") else {
+        return Ok(Vec::new());
+    };
+    let bad =
+        |origin: &crate::error::Origin, m: &str| err(origin, "report.tolerance", m.to_string());
+    let expected = "expected [[loss, probability], ...] with losses > 0 increasing and probabilities in (0, 1] decreasing";
+    let Val::Array(items) = &n.value else {
+        return Err(bad(&n.origin, expected));
+    };
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(items.len());
+    for item in items {
+        let pair: Option<(f64, f64)> = match &item.value {
+            Val::Array(xy) if xy.len() == 2 => {
+                let num = |v: &Val| match v {
+                    Val::Int(i) => Some(*i as f64),
+                    Val::Float(f) => Some(*f),
+                    _ => None,
+                };
+                num(&xy[0].value).zip(num(&xy[1].value))
+            }
+            _ => None,
+        };
+        let Some((loss, p)) = pair else {
+            return Err(bad(&item.origin, expected));
+        };
+        let ordered = out.last().is_none_or(|&(l, q)| loss > l && p <= q);
+        if !(loss > 0.0 && loss.is_finite() && p > 0.0 && p <= 1.0 && ordered) {
+            return Err(bad(&item.origin, expected));
+        }
+        out.push((loss, p));
+    }
     Ok(out)
 }
 

@@ -10,6 +10,8 @@ pub struct Exceedance {
     pub title: String,
     /// Per panel: metric name, axis label, and per scenario (label, values, parameter columns).
     pub panels: Vec<(String, String, Vec<ExceedanceSeries>)>,
+    /// The risk-tolerance curve, (loss, probability), drawn on the `loss` panel.
+    pub tolerance: Vec<(f64, f64)>,
 }
 
 /// One scenario's values of one metric.
@@ -215,6 +217,29 @@ impl Chart for Exceedance {
                     .legend(move |(x, y)| {
                         PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
                     });
+            }
+            if metric == "loss" && !self.tolerance.is_empty() {
+                let inside: Vec<(f64, f64)> = self
+                    .tolerance
+                    .iter()
+                    .map(|&(x, p)| (x.clamp(lo, hi), at_floor(p)))
+                    .collect();
+                let red = RGBColor(213, 94, 0);
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        inside.iter().copied(),
+                        10,
+                        5,
+                        red.stroke_width(3),
+                    ))
+                    .map_err(e2s)?
+                    .label("risk tolerance")
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 22, y)], red.stroke_width(3))
+                    });
+                chart
+                    .draw_series(inside.iter().map(|&p| Circle::new(p, 4, red.filled())))
+                    .map_err(e2s)?;
             }
             legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         }
