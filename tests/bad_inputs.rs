@@ -100,6 +100,7 @@ fn corpus() -> Vec<Case> {
         case("unknown question recipient", &format!("{BASE}[question]\nrecipients = [\"PRC\"]\n"), &["main.toml:28", "question.recipients", "unknown recipient", "PRC"]),
         case("unknown question key", &format!("{BASE}[question]\nclasse = [\"protected\"]\n"), &["main.toml:28", "question.classe", "did you mean `classes`"]),
         case("unknown demand class", &BASE.replace("compelled_demands_per_year = 1", "compelled_demands_per_year = 1\ndemand_classes = [\"protcted\"]"), &["main.toml:12", "jurisdiction.CN.demand_classes", "did you mean `protected`"]),
+        case("per-event distribution invalid at its means", &BASE.replace("records_per_attempt = 5", "records_per_attempt = { dist = \"uniform\", min = { dist = \"uniform\", min = 10, max = 20 }, max = 5 }"), &["main.toml:22", "actor.eng.records_per_attempt", "uniform needs min <= max"]),
         case("unordered tolerance", &format!("{BASE}[report]\ntolerance = [[1e6, 0.1], [1e5, 0.5]]\n"), &["main.toml:28", "report.tolerance", "losses > 0 increasing"]),
         case("jurisdiction named private", &BASE.replace("name = \"CN\"", "name = \"private\"").replace("jurisdiction = \"CN\"", "jurisdiction = \"private\""), &["main.toml:10", "jurisdiction.private.name", "recipient of leaks to no state"]),
     ];

@@ -190,3 +190,53 @@ fn tornado_swings_the_location_of_a_per_event_distribution() {
     let ratio = num(4) / num(3);
     assert!((ratio - 3.0).abs() < 0.01, "{ratio}");
 }
+
+#[test]
+fn uncertain_parameters_of_per_event_distributions_are_drawn_and_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            root().join("scenarios/divestiture.toml").to_str().unwrap(),
+            "--set",
+            "actor.tiktok-us-staff.records_per_attempt={ dist = \"lognormal\", median = { dist = \"uniform\", min = 100, max = 100000 }, sigma = 0.5 }",
+            "--reps",
+            "2000",
+            "--out",
+            "res",
+            "--no-charts",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = dir.path().join("res/divestiture");
+    let path = "actor.tiktok-us-staff.records_per_attempt.median";
+    let drawn = csv_column(&d.join("replications.csv"), path);
+    let mean = drawn.iter().sum::<f64>() / drawn.len() as f64;
+    assert!(drawn.iter().all(|v| (100.0..=100_000.0).contains(v)));
+    assert!(
+        (mean - 50_050.0).abs() < 2_000.0,
+        "uniform median drawn per replication: {mean}"
+    );
+    // The median drives how many records leak, not whether any does.
+    let rows = csv_rows(&d.join("sensitivity.csv"));
+    let prcc = |metric: &str| -> (f64, f64, f64) {
+        let r = rows
+            .iter()
+            .find(|r| r[0] == path && r[1] == metric)
+            .unwrap_or_else(|| panic!("{metric}"));
+        (
+            r[3].parse().unwrap(),
+            r[4].parse().unwrap(),
+            r[5].parse().unwrap(),
+        )
+    };
+    let (p, lo, _) = prcc("records_leaked");
+    assert!(
+        p > 0.05 && lo > 0.0,
+        "a resolved driver of records leaked: {p} [{lo}, ..]"
+    );
+    let (_, lo, hi) = prcc("leaked");
+    assert!(lo < 0.0 && hi > 0.0, "noise for the leak probability");
+}

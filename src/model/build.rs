@@ -26,13 +26,14 @@ impl Model {
                         / HOURS_PER_DAY,
                     classes: a.classes.iter().map(|&c| c as u8).collect(),
                     reaches: mask(&a.reaches),
-                    records_per_request: a.records_per_request.clone(),
-                    reads: !matches!(a.records_per_request, Dist::Constant(v) if v <= 0.0),
+                    records_per_request: a.records_per_request.resolve(values),
+                    reads: !a.records_per_request.fields.is_empty()
+                        || !matches!(a.records_per_request.typical, Dist::Constant(v) if v <= 0.0),
                     malicious_fraction: v(&a.malicious_fraction),
                     state_sponsored: v(&a.state_sponsored_fraction),
                     weakest: a.targeting == Targeting::Weakest,
                     attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,
-                    records: a.records_per_attempt.clone(),
+                    records: a.records_per_attempt.resolve(values),
                     circumvent: v(&a.circumvent_probability),
                 }
             })
@@ -178,12 +179,12 @@ fn perimeter(s: &Scenario, name: &str, c: &Controls, values: &[f64]) -> Perimete
             egress: f.egress,
             allow,
             breach_rate: v(&f.breaches_per_year) / HOURS_PER_YEAR,
-            breach_hours: f.breach_hours.clone(),
+            breach_hours: f.breach_hours.resolve(values),
         }),
         gatekeeper: gk.map(|g| GatekeeperModel {
             from: day(&g.from_day),
             team: v(&g.team_size).round().max(1.0) as usize,
-            review_hours: g.review_hours.clone(),
+            review_hours: g.review_hours.resolve(values),
             catch: v(&g.catch_probability),
             fatigue: v(&g.fatigue),
             bypass_after: g.bypass_after_hours.as_ref().map_or(f64::INFINITY, v),
@@ -199,7 +200,7 @@ fn perimeter(s: &Scenario, name: &str, c: &Controls, values: &[f64]) -> Perimete
         audit: c.audit.as_ref().map(|a| AuditModel {
             from: day(&a.from_day),
             detect: v(&a.detect_probability),
-            delay: a.detect_delay_hours.clone(),
+            delay: a.detect_delay_hours.resolve(values),
         }),
         third_party_audit: c.third_party_audit.as_ref().map(|a| ThirdPartyAuditModel {
             from: day(&a.from_day),

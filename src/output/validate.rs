@@ -374,7 +374,7 @@ fn describe_controls(
             o,
             "  audit: detect {}, mean delay {} h, from day {}",
             val(s, &x.detect_probability),
-            x.detect_delay_hours.mean(),
+            x.detect_delay_hours.typical.mean(),
             val(s, &x.from_day)
         );
     }

@@ -155,6 +155,49 @@ impl Dist {
         }
     }
 
+    /// A distribution of kind `kind` (`constant`, `exponential`, `uniform`, `triangular`, `pert`,
+    /// `lognormal`, `gamma`) from its fields' values (`field(name)`), checked as a scenario file's
+    /// would be.
+    pub fn from_fields(kind: &str, field: impl Fn(&str) -> Option<f64>) -> Result<Dist, String> {
+        let f = |k: &str| field(k).ok_or_else(|| format!("{kind} needs `{k}`"));
+        match kind {
+            "constant" => Ok(Dist::Constant(f("value")?)),
+            "exponential" => {
+                let mean = f("mean")?;
+                if mean > 0.0 {
+                    Ok(Dist::Exponential { mean })
+                } else {
+                    Err(format!("exponential needs mean > 0 (got {mean})"))
+                }
+            }
+            "uniform" => {
+                let (min, max) = (f("min")?, f("max")?);
+                if min <= max {
+                    Ok(Dist::Uniform { min, max })
+                } else {
+                    Err(format!("uniform needs min <= max (got {min}, {max})"))
+                }
+            }
+            "triangular" => {
+                let (min, mode, max) = (f("min")?, f("mode")?, f("max")?);
+                if min <= mode && mode <= max {
+                    Ok(Dist::Triangular { min, mode, max })
+                } else {
+                    Err(format!(
+                        "triangular needs min <= mode <= max (got {min}, {mode}, {max})"
+                    ))
+                }
+            }
+            "pert" => Dist::pert(f("min")?, f("mode")?, f("max")?),
+            "lognormal" if field("median").is_some() => {
+                Dist::lognormal_median(f("median")?, f("sigma")?)
+            }
+            "lognormal" => Dist::lognormal_mean_sd(f("mean")?, f("sd")?),
+            "gamma" => Dist::gamma_mean_sd(f("mean")?, f("sd")?),
+            other => Err(format!("unknown distribution `{other}`")),
+        }
+    }
+
     /// One draw from a 32-bit seed, consuming nothing else: by the inverse distribution function
     /// where it has a closed form, otherwise from a stream of its own seeded by `seed`. Per-event
     /// quantities are drawn this way so that every event takes the same number of values from

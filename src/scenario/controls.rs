@@ -53,7 +53,7 @@ impl Reader {
                     block_probability: t.num(self, "block_probability", Kind::Probability)?,
                     egress: t.bool_or("egress", false)?,
                     breaches_per_year: breaches,
-                    breach_hours: t.per_event("breach_hours", needs_hours, 0.0)?,
+                    breach_hours: t.per_event(self, "breach_hours", needs_hours, 0.0)?,
                     from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
                 });
             }
@@ -97,7 +97,7 @@ impl Reader {
                     review_from: t
                         .names("review_from", jur_names, "jurisdiction")?
                         .unwrap_or_else(|| (0..jur_names.len()).collect()),
-                    review_hours: t.per_event("review_hours", true, 0.0)?,
+                    review_hours: t.per_event(self, "review_hours", true, 0.0)?,
                     catch_probability: t.num(self, "catch_probability", Kind::Probability)?,
                     fatigue: t.num_or(self, "fatigue", Kind::NonNegative, 0.0)?,
                     bypass_after_hours: t.opt_num(self, "bypass_after_hours", Kind::NonNegative)?,
@@ -138,7 +138,7 @@ impl Reader {
                 )?;
                 controls.audit = Some(Audit {
                     detect_probability: t.num(self, "detect_probability", Kind::Probability)?,
-                    detect_delay_hours: t.per_event("detect_delay_hours", false, 0.0)?,
+                    detect_delay_hours: t.per_event(self, "detect_delay_hours", false, 0.0)?,
                     from_day: t.num_or(self, "from_day", Kind::NonNegative, 0.0)?,
                 });
             }

@@ -416,7 +416,7 @@ impl Reader {
                 Kind::NonNegative,
                 0.0,
             )?,
-            records_per_attempt: t.per_event("records_per_attempt", may_steal, 0.0)?,
+            records_per_attempt: t.per_event(self, "records_per_attempt", may_steal, 0.0)?,
             circumvent_probability: t.num_or(
                 self,
                 "circumvent_probability",
@@ -424,7 +424,7 @@ impl Reader {
                 0.0,
             )?,
             compellable,
-            records_per_request: t.per_event("records_per_request", false, 0.0)?,
+            records_per_request: t.per_event(self, "records_per_request", false, 0.0)?,
             reaches: t
                 .names("reaches", store_names, "store")?
                 .unwrap_or_else(|| (0..store_names.len()).collect()),

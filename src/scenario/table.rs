@@ -2,7 +2,7 @@
 //! uncertain parameters. Every error names the file, the line and the key.
 
 use super::tree::{Node, Val};
-use super::{check_folder_name, Num, NumValue, Param};
+use super::{check_folder_name, EventDist, Num, NumValue, Param};
 use crate::error::{suggestion, Error, InputError, Origin, Result};
 use crate::random::Dist;
 
@@ -384,15 +384,31 @@ impl<'a> Tbl<'a> {
         Ok(Num::fixed(v))
     }
 
-    /// A per-event quantity: a number, or a distribution drawn for each event.
-    pub(super) fn per_event(&self, k: &str, required: bool, default: f64) -> Result<Dist> {
+    /// A per-event quantity: a number, or a distribution drawn for each event, whose own
+    /// parameters may be uncertain (`{ dist = "lognormal", median = { dist = "pert", ... }, ... }`).
+    pub(super) fn per_event(
+        &self,
+        r: &mut Reader,
+        k: &str,
+        required: bool,
+        default: f64,
+    ) -> Result<EventDist> {
         let Some(n) = self.get(k) else {
             return if required {
                 Err(err(&self.node.origin, &self.key(k), "missing required key"))
             } else {
-                Ok(Dist::Constant(default))
+                Ok(EventDist::fixed(Dist::Constant(default)))
             };
         };
+        let nested = match &n.value {
+            Val::Table(t) => t
+                .iter()
+                .any(|(key, v)| key != "dist" && matches!(v.value, Val::Table(_))),
+            _ => false,
+        };
+        if nested {
+            return self.uncertain_event(r, n, k);
+        }
         let d = match n.value {
             Val::Table(_) => self.dist_of(n, k)?,
             _ => Dist::Constant(self.number_of(n, k)?),
@@ -404,7 +420,58 @@ impl<'a> Tbl<'a> {
                 "expected values >= 0: this distribution can draw negative values",
             ));
         }
-        Ok(d)
+        Ok(EventDist::fixed(d))
+    }
+
+    /// A per-event distribution with uncertain parameters: each field is a parameter (a number
+    /// or a distribution drawn once per replication, named `KEY.FIELD`); the distribution at the
+    /// fields' means must be valid and draw no negative value.
+    fn uncertain_event(&self, r: &mut Reader, n: &'a Node, k: &str) -> Result<EventDist> {
+        let key = self.key(k);
+        let t = Tbl::open(
+            n,
+            &key,
+            &[
+                "dist", "value", "mean", "min", "max", "mode", "median", "sigma", "sd",
+            ],
+        )?;
+        let kind = match t.get("dist").map(|d| &d.value) {
+            Some(Val::Str(s)) => s.clone(),
+            _ => {
+                return Err(err(
+                    &n.origin,
+                    &key,
+                    "a distribution table needs `dist = \"...\"`",
+                ))
+            }
+        };
+        let Val::Table(entries) = &n.value else {
+            unreachable!("checked by the caller")
+        };
+        let mut fields = Vec::new();
+        for (name, _) in entries.iter().filter(|(name, _)| name != "dist") {
+            fields.push((name.clone(), t.num(r, name, Kind::NonNegative)?));
+        }
+        let means: Vec<f64> = r.params.iter().map(|p| p.dist.mean()).collect();
+        let value = |f: &str| {
+            fields
+                .iter()
+                .find(|(name, _)| name == f)
+                .map(|(_, num)| num.get(&means))
+        };
+        let typical = Dist::from_fields(&kind, value).map_err(|m| err(&n.origin, &key, m))?;
+        if typical.support().0 < 0.0 {
+            return Err(err(
+                &n.origin,
+                &key,
+                "expected values >= 0: this distribution can draw negative values",
+            ));
+        }
+        Ok(EventDist {
+            typical,
+            kind,
+            fields,
+        })
     }
 }
 

@@ -3,6 +3,45 @@
 use super::Num;
 use crate::random::Dist;
 
+/// A per-event quantity: a distribution drawn for each event, whose own parameters may be
+/// uncertain (each drawn once per replication, like any parameter).
+#[derive(Clone, Debug)]
+pub struct EventDist {
+    /// The distribution at its parameters' means (as written when they are all fixed).
+    pub typical: Dist,
+    /// The distribution's name, when a parameter is uncertain.
+    pub kind: String,
+    /// Its parameters (empty when all are fixed).
+    pub fields: Vec<(String, Num)>,
+}
+
+impl EventDist {
+    /// A distribution with fixed parameters.
+    pub fn fixed(typical: Dist) -> EventDist {
+        EventDist {
+            typical,
+            kind: String::new(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// The distribution of a replication whose uncertain parameters took `values`. Drawn values
+    /// that make no valid distribution (a PERT mode drawn above its maximum, say) fall back to
+    /// the typical one.
+    pub fn resolve(&self, values: &[f64]) -> Dist {
+        if self.fields.is_empty() {
+            return self.typical.clone();
+        }
+        Dist::from_fields(&self.kind, |k| {
+            self.fields
+                .iter()
+                .find(|(name, _)| name == k)
+                .map(|(_, n)| n.get(values))
+        })
+        .unwrap_or_else(|_| self.typical.clone())
+    }
+}
+
 /// A class of user data.
 #[derive(Clone, Debug)]
 pub struct DataClass {
@@ -132,13 +171,13 @@ pub struct Actor {
     /// Illicit attempts per insider per year.
     pub attempts_per_insider_per_year: Num,
     /// Records taken per successful attempt (drawn per attempt).
-    pub records_per_attempt: Dist,
+    pub records_per_attempt: EventDist,
     /// Probability an illicit attempt goes around gatekeeper review.
     pub circumvent_probability: Num,
     /// Whether its state may compel a member to take data.
     pub compellable: bool,
     /// Records a legitimate request reads (drawn per request).
-    pub records_per_request: Dist,
+    pub records_per_request: EventDist,
     /// Stores it can access (default: every store).
     pub reaches: Vec<usize>,
     /// Share of its insiders acting for its jurisdiction's state (drawn per insider).
@@ -161,7 +200,7 @@ pub struct Firewall {
     /// Misconfiguration windows per year.
     pub breaches_per_year: Num,
     /// Length of a breach window in hours (drawn per breach).
-    pub breach_hours: Dist,
+    pub breach_hours: EventDist,
     /// First active day.
     pub from_day: Num,
 }
@@ -176,7 +215,7 @@ pub struct Gatekeeper {
     /// Jurisdictions whose requests are reviewed.
     pub review_from: Vec<usize>,
     /// Hours per review (drawn per request).
-    pub review_hours: Dist,
+    pub review_hours: EventDist,
     /// Base probability an illicit request is refused.
     pub catch_probability: Num,
     /// How fast the catch probability falls with the backlog per reviewer.
@@ -202,7 +241,7 @@ pub struct Audit {
     /// Probability a successful illicit access is detected.
     pub detect_probability: Num,
     /// Delay to detection, hours (drawn per detection).
-    pub detect_delay_hours: Dist,
+    pub detect_delay_hours: EventDist,
     /// First active day.
     pub from_day: Num,
 }
