@@ -358,7 +358,17 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                     .map(|r| {
                         r.iter()
                             .enumerate()
-                            .map(|(i, c)| if i > m { fmt_cell(&r[m], c) } else { c.clone() })
+                            .map(|(i, c)| {
+                                let probability = r[m] == "reached" || r[m] == "leaked";
+                                if i <= m {
+                                    c.clone()
+                                } else if probability && i == r.len() - 1 {
+                                    // The p95 of a 0/1 indicator says nothing.
+                                    String::new()
+                                } else {
+                                    fmt_cell(&r[m], c)
+                                }
+                            })
                             .collect()
                     })
                     .collect();

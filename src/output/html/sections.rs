@@ -62,7 +62,10 @@ pub(super) fn provenance(dir: &Path) -> String {
             ]);
         }
     }
-    format!("<h2>Provenance</h2>\n{}", table_html(&["", ""], &rows))
+    format!(
+        "<h2>Provenance</h2>\n{}",
+        table_html(&["item", "value"], &rows)
+    )
 }
 
 /// "1 year in N" wording of a yearly quantile level, when the horizon is a year.
