@@ -3,7 +3,7 @@
 use super::progress::Bar;
 use super::*;
 use crate::analysis::compare::compare_rows;
-use crate::analysis::precision::{run_many, Resources, Target};
+use crate::analysis::precision::{run_many, Target};
 use crate::output;
 use crate::output::folder::Staged;
 
@@ -79,10 +79,7 @@ pub fn compare(
         batch,
         precision.as_ref(),
         &targets,
-        Resources {
-            threads: opts.threads,
-            max_events: opts.max_events(),
-        },
+        opts.resources(),
         &Bar::new(opts.quiet),
     )?;
     let stage = Staged::begin(&out.join(name))?;

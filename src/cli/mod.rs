@@ -22,7 +22,7 @@ pub use sweep::sweep;
 pub use tornado::tornado;
 pub use validate::validate;
 
-use crate::analysis::precision::{Precision, Stop};
+use crate::analysis::precision::{Precision, Resources, Stop};
 use crate::analysis::summary::{analyse_run, RunAnalyses};
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
@@ -64,6 +64,14 @@ impl SimOptions {
                 .replications
                 .or(s.run.replications)
                 .unwrap_or(DEFAULT_REPLICATIONS),
+            threads: self.threads,
+            max_events: self.max_events(),
+        }
+    }
+
+    /// What a study may use: the worker threads and the work budget.
+    pub fn resources(&self) -> Resources {
+        Resources {
             threads: self.threads,
             max_events: self.max_events(),
         }

@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::*;
-use crate::analysis::precision::{run_many, Resources, Target};
+use crate::analysis::precision::{run_many, Target};
 use crate::output;
 use crate::output::folder::Staged;
 use crate::sim::runner;
@@ -45,10 +45,7 @@ pub fn run(
             batch,
             precision.as_ref(),
             &targets,
-            Resources {
-                threads: cfg.threads,
-                max_events: opts.max_events(),
-            },
+            opts.resources(),
             &Bar::new(opts.quiet),
         )?;
         let result = &multi.runs[0];

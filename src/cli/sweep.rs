@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::*;
-use crate::analysis::precision::{run_many, Resources, Target};
+use crate::analysis::precision::{run_many, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
@@ -64,10 +64,7 @@ pub fn sweep(
         batch,
         precision.as_ref(),
         &targets,
-        Resources {
-            threads: opts.threads,
-            max_events: opts.max_events(),
-        },
+        opts.resources(),
         &Bar::new(opts.quiet),
     )?;
     let stage = Staged::begin(&out.join(&folder))?;
