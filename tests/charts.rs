@@ -202,7 +202,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
             "controls.gatekeeper.team_size",
             "P(reached) (mean, 95% CI)",
             "gatekeeper: team size",
-            "total cost (mean, 95% CI)",
+            "total cost (currency units) (mean, 95% CI)",
             "lowest total cost at",
         ],
     );

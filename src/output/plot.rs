@@ -259,9 +259,14 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
             (m.to_string(), est, delta)
         })
         .collect();
+    let currency = dirs
+        .first()
+        .map(|(_, d)| super::html::currency_of(d))
+        .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     let chart = CompareChart {
         title: format!("{name}: scenarios against baseline `{baseline}`"),
         metrics,
+        currency,
     };
     files.extend(charts::render(dir, "compare", &chart)?);
     files.push(write_report(dir, Kind::Compare)?);
@@ -306,6 +311,7 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
         title: format!("{}: sweep of {}", folder_name(dir), paths.join(" x ")),
         paths,
         panels,
+        currency: super::html::currency_of(dir),
     };
     let mut files = charts::render(dir, "sweep", &chart)?;
     files.push(write_report(dir, Kind::Sweep)?);

@@ -22,6 +22,8 @@ pub struct CompareChart {
     pub title: String,
     /// Per metric: name, estimates, differences.
     pub metrics: Vec<(String, Vec<Interval>, Vec<Interval>)>,
+    /// The currency of amounts.
+    pub currency: String,
 }
 
 fn interval_panel<DB: DrawingBackend>(
@@ -123,7 +125,7 @@ impl Chart for CompareChart {
             let name = match metric.as_str() {
                 "leaked" => "P(any leak)".to_string(),
                 "reached" => "P(reached): the question".to_string(),
-                _ => human_label(metric),
+                _ => label_with_currency(metric, &self.currency),
             };
             interval_panel(
                 &rows[2 * k],

@@ -223,6 +223,16 @@ pub fn human_label(name: &str) -> String {
     format!("{owner}: {key}")
 }
 
+/// [`human_label`], with the currency after an amount (`total cost (USD)`).
+pub fn label_with_currency(name: &str, currency: &str) -> String {
+    match name {
+        "loss" | "control_cost" | "total_cost" | "reached_loss" => {
+            format!("{} ({currency})", human_label(name))
+        }
+        _ => human_label(name),
+    }
+}
+
 /// Formats a tick value with thousands separators (SI suffixes beyond a billion).
 pub fn tick(v: f64) -> String {
     let a = v.abs();

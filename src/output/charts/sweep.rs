@@ -12,6 +12,8 @@ pub struct SweepChart {
     pub paths: Vec<String>,
     /// Per panel: metric, and per point (x, y-or-NaN, mean, low, high).
     pub panels: Vec<(String, Vec<[f64; 5]>)>,
+    /// The currency of amounts.
+    pub currency: String,
 }
 
 impl Chart for SweepChart {
@@ -58,7 +60,10 @@ impl Chart for SweepChart {
             let clip = |v: f64| v.min(yhi);
             let mut chart = ChartBuilder::on(area)
                 .caption(
-                    format!("{} (mean, 95% CI)", human_label(metric)),
+                    format!(
+                        "{} (mean, 95% CI)",
+                        label_with_currency(metric, &self.currency)
+                    ),
                     (FONT, 16),
                 )
                 .margin(12)
@@ -69,7 +74,7 @@ impl Chart for SweepChart {
             chart
                 .configure_mesh()
                 .x_desc(human_label(&self.paths[0]))
-                .y_desc(human_label(metric))
+                .y_desc(label_with_currency(metric, &self.currency))
                 .x_label_formatter(&|v| tick(*v))
                 .y_label_formatter(&|v| tick(*v))
                 .label_style(label_style())
