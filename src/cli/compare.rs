@@ -106,7 +106,7 @@ pub fn compare(
     if precision.is_some() {
         output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
-    charts(&dir, opts)?;
+    finish_folder(&dir, opts)?;
     let dir = stage.target().to_path_buf();
     stage.commit()?;
     print!(

@@ -273,10 +273,9 @@ pub(crate) fn write_provenance(
     })
 }
 
-/// Draws the charts and report of `dir` unless charts are off, then removes temporary files
-/// that earlier interrupted writes left there.
-pub(crate) fn charts(dir: &Path, opts: &SimOptions) -> Result<()> {
-    crate::output::remove_stray_temporaries(dir)?;
+/// Finishes a staged result folder: `results.xlsx` with `--xlsx`, then the charts and report
+/// unless charts are off.
+pub(crate) fn finish_folder(dir: &Path, opts: &SimOptions) -> Result<()> {
     if opts.xlsx {
         if let Some(kind) = crate::output::plot::kind(dir) {
             crate::output::xlsx::write_workbook(dir, kind)?;

@@ -66,7 +66,7 @@ pub fn run(
         if precision.is_some() {
             output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
         }
-        charts(&dir, opts)?;
+        finish_folder(&dir, opts)?;
         let dir = stage.target().to_path_buf();
         stage.commit()?;
         print!(

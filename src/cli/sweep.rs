@@ -80,7 +80,7 @@ pub fn sweep(
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
     })?;
-    charts(&dir, opts)?;
+    finish_folder(&dir, opts)?;
     let dir = stage.target().to_path_buf();
     stage.commit()?;
     print!(

@@ -174,7 +174,7 @@ pub fn write_run(
     if let Some(rows) = &a.sensitivity {
         write_sensitivity(&dir.join("sensitivity.csv"), rows)?;
     }
-    super::remove_stray_temporaries(dir)
+    Ok(())
 }
 
 /// Writes `tail.csv`: `[scenario,]metric,statistic,level,value,ci95_low,ci95_high`.

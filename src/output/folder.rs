@@ -52,7 +52,13 @@ fn parent_of(target: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Copies the files and folders of `from` into `to` (which exists).
+/// Whether `name` is a temporary file an interrupted write left (`.NAME.RANDOM.tmp`, as
+/// [`super::write_atomic`] names them): a copied folder leaves it behind.
+fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".tmp")
+}
+
+/// Copies the files and folders of `from` into `to` (which exists), leaving temporary files.
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     for e in std::fs::read_dir(from).map_err(|e| Error::io(from, e))? {
         let e = e.map_err(|err| Error::io(from, err))?;
@@ -61,7 +67,7 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         if kind.is_dir() {
             std::fs::create_dir(&dst).map_err(|err| Error::io(&dst, err))?;
             copy_tree(&src, &dst)?;
-        } else if kind.is_file() {
+        } else if kind.is_file() && !is_temporary(&e.file_name().to_string_lossy()) {
             std::fs::copy(&src, &dst).map_err(|err| Error::io(&src, err))?;
         }
     }

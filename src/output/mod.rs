@@ -60,23 +60,6 @@ pub fn write_atomic(
     Ok(())
 }
 
-/// Removes the temporary files an interrupted or killed earlier write left in `dir`
-/// (`.<file name>.<random>.tmp`, as [`write_atomic`] names them). Called once a folder's files
-/// are written, so no temporary file outlives the next successful run.
-pub fn remove_stray_temporaries(dir: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(".tmp") && e.path().is_file() {
-            std::fs::remove_file(e.path()).map_err(|err| Error::io(e.path(), err))?;
-        }
-    }
-    Ok(())
-}
-
 pub(crate) fn csv_err(e: csv::Error) -> std::io::Error {
     std::io::Error::other(e)
 }

@@ -151,7 +151,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     if !s.actors.is_empty() {
         let _ = writeln!(o, "actors:");
     }
-    for (a, am) in s.actors.iter().zip(&m.actors) {
+    for (ai, (a, am)) in s.actors.iter().zip(&m.actors).enumerate() {
         let insiders = am.headcount as f64 * am.malicious_fraction;
         let _ = writeln!(
             o,
@@ -176,10 +176,7 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             let _ = writeln!(o, "  {:<20} reaches only [{}]", "", r.join(", "));
         }
         for (pi, pm) in m.perimeters.iter().enumerate() {
-            let (out, rev) = (
-                pm.outside[a_index(s, &a.name)],
-                pm.review[a_index(s, &a.name)],
-            );
+            let (out, rev) = (pm.outside[ai], pm.review[ai]);
             if out != 0 && rev & out != out && am.legit_rate > 0.0 {
                 warn.push(format!("actor `{}`: in perimeter `{}` some requested classes are outside the firewall with no review path: those legitimate requests are blocked", a.name, perimeter_name(s, pi)));
             }
@@ -296,10 +293,6 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         }
     }
     (o, warn)
-}
-
-fn a_index(s: &Scenario, name: &str) -> usize {
-    s.actors.iter().position(|a| a.name == name).unwrap_or(0)
 }
 
 fn perimeter_name(s: &Scenario, p: usize) -> &str {
