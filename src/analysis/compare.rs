@@ -1,6 +1,7 @@
 //! Comparing runs with a baseline run, metric by metric: the rows of `compare.csv`.
 
 use super::paired::{paired, Paired};
+use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::metrics::{self, idx};
 use crate::sim::runner::RunResult;
@@ -18,17 +19,21 @@ pub struct CompareRow {
     pub cost_per_loss_avoided: f64,
 }
 
-/// Compares every run with the baseline run, metric by metric.
+/// Compares every run with the baseline run, metric by metric (one metric column of two runs in
+/// memory at a time).
 pub fn compare_rows(
     scenarios: &[Scenario],
     runs: &[RunResult],
     baseline: usize,
-) -> Vec<CompareRow> {
+) -> Result<Vec<CompareRow>> {
     let base = &runs[baseline].rows;
+    let pair = |r: &RunResult, m: usize| -> Result<Paired> {
+        Ok(paired(&r.rows.metric(m)?, &base.metric(m)?, m))
+    };
     let mut out = Vec::new();
     for (s, r) in scenarios.iter().zip(runs) {
-        let d_cost = paired(&r.rows, base, idx::CONTROL_COST).delta.mean;
-        let d_loss = paired(&r.rows, base, idx::LOSS).delta.mean;
+        let d_cost = pair(r, idx::CONTROL_COST)?.delta.mean;
+        let d_loss = pair(r, idx::LOSS)?.delta.mean;
         let cpla = if d_loss < 0.0 {
             d_cost / -d_loss
         } else {
@@ -38,10 +43,10 @@ pub fn compare_rows(
             out.push(CompareRow {
                 scenario: s.name.clone(),
                 metric: name,
-                paired: paired(&r.rows, base, m),
+                paired: pair(r, m)?,
                 cost_per_loss_avoided: cpla,
             });
         }
     }
-    out
+    Ok(out)
 }

@@ -2,7 +2,6 @@
 
 use crate::analysis::stats::{wilson_interval, MeanCi};
 use crate::sim::metrics;
-use crate::sim::runner::RepRow;
 
 /// A scenario's metric compared with the baseline's, replication by replication.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,14 +16,14 @@ pub struct Paired {
     pub p_higher: f64,
 }
 
-/// Compares metric `m` of `rows` with `base`, pairing replications by index.
-pub fn paired(rows: &[RepRow], base: &[RepRow], m: usize) -> Paired {
-    let mut own = Vec::with_capacity(rows.len());
-    let mut diffs = Vec::with_capacity(rows.len());
+/// Compares the values of metric `m` in a run (`values`) with the baseline's (`base`), pairing
+/// replications by index.
+pub fn paired(values: &[f64], base: &[f64], m: usize) -> Paired {
+    let mut own = Vec::with_capacity(values.len());
+    let mut diffs = Vec::with_capacity(values.len());
     let (mut lower, mut higher) = (0usize, 0usize);
     let mut table = [[0.0f64; 2]; 2];
-    for (r, b) in rows.iter().zip(base) {
-        let (x, y) = (r.metrics[m], b.metrics[m]);
+    for (&x, &y) in values.iter().zip(base) {
         if !x.is_nan() {
             own.push(x);
         }

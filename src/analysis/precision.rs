@@ -3,12 +3,14 @@
 
 use super::paired::paired;
 use super::stats::{wilson_interval, MeanCi};
-use super::tail::column;
+use super::tail::present;
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::metrics;
-use crate::sim::runner::{self, RepRow, RunResult};
+use crate::sim::runner::{self, RunResult};
+use crate::sim::spool::Spool;
 use crate::sim::timeline::Timeline;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -25,13 +27,16 @@ pub trait Progress: Sync {
     fn cancel(&self) -> &AtomicBool;
 }
 
-/// What a study may use: worker threads (None: all cores) and the work budget of a replication.
-#[derive(Clone, Copy, Debug)]
+/// What a study may use: worker threads (None: all cores), the work budget of a replication, and
+/// the folder where replication rows are spooled while the study runs.
+#[derive(Clone, Debug)]
 pub struct Resources {
     /// Worker threads (None: one per core).
     pub threads: Option<usize>,
     /// Events a replication may take (`--max-events`).
     pub max_events: u64,
+    /// Folder under which each run's rows are kept on disk (in a temporary folder of its own).
+    pub spool: PathBuf,
 }
 
 /// Reports nothing and is never cancelled.
@@ -133,7 +138,7 @@ impl Stop {
 }
 
 /// Runs of several scenarios on the same seed and replications.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct MultiRun {
     /// One result per scenario, in order.
     pub runs: Vec<RunResult>,
@@ -143,10 +148,10 @@ pub struct MultiRun {
     pub stop: Stop,
 }
 
-fn estimate(runs: &[Vec<RepRow>], target: &Target, metric: usize) -> (f64, f64) {
-    match *target {
+fn estimate(runs: &[Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
+    Ok(match *target {
         Target::Own(i) => {
-            let v = column(&runs[i], metric);
+            let v = present(&runs[i], metric)?;
             let ci = MeanCi::of(&v);
             if metrics::is_probability(metric) {
                 let (lo, hi) = wilson_interval(v.iter().sum(), v.len() as f64);
@@ -156,10 +161,14 @@ fn estimate(runs: &[Vec<RepRow>], target: &Target, metric: usize) -> (f64, f64) 
             }
         }
         Target::Delta { run, baseline } => {
-            let p = paired(&runs[run], &runs[baseline], metric);
+            let p = paired(
+                &runs[run].metric(metric)?,
+                &runs[baseline].metric(metric)?,
+                metric,
+            );
             (p.delta.mean, (p.delta.high - p.delta.low) / 2.0)
         }
-    }
+    })
 }
 
 fn relative_error(mean: f64, half: f64) -> f64 {
@@ -186,6 +195,7 @@ pub fn run_many(
     let Resources {
         threads,
         max_events,
+        spool,
     } = resources;
     let pool = runner::pool(threads)?;
     let cancel = progress.cancel();
@@ -200,7 +210,10 @@ pub fn run_many(
     };
     let mut planned = batch * scenarios.len() as u64;
     progress.planned(&label, planned);
-    let mut rows: Vec<Vec<RepRow>> = vec![Vec::new(); scenarios.len()];
+    let mut rows: Vec<Spool> = scenarios
+        .iter()
+        .map(|s| runner::spool_for(s, &spool))
+        .collect::<Result<_>>()?;
     let mut elapsed = vec![0.0; scenarios.len()];
     let mut timelines: Vec<Timeline> = scenarios
         .iter()
@@ -215,7 +228,7 @@ pub fn run_many(
         };
         for (i, s) in scenarios.iter().enumerate() {
             let t = Instant::now();
-            let new = runner::run_range(
+            runner::run_into(
                 s,
                 seed,
                 done,
@@ -225,9 +238,9 @@ pub fn run_many(
                 cancel,
                 &|| progress.done_one(),
                 &mut timelines[i],
+                &mut rows[i],
             )?;
             elapsed[i] += t.elapsed().as_secs_f64();
-            rows[i].extend(new);
         }
         done += count;
         let Some(p) = precision else {
@@ -235,7 +248,7 @@ pub fn run_many(
         };
         let mut worst: f64 = 0.0;
         for (name, target) in targets {
-            let (mean, half) = estimate(&rows, target, p.metric);
+            let (mean, half) = estimate(&rows, target, p.metric)?;
             let rel = relative_error(mean, half);
             worst = worst.max(rel);
             convergence.push(ConvergenceRow {

@@ -3,6 +3,7 @@
 //! access by jurisdiction. The rows of `reach.csv`.
 
 use super::stats::{quantile_sorted, wilson_interval, MeanCi};
+use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::runner::RunResult;
 
@@ -43,7 +44,7 @@ fn row(recipient: String, class: String, values: &mut [f64]) -> ReachRow {
 
 /// The rows of `reach.csv`: for each recipient (each jurisdiction's state, then `private`), one
 /// row per class and one for `*`; then the same for staff access of each jurisdiction.
-pub fn reach(s: &Scenario, r: &RunResult) -> Vec<ReachRow> {
+pub fn reach(s: &Scenario, r: &RunResult) -> Result<Vec<ReachRow>> {
     let nc = s.classes.len();
     let nr = s.recipients();
     let groups = (0..nr).map(|i| (i, s.recipient_name(i).to_string())).chain(
@@ -53,20 +54,20 @@ pub fn reach(s: &Scenario, r: &RunResult) -> Vec<ReachRow> {
             .map(|(j, jm)| (nr + j, format!("access:{}", jm.name))),
     );
     let mut out = Vec::new();
-    let mut values = Vec::with_capacity(r.rows.len());
     for (g, name) in groups {
+        // Every class's column, and their sum per replication, added class after class as a
+        // row's sum would be.
+        let mut total: Vec<f64> = Vec::new();
         for (c, cm) in s.classes.iter().enumerate() {
-            values.clear();
-            values.extend(r.rows.iter().map(|row| row.reach[g * nc + c]));
+            let mut values = r.rows.reach(g * nc + c)?;
+            if c == 0 {
+                total = values.clone();
+            } else {
+                total.iter_mut().zip(&values).for_each(|(t, v)| *t += v);
+            }
             out.push(row(name.clone(), cm.name.clone(), &mut values));
         }
-        values.clear();
-        values.extend(
-            r.rows
-                .iter()
-                .map(|row| row.reach[g * nc..(g + 1) * nc].iter().sum::<f64>()),
-        );
-        out.push(row(name, "*".to_string(), &mut values));
+        out.push(row(name, "*".to_string(), &mut total));
     }
-    out
+    Ok(out)
 }

@@ -1,36 +1,62 @@
 //! Rank sensitivity of the metrics to the uncertain parameters: Spearman and partial rank
 //! correlation (PRCC), the figures of `sensitivity.csv`.
 
+use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 use crate::sim::metrics::{idx, NAMES};
 use crate::sim::runner::RunResult;
 
 /// Ranks (1-based, ties averaged).
 pub fn ranks(v: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
-    let mut r = vec![0.0; v.len()];
+    doubled_ranks(v).iter().map(|&r| half(r)).collect()
+}
+
+/// Twice the ranks of [`ranks`], as integers: half the memory of `f64` ranks, and exact (a rank
+/// is a whole number or a half). Holds up to 2^31 - 1 values.
+pub fn doubled_ranks(v: &[f64]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..v.len() as u32).collect();
+    order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]));
+    let mut r = vec![0u32; v.len()];
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+        while j + 1 < order.len() && v[order[j + 1] as usize] == v[order[i] as usize] {
             j += 1;
         }
-        let avg = (i + j) as f64 / 2.0 + 1.0;
+        // (i + j) / 2 + 1, doubled.
+        let twice = (i + j + 2) as u32;
         for &k in &order[i..=j] {
-            r[k] = avg;
+            r[k as usize] = twice;
         }
         i = j + 1;
     }
     r
 }
 
+#[inline]
+fn half(r: u32) -> f64 {
+    f64::from(r) / 2.0
+}
+
 /// Pearson correlation (NaN when either side is constant).
 pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    pearson_by(x.len(), |i| x[i], |i| y[i])
+}
+
+/// Pearson correlation of two rank vectors of [`doubled_ranks`].
+fn rank_pearson(x: &[u32], y: &[u32]) -> f64 {
+    pearson_by(x.len(), |i| half(x[i]), |i| half(y[i]))
+}
+
+fn pearson_by(len: usize, x: impl Fn(usize) -> f64, y: impl Fn(usize) -> f64) -> f64 {
+    let n = len as f64;
+    let (mx, my) = (
+        (0..len).map(&x).sum::<f64>() / n,
+        (0..len).map(&y).sum::<f64>() / n,
+    );
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
+    for i in 0..len {
+        let (a, b) = (x(i), y(i));
         sxy += (a - mx) * (b - my);
         sxx += (a - mx).powi(2);
         syy += (b - my).powi(2);
@@ -77,10 +103,15 @@ fn invert(mut a: Vec<Vec<f64>>) -> Option<Vec<Vec<f64>>> {
 /// Spearman correlation and partial rank correlation (PRCC) of each parameter with `y`.
 /// `params[i]` holds parameter i's values per replication.
 pub fn rank_sensitivity(params: &[Vec<f64>], y: &[f64]) -> Vec<(f64, f64)> {
+    let ranked: Vec<Vec<u32>> = params.iter().map(|p| doubled_ranks(p)).collect();
+    prcc(&ranked, &doubled_ranks(y))
+}
+
+/// Spearman correlation and PRCC of each ranked parameter with the ranked metric `y`.
+fn prcc(params: &[Vec<u32>], y: &[u32]) -> Vec<(f64, f64)> {
     let k = params.len();
-    let mut ranked: Vec<Vec<f64>> = params.iter().map(|p| ranks(p)).collect();
-    ranked.push(ranks(y));
-    let spearman: Vec<f64> = (0..k).map(|i| pearson(&ranked[i], &ranked[k])).collect();
+    let at = |i: usize| if i < k { &params[i][..] } else { y };
+    let spearman: Vec<f64> = (0..k).map(|i| rank_pearson(at(i), y)).collect();
     let c: Vec<Vec<f64>> = (0..=k)
         .map(|i| {
             (0..=k)
@@ -88,7 +119,7 @@ pub fn rank_sensitivity(params: &[Vec<f64>], y: &[f64]) -> Vec<(f64, f64)> {
                     if i == j {
                         1.0
                     } else {
-                        pearson(&ranked[i], &ranked[j])
+                        rank_pearson(at(i), at(j))
                     }
                 })
                 .collect()
@@ -150,42 +181,63 @@ pub fn partial_correlation_interval(r: f64, n: usize, k: usize) -> (f64, f64) {
 }
 
 /// The sensitivity of every metric of [`SENSITIVITY_METRICS`] to every uncertain parameter of `s`,
-/// metric by metric.
-pub fn sensitivity(s: &Scenario, r: &RunResult) -> Vec<SensitivityRow> {
-    let params: Vec<Vec<f64>> = (0..s.params.len())
-        .map(|i| r.rows.iter().map(|row| row.params[i]).collect())
-        .collect();
-    let mut out = Vec::with_capacity(SENSITIVITY_METRICS.len() * s.params.len());
+/// metric by metric. Memory: the parameters' ranks (4 bytes per replication each) and one metric.
+pub fn sensitivity(s: &Scenario, r: &RunResult) -> Result<Vec<SensitivityRow>> {
+    if r.rows.len() >= u64::from(u32::MAX / 2) {
+        return Err(Error::Usage(format!(
+            "sensitivity.csv ranks at most {} replications; this run has {}",
+            u32::MAX / 2 - 1,
+            r.rows.len()
+        )));
+    }
+    let k = s.params.len();
+    // The parameters' ranks over every replication, shared by the metrics that are never empty.
+    let mut all: Option<Vec<Vec<u32>>> = None;
+    let mut out = Vec::with_capacity(SENSITIVITY_METRICS.len() * k);
     for &m in &SENSITIVITY_METRICS {
-        // Replications where the metric is empty are left out of its correlations.
-        let keep: Vec<usize> = (0..r.rows.len())
-            .filter(|&i| !r.rows[i].metrics[m].is_nan())
-            .collect();
-        let y: Vec<f64> = keep.iter().map(|&i| r.rows[i].metrics[m]).collect();
-        let xs: Vec<Vec<f64>> = params
-            .iter()
-            .map(|p| keep.iter().map(|&i| p[i]).collect())
-            .collect();
-        let res = if y.len() > 2 {
-            rank_sensitivity(&xs, &y)
+        let mut y = r.rows.metric(m)?;
+        let res = if y.iter().all(|v| !v.is_nan()) {
+            if all.is_none() {
+                all = Some(
+                    (0..k)
+                        .map(|i| Ok(doubled_ranks(&r.rows.param(i)?)))
+                        .collect::<Result<_>>()?,
+                );
+            }
+            (y.len(), rank_results(all.as_deref().unwrap_or_default(), &y))
         } else {
-            vec![(f64::NAN, f64::NAN); xs.len()]
+            // Replications where the metric is empty are left out of its correlations.
+            let keep: Vec<bool> = y.iter().map(|v| !v.is_nan()).collect();
+            y.retain(|v| !v.is_nan());
+            let xs = (0..k)
+                .map(|i| {
+                    let p = r.rows.param(i)?;
+                    let kept: Vec<f64> = p.iter().zip(&keep).filter(|x| *x.1).map(|x| *x.0).collect();
+                    Ok(doubled_ranks(&kept))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            (y.len(), rank_results(&xs, &y))
         };
+        let (n, res) = res;
         for (p, (spearman, prcc)) in s.params.iter().zip(res) {
             out.push(SensitivityRow {
                 parameter: p.path.clone(),
                 metric: NAMES[m],
                 spearman,
                 prcc,
-                prcc_ci95: partial_correlation_interval(
-                    prcc,
-                    y.len(),
-                    s.params.len().saturating_sub(1),
-                ),
+                prcc_ci95: partial_correlation_interval(prcc, n, k.saturating_sub(1)),
             });
         }
     }
-    out
+    Ok(out)
+}
+
+fn rank_results(params: &[Vec<u32>], y: &[f64]) -> Vec<(f64, f64)> {
+    if y.len() > 2 {
+        prcc(params, &doubled_ranks(y))
+    } else {
+        vec![(f64::NAN, f64::NAN); params.len()]
+    }
 }
 
 #[cfg(test)]

@@ -131,7 +131,11 @@ pub struct MetricSummary {
 impl MetricSummary {
     /// Summarises the present values of one metric; `probability` selects the Wilson interval.
     pub fn of(metric: &str, values: &[Option<f64>], probability: bool) -> MetricSummary {
-        let mut v: Vec<f64> = values.iter().flatten().copied().collect();
+        Self::of_present(metric, values.iter().flatten().copied().collect(), probability)
+    }
+
+    /// Summarises `v`, the present values in replication order (sorted in place: no copy).
+    pub fn of_present(metric: &str, mut v: Vec<f64>, probability: bool) -> MetricSummary {
         let ci = MeanCi::of(&v);
         let (low, high) = if probability {
             wilson_interval(v.iter().sum(), v.len() as f64)

@@ -1,8 +1,9 @@
 //! Tail risk of a run: value at risk, expected shortfall and exceedance probabilities, with intervals.
 
 use crate::analysis::stats::{quantile_sorted, wilson_interval, MeanCi};
+use crate::error::Result;
 use crate::sim::metrics::{self, idx};
-use crate::sim::runner::RepRow;
+use crate::sim::spool::Spool;
 
 /// The metrics `tail.csv` describes.
 pub const TAIL_METRICS: [usize; 4] = [
@@ -32,12 +33,11 @@ pub struct TailRow {
     pub ci95_high: f64,
 }
 
-/// The values of metric `m` over `rows`, NaN cells left out.
-pub fn column(rows: &[RepRow], m: usize) -> Vec<f64> {
-    rows.iter()
-        .map(|r| r.metrics[m])
-        .filter(|v| !v.is_nan())
-        .collect()
+/// The values of metric `m` in a run, in replication order, empty (NaN) cells left out.
+pub fn present(rows: &Spool, m: usize) -> Result<Vec<f64>> {
+    let mut v = rows.metric(m)?;
+    v.retain(|x| !x.is_nan());
+    Ok(v)
 }
 
 /// Value at risk at level `q` of sorted data, with a distribution-free 95% interval from order
@@ -70,12 +70,12 @@ pub fn expected_shortfall(sorted: &[f64], q: f64) -> (f64, f64, f64) {
     (ci.mean, ci.mean - 1.96 * se, ci.mean + 1.96 * se)
 }
 
-/// Tail rows for every metric of [`TAIL_METRICS`].
-pub fn tail(rows: &[RepRow], thresholds: &[f64]) -> Vec<TailRow> {
+/// Tail rows for every metric of [`TAIL_METRICS`] (one metric column in memory at a time).
+pub fn tail(rows: &Spool, thresholds: &[f64]) -> Result<Vec<TailRow>> {
     let mut out = Vec::new();
     for &m in &TAIL_METRICS {
         let name = metrics::NAMES[m];
-        let mut v = column(rows, m);
+        let mut v = present(rows, m)?;
         v.sort_by(f64::total_cmp);
         for q in [0.90, 0.95, 0.99] {
             let (value, lo, hi) = value_at_risk(&v, q);
@@ -113,7 +113,7 @@ pub fn tail(rows: &[RepRow], thresholds: &[f64]) -> Vec<TailRow> {
             });
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

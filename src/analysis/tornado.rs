@@ -3,7 +3,7 @@
 use super::precision::{run_many, Progress};
 use super::stats::MeanCi;
 use super::sweep::fmt_value;
-use super::tail::column;
+use super::tail::present;
 use crate::error::{Error, Result};
 use crate::scenario::{tree, Scenario};
 use crate::sim::runner;
@@ -155,6 +155,7 @@ pub fn tornado(
     plan: &TornadoPlan,
     metric: usize,
     cfg: &runner::RunConfig,
+    spool: &Path,
     progress: &dyn Progress,
 ) -> Result<(f64, Vec<TornadoRow>)> {
     let mut base_sets = sets.to_vec();
@@ -179,10 +180,16 @@ pub fn tornado(
         super::precision::Resources {
             threads: cfg.threads,
             max_events: cfg.max_events,
+            spool: spool.to_path_buf(),
         },
         progress,
     )?;
-    let mean = |i: usize| MeanCi::of(&column(&multi.runs[i].rows, metric)).mean;
+    let means = multi
+        .runs
+        .iter()
+        .map(|r| Ok(MeanCi::of(&present(&r.rows, metric)?).mean))
+        .collect::<Result<Vec<f64>>>()?;
+    let mean = |i: usize| means[i];
     let base = mean(0);
     let mut rows: Vec<TornadoRow> = plan
         .swings

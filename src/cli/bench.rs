@@ -54,7 +54,7 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
         max_events: u64::MAX,
     };
     let start = Instant::now();
-    let r = runner::run(s, &cfg, &AtomicBool::new(false), &|| {})?;
+    let r = runner::run(s, &cfg, &std::env::temp_dir(), &AtomicBool::new(false), &|| {})?;
     Ok((start.elapsed().as_secs_f64(), r))
 }
 
@@ -73,8 +73,8 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
     let (secs, r) = time_run(&mmc, n, Some(1))?;
     let reviewed: f64 = r
         .rows
+        .metric(crate::sim::metrics::idx::REVIEWED_REQUESTS)?
         .iter()
-        .map(|x| x.metrics[crate::sim::metrics::idx::REVIEWED_REQUESTS])
         .sum();
     println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
     let rss_small = peak_rss_kib();
@@ -83,7 +83,7 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
     let rss_large = peak_rss_kib();
     println!(
         "  M/M/500 at 90% (10x the events per replication): {} events in {secs10:.2} s; peak memory {} KiB before, {} KiB after",
-        human(r10.events(), 0),
+        human(r10.events()?, 0),
         rss_small.map(|v| v.to_string()).unwrap_or("?".into()),
         rss_large.map(|v| v.to_string()).unwrap_or("?".into())
     );
@@ -117,7 +117,7 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
             (a, ra) = time_run(&s, n, Some(1))?;
         }
         let (b, rb) = time_run(&s, n, Some(cores))?;
-        let (ea, eb) = (ra.events(), rb.events());
+        let (ea, eb) = (ra.events()?, rb.events()?);
         ev1 += ea;
         t1 += a;
         evn += eb;

@@ -79,7 +79,7 @@ pub fn compare(
         batch,
         precision.as_ref(),
         &targets,
-        opts.resources(),
+        opts.resources(out),
         &Bar::new(opts.quiet),
     )?;
     let stage = Staged::begin(&out.join(name))?;
@@ -87,13 +87,13 @@ pub fn compare(
     let mut tails = Vec::new();
     for (s, r) in scenarios.iter().zip(&multi.runs) {
         let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds)?;
-        write_provenance(&dir.join(&s.name), opts, seed, r.rows.len() as u64, &[s])?;
+        write_provenance(&dir.join(&s.name), opts, seed, r.rows.len(), &[s])?;
         tails.push((s.name.as_str(), analyses.tail));
     }
     let tails: Vec<(&str, &[_])> = tails.iter().map(|(n, t)| (*n, t.as_slice())).collect();
     let all: Vec<&Scenario> = scenarios.iter().collect();
-    write_provenance(&dir, opts, seed, multi.runs[0].rows.len() as u64, &all)?;
-    let rows = compare_rows(&scenarios, &multi.runs, b);
+    write_provenance(&dir, opts, seed, multi.runs[0].rows.len(), &all)?;
+    let rows = compare_rows(&scenarios, &multi.runs, b)?;
     output::studies::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
     output::files::write_tail(&dir.join("tail.csv"), &tails, true)?;
     let diffs: String = scenarios
@@ -111,7 +111,7 @@ pub fn compare(
     stage.commit()?;
     print!(
         "{}",
-        output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len(), seed)
+        output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len() as usize, seed)
     );
     print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())

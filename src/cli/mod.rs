@@ -69,11 +69,13 @@ impl SimOptions {
         }
     }
 
-    /// What a study may use: the worker threads and the work budget.
-    pub fn resources(&self) -> Resources {
+    /// What a study may use: the worker threads, the work budget, and `out` (the output folder)
+    /// to spool replication rows in while they run.
+    pub fn resources(&self, out: &Path) -> Resources {
         Resources {
             threads: self.threads,
             max_events: self.max_events(),
+            spool: out.to_path_buf(),
         }
     }
 
@@ -204,7 +206,7 @@ pub(crate) fn write_run_folder(
     trace: Option<&[TraceRow]>,
     thresholds: &[f64],
 ) -> Result<RunAnalyses> {
-    let analyses = analyse_run(s, r, thresholds);
+    let analyses = analyse_run(s, r, thresholds)?;
     crate::output::files::write_run(dir, s, r, &analyses, trace)?;
     Ok(analyses)
 }

@@ -45,12 +45,12 @@ pub fn run(
             batch,
             precision.as_ref(),
             &targets,
-            opts.resources(),
+            opts.resources(out),
             &Bar::new(opts.quiet),
         )?;
         let result = &multi.runs[0];
         let trace = match trace_replication {
-            Some(t) if t >= result.rows.len() as u64 => {
+            Some(t) if t >= result.rows.len() => {
                 return Err(Error::Usage(format!(
                     "--trace-replication {t} is out of range: the run stopped at {} replications",
                     result.rows.len()
@@ -62,7 +62,7 @@ pub fn run(
         let stage = Staged::begin(&out.join(&s.name))?;
         let dir = stage.path().to_path_buf();
         let analyses = write_run_folder(&dir, s, result, trace.as_deref(), &study.thresholds)?;
-        write_provenance(&dir, opts, cfg.seed, result.rows.len() as u64, &[s])?;
+        write_provenance(&dir, opts, cfg.seed, result.rows.len(), &[s])?;
         if precision.is_some() {
             output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
         }

@@ -64,19 +64,23 @@ pub fn sweep(
         batch,
         precision.as_ref(),
         &targets,
-        opts.resources(),
+        opts.resources(out),
         &Bar::new(opts.quiet),
     )?;
     let stage = Staged::begin(&out.join(&folder))?;
     let dir = stage.path().to_path_buf();
-    let summaries: Vec<_> = multi.runs.iter().map(metric_summaries).collect();
+    let summaries = multi
+        .runs
+        .iter()
+        .map(metric_summaries)
+        .collect::<Result<Vec<_>>>()?;
     output::studies::write_sweep(&dir.join("sweep.csv"), &paths, &labels, &summaries)?;
     if precision.is_some() {
         output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
     }
     let base = Scenario::load(file, &opts.sets)?;
-    write_provenance(&dir, opts, seed, multi.runs[0].rows.len() as u64, &[&base])?;
-    let resolved = base.resolved_toml(seed, multi.runs[0].rows.len() as u64);
+    write_provenance(&dir, opts, seed, multi.runs[0].rows.len(), &[&base])?;
+    let resolved = base.resolved_toml(seed, multi.runs[0].rows.len());
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
     })?;

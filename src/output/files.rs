@@ -25,13 +25,16 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
         header.extend(s.params.iter().map(|p| p.path.as_str()));
         c.write_record(&header).map_err(csv_err)?;
         let mut rec = Vec::with_capacity(header.len());
-        for (i, row) in r.rows.iter().enumerate() {
-            rec.clear();
-            rec.push(i.to_string());
-            rec.extend(row.metrics.iter().map(|v| fmt_num(*v)));
-            rec.extend(row.params.iter().map(|v| fmt_num(*v)));
-            c.write_record(&rec).map_err(csv_err)?;
-        }
+        let width = NAMES.len() + s.params.len();
+        r.rows.for_each_block(|first, len, values| {
+            for i in 0..len {
+                rec.clear();
+                rec.push((first + i as u64).to_string());
+                rec.extend((0..width).map(|col| fmt_num(values[col * len + i])));
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
         c.flush()
     })
 }
@@ -42,8 +45,8 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(PATHS_COLUMNS).map_err(csv_err)?;
-        for (i, row) in r.rows.iter().enumerate() {
-            for p in &row.paths {
+        r.rows.for_each_path(|i, p| {
+            {
                 c.write_record([
                     i.to_string(),
                     p.route.name().to_string(),
@@ -59,7 +62,8 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
                 ])
                 .map_err(csv_err)?;
             }
-        }
+            Ok::<(), std::io::Error>(())
+        })?;
         c.flush()
     })
 }
@@ -160,7 +164,7 @@ pub fn write_run(
     write_replications(&dir.join("replications.csv"), s, r)?;
     write_paths(&dir.join("paths.csv"), s, r)?;
     write_summary(&dir.join("summary.csv"), &a.summary)?;
-    let resolved = s.resolved_toml(r.seed, r.rows.len() as u64);
+    let resolved = s.resolved_toml(r.seed, r.rows.len());
     write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
     })?;

@@ -70,7 +70,7 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * util.mean
         );
     }
-    let events = r.events();
+    let events = get("events").mean * r.rows.len() as f64;
     let secs = r.elapsed.as_secs_f64().max(1e-9);
     let _ = writeln!(
         o,

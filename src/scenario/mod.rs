@@ -177,6 +177,12 @@ impl Scenario {
         self.jurisdictions.len() + 1
     }
 
+    /// Reach values per replication: distinct records per (recipient, class), then staff access
+    /// per (jurisdiction, class).
+    pub fn reach_len(&self) -> usize {
+        (self.recipients() + self.jurisdictions.len()) * self.classes.len()
+    }
+
     /// Reads a scenario file, resolves `extends`, applies `--set` options, and validates it.
     pub fn load(path: &Path, sets: &[String]) -> Result<Scenario> {
         let mut tree = tree::load_file(path)?;

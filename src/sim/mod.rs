@@ -8,4 +8,5 @@ pub mod engine;
 pub mod metrics;
 pub mod observe;
 pub mod runner;
+pub mod spool;
 pub mod timeline;

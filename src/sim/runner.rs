@@ -3,6 +3,7 @@
 use super::engine::{self, PathRow, Workspace};
 use super::metrics::Metrics;
 use super::observe::{NoTrace, TraceRow};
+use super::spool::Spool;
 use super::timeline::Timeline;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -45,10 +46,10 @@ pub struct RepRow {
 }
 
 /// All replications of one scenario.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct RunResult {
-    /// Rows in replication order.
-    pub rows: Vec<RepRow>,
+    /// Rows in replication order, on disk.
+    pub rows: Spool,
     /// Daily timeline across replications.
     pub timeline: Timeline,
     /// Seed used.
@@ -61,11 +62,13 @@ pub struct RunResult {
 
 impl RunResult {
     /// Total events simulated.
-    pub fn events(&self) -> f64 {
-        self.rows
-            .iter()
-            .map(|r| r.metrics[super::metrics::idx::EVENTS])
-            .sum()
+    pub fn events(&self) -> Result<f64> {
+        Ok(self.rows.metric(super::metrics::idx::EVENTS)?.iter().sum())
+    }
+
+    /// Replications run.
+    pub fn replications(&self) -> u64 {
+        self.rows.len()
     }
 }
 
@@ -197,17 +200,52 @@ pub fn run_range(
     Ok(rows.into_iter().map(|(_, r)| r).collect())
 }
 
-/// Runs all replications of a scenario.
+/// Replications simulated at once and held in memory before they go to the spool.
+pub const CHUNK: u64 = 16_384;
+
+/// A new spool for the rows of `s`, in a temporary folder under `dir`.
+pub fn spool_for(s: &Scenario, dir: &std::path::Path) -> Result<Spool> {
+    Spool::create_temp(dir, s.params.len(), s.reach_len())
+}
+
+/// Runs replications `first..first + count` of `s` as [`run_range`] does, [`CHUNK`] at a time,
+/// appending their rows to `spool` in replication order.
+#[allow(clippy::too_many_arguments)]
+pub fn run_into(
+    s: &Scenario,
+    seed: u64,
+    first: u64,
+    count: u64,
+    max_events: u64,
+    pool: &rayon::ThreadPool,
+    cancel: &AtomicBool,
+    on_done: &(dyn Fn() + Sync),
+    timeline: &mut Timeline,
+    spool: &mut Spool,
+) -> Result<()> {
+    let mut at = first;
+    while at < first + count {
+        let n = CHUNK.min(first + count - at);
+        let rows = run_range(s, seed, at, n, max_events, pool, cancel, on_done, timeline)?;
+        spool.append(&rows)?;
+        at += n;
+    }
+    Ok(())
+}
+
+/// Runs all replications of a scenario, spooling rows under `spool_dir`.
 pub fn run(
     s: &Scenario,
     cfg: &RunConfig,
+    spool_dir: &std::path::Path,
     cancel: &AtomicBool,
     on_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult> {
     let pool = pool(cfg.threads)?;
     let start = Instant::now();
     let mut timeline = Timeline::new(timeline_days(s));
-    let rows = run_range(
+    let mut rows = spool_for(s, spool_dir)?;
+    run_into(
         s,
         cfg.seed,
         0,
@@ -217,6 +255,7 @@ pub fn run(
         cancel,
         on_done,
         &mut timeline,
+        &mut rows,
     )?;
     Ok(RunResult {
         rows,

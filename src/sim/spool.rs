@@ -1,0 +1,555 @@
+//! Replication results on disk, written as they are produced and read back one column at a time,
+//! so that memory stays bounded whatever the number of replications.
+//!
+//! A spool is a folder holding two files. `rows.bin` keeps every replication's values (metrics,
+//! then uncertain parameters, then reach: see [`RepRow`]) in blocks of consecutive replications,
+//! column by column inside a block. `paths.bin` keeps one fixed-size record per path row. Values are
+//! stored exactly (little-endian `f64`). A shard folder keeps these files, and a merge reads the
+//! shards' files, in replication order, as one spool.
+
+use super::engine::{LeakPath, PathRow};
+use super::metrics::{self, Metrics};
+use super::runner::RepRow;
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+const ROWS_MAGIC: &[u8; 8] = b"LKSROWS1";
+const PATHS_MAGIC: &[u8; 8] = b"LKSPATH1";
+/// Bytes of one path record: replication, records, actor, route, class, recipient, store.
+const PATH_RECORD: usize = 24;
+const NONE8: u8 = u8::MAX;
+const NONE32: u32 = u32::MAX;
+/// The rows file of a spool folder.
+pub const ROWS_FILE: &str = "rows.bin";
+/// The paths file of a spool folder.
+pub const PATHS_FILE: &str = "paths.bin";
+
+/// Where a block of consecutive replications sits in a rows file.
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    /// Byte offset of its first value.
+    offset: u64,
+    /// Replications in the block.
+    len: u64,
+}
+
+/// One pair of spool files: a whole spool, or one shard of a merged one.
+#[derive(Debug)]
+struct Part {
+    rows: PathBuf,
+    paths: PathBuf,
+    blocks: Vec<Block>,
+    first: u64,
+    len: u64,
+}
+
+struct Writer {
+    rows: BufWriter<File>,
+    paths: BufWriter<File>,
+    offset: u64,
+}
+
+/// A folder removed when its owner is dropped.
+struct Owned(PathBuf);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The replication results of one run, on disk.
+pub struct Spool {
+    width: usize,
+    params: usize,
+    parts: Vec<Part>,
+    writer: Option<Writer>,
+    len: u64,
+    _owned: Option<Owned>,
+}
+
+impl std::fmt::Debug for Spool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Spool({} replications)", self.len)
+    }
+}
+
+/// A prefix of the temporary spool folders: `.leaksim-spool-<pid>-<nanos>`.
+const TEMP_PREFIX: &str = ".leaksim-spool-";
+
+/// Removes the temporary spool folders in `dir` that processes no longer running left behind.
+pub fn remove_abandoned(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(TEMP_PREFIX)
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path, e)
+}
+
+fn corrupt(path: &Path, what: &str) -> Error {
+    Error::Usage(format!(
+        "{}: not a complete leaksim spool file ({what})",
+        path.display()
+    ))
+}
+
+impl Spool {
+    /// A new spool for rows of `params` uncertain parameters and `reach` reach values, in a fresh
+    /// temporary folder under `dir` (removed when the spool is dropped).
+    pub fn create_temp(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        remove_abandoned(dir);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let mut k = 0u32;
+        let folder = loop {
+            let f = dir.join(format!(
+                "{TEMP_PREFIX}{}-{nanos}-{k}",
+                std::process::id()
+            ));
+            match std::fs::create_dir(&f) {
+                Ok(()) => break f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && k < 1000 => k += 1,
+                Err(e) => return Err(Error::io(&f, e)),
+            }
+        };
+        let owned = Owned(folder.clone());
+        let mut s = Spool::create(&folder, params, reach)?;
+        s._owned = Some(owned);
+        Ok(s)
+    }
+
+    /// A new spool writing `rows.bin` and `paths.bin` into the existing folder `dir`.
+    pub fn create(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
+        let width = metrics::idx::COUNT + params + reach;
+        let (rows, paths) = (dir.join(ROWS_FILE), dir.join(PATHS_FILE));
+        let open = |p: &Path, magic: &[u8; 8]| -> Result<BufWriter<File>> {
+            let mut w = BufWriter::with_capacity(1 << 20, File::create(p).map_err(io(p))?);
+            w.write_all(magic).map_err(io(p))?;
+            Ok(w)
+        };
+        let mut rw = open(&rows, ROWS_MAGIC)?;
+        rw.write_all(&(width as u64).to_le_bytes())
+            .map_err(io(&rows))?;
+        let pw = open(&paths, PATHS_MAGIC)?;
+        Ok(Spool {
+            width,
+            params,
+            parts: vec![Part {
+                rows,
+                paths,
+                blocks: Vec::new(),
+                first: 0,
+                len: 0,
+            }],
+            writer: Some(Writer {
+                rows: rw,
+                paths: pw,
+                offset: 16,
+            }),
+            len: 0,
+            _owned: None,
+        })
+    }
+
+    /// Replications held.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether no replication is held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Values per replication: metrics, parameters, reach.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Uncertain parameters per replication.
+    pub fn params(&self) -> usize {
+        self.params
+    }
+
+    /// Reach values per replication.
+    pub fn reach_len(&self) -> usize {
+        self.width - metrics::idx::COUNT - self.params
+    }
+
+    /// The files of a spool made by [`Spool::create`] (the first part's).
+    pub fn files(&self) -> (&Path, &Path) {
+        (&self.parts[0].rows, &self.parts[0].paths)
+    }
+
+    /// Appends the rows of the next replications (the first of them numbered `len()`).
+    pub fn append(&mut self, rows: &[RepRow]) -> Result<()> {
+        let first = self.len;
+        let width = self.width;
+        let part = self.parts.last_mut().expect("a spool has a part");
+        let w = self
+            .writer
+            .as_mut()
+            .ok_or_else(|| Error::Usage("a merged spool cannot grow".into()))?;
+        let rp = &part.rows;
+        let mut buf = Vec::with_capacity(16 + rows.len() * 8);
+        buf.extend_from_slice(&first.to_le_bytes());
+        buf.extend_from_slice(&(rows.len() as u64).to_le_bytes());
+        w.rows.write_all(&buf).map_err(io(rp))?;
+        for c in 0..width {
+            buf.clear();
+            buf.extend(rows.iter().flat_map(|r| value(r, c).to_le_bytes()));
+            w.rows.write_all(&buf).map_err(io(rp))?;
+        }
+        part.blocks.push(Block {
+            offset: w.offset + 16,
+            len: rows.len() as u64,
+        });
+        w.offset += 16 + (width * rows.len() * 8) as u64;
+        let pp = &part.paths;
+        for (i, r) in rows.iter().enumerate() {
+            for p in &r.paths {
+                w.paths
+                    .write_all(&encode_path(first + i as u64, p))
+                    .map_err(io(pp))?;
+            }
+        }
+        w.rows.flush().map_err(io(rp))?;
+        w.paths.flush().map_err(io(pp))?;
+        part.len += rows.len() as u64;
+        self.len += rows.len() as u64;
+        Ok(())
+    }
+
+    /// Opens the spool files in `dir` (a shard folder) for reading.
+    pub fn open(dir: &Path) -> Result<Spool> {
+        let (rows, paths) = (dir.join(ROWS_FILE), dir.join(PATHS_FILE));
+        let mut f = File::open(&rows).map_err(io(&rows))?;
+        let size = f.metadata().map_err(io(&rows))?.len();
+        let mut head = [0u8; 16];
+        f.read_exact(&mut head)
+            .map_err(|_| corrupt(&rows, "no header"))?;
+        if &head[..8] != ROWS_MAGIC {
+            return Err(corrupt(&rows, "wrong header"));
+        }
+        let width = u64::from_le_bytes(head[8..].try_into().expect("8 bytes")) as usize;
+        if !(metrics::idx::COUNT..=1 << 20).contains(&width) {
+            return Err(corrupt(&rows, "bad width"));
+        }
+        let mut blocks = Vec::new();
+        let (mut at, mut first, mut next) = (16u64, None, 0u64);
+        while at < size {
+            f.seek(SeekFrom::Start(at)).map_err(io(&rows))?;
+            f.read_exact(&mut head)
+                .map_err(|_| corrupt(&rows, "cut inside a block header"))?;
+            let start = u64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let len = u64::from_le_bytes(head[8..].try_into().expect("8 bytes"));
+            if first.is_some() && start != next {
+                return Err(corrupt(&rows, "blocks out of order"));
+            }
+            first.get_or_insert(start);
+            let bytes = len
+                .checked_mul(width as u64 * 8)
+                .ok_or_else(|| corrupt(&rows, "bad block length"))?;
+            if at + 16 + bytes > size {
+                return Err(corrupt(&rows, "cut inside a block"));
+            }
+            blocks.push(Block {
+                offset: at + 16,
+                len,
+            });
+            next = start + len;
+            at += 16 + bytes;
+        }
+        let first = first.unwrap_or(0);
+        let psize = std::fs::metadata(&paths).map_err(io(&paths))?.len();
+        let mut magic = [0u8; 8];
+        File::open(&paths)
+            .and_then(|mut p| p.read_exact(&mut magic))
+            .map_err(|_| corrupt(&paths, "no header"))?;
+        if &magic != PATHS_MAGIC || (psize - 8) % PATH_RECORD as u64 != 0 {
+            return Err(corrupt(&paths, "wrong header or cut inside a record"));
+        }
+        Ok(Spool {
+            width,
+            params: 0,
+            parts: vec![Part {
+                rows,
+                paths,
+                blocks,
+                first,
+                len: next - first,
+            }],
+            writer: None,
+            len: next - first,
+            _owned: None,
+        })
+    }
+
+    /// The replications `first..first + len()` this spool holds begin at `first()`.
+    pub fn first(&self) -> u64 {
+        self.parts.first().map(|p| p.first).unwrap_or(0)
+    }
+
+    /// Sets how many of the values are uncertain parameters (not stored in the files).
+    pub fn with_params(mut self, params: usize) -> Result<Spool> {
+        if metrics::idx::COUNT + params > self.width {
+            return Err(Error::Usage(format!(
+                "{}: holds {} values per replication, fewer than the scenario's metrics and parameters",
+                self.parts[0].rows.display(),
+                self.width
+            )));
+        }
+        self.params = params;
+        Ok(self)
+    }
+
+    /// One spool of consecutive spools (shards in replication order), starting at replication 0.
+    pub fn concat(spools: Vec<Spool>) -> Result<Spool> {
+        let mut out: Option<Spool> = None;
+        for s in spools {
+            match &mut out {
+                None => out = Some(s),
+                Some(o) => {
+                    if s.width != o.width || s.params != o.params {
+                        return Err(corrupt(&s.parts[0].rows, "a different row width"));
+                    }
+                    o.len += s.len;
+                    o.parts.extend(s.parts);
+                }
+            }
+        }
+        out.ok_or_else(|| Error::Usage("no spool to merge".into()))
+    }
+
+    /// Every value of column `c` (see [`value`]), in replication order.
+    pub fn column(&self, c: usize) -> Result<Vec<f64>> {
+        let mut out = Vec::with_capacity(self.len as usize);
+        let mut buf = Vec::new();
+        for part in &self.parts {
+            let mut f = File::open(&part.rows).map_err(io(&part.rows))?;
+            for b in &part.blocks {
+                f.seek(SeekFrom::Start(b.offset + c as u64 * b.len * 8))
+                    .map_err(io(&part.rows))?;
+                buf.resize(b.len as usize * 8, 0);
+                f.read_exact(&mut buf).map_err(io(&part.rows))?;
+                out.extend(buf.chunks_exact(8).map(le_f64));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Metric `m` of every replication.
+    pub fn metric(&self, m: usize) -> Result<Vec<f64>> {
+        self.column(m)
+    }
+
+    /// Uncertain parameter `i` of every replication.
+    pub fn param(&self, i: usize) -> Result<Vec<f64>> {
+        self.column(metrics::idx::COUNT + i)
+    }
+
+    /// Reach value `k` of every replication.
+    pub fn reach(&self, k: usize) -> Result<Vec<f64>> {
+        self.column(metrics::idx::COUNT + self.params + k)
+    }
+
+    /// Calls `f(first, len, values)` for each block of consecutive replications in order, with the
+    /// block's values column by column (`values[c * len + i]` is column `c` of replication
+    /// `first + i`).
+    pub fn for_each_block<E: From<Error>>(
+        &self,
+        mut f: impl FnMut(u64, usize, &[f64]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut buf = Vec::new();
+        let mut values = Vec::new();
+        let mut first = 0;
+        for part in &self.parts {
+            let mut r = File::open(&part.rows).map_err(io(&part.rows))?;
+            for b in &part.blocks {
+                r.seek(SeekFrom::Start(b.offset)).map_err(io(&part.rows))?;
+                buf.resize(b.len as usize * self.width * 8, 0);
+                r.read_exact(&mut buf).map_err(io(&part.rows))?;
+                values.clear();
+                values.extend(buf.chunks_exact(8).map(le_f64));
+                f(first, b.len as usize, &values)?;
+                first += b.len;
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `f(replication, row)` for every path row, in replication order.
+    pub fn for_each_path<E: From<Error>>(
+        &self,
+        mut f: impl FnMut(u64, &PathRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut rec = [0u8; PATH_RECORD];
+        for part in &self.parts {
+            let file = File::open(&part.paths).map_err(io(&part.paths))?;
+            let mut r = BufReader::with_capacity(1 << 20, file);
+            r.seek(SeekFrom::Start(8)).map_err(io(&part.paths))?;
+            loop {
+                match r.read_exact(&mut rec) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                    Err(e) => return Err(Error::io(&part.paths, e).into()),
+                }
+                let (rep, row) = decode_path(&rec).ok_or_else(|| corrupt(&part.paths, "bad record"))?;
+                if rep < part.first || rep >= part.first + part.len {
+                    return Err(corrupt(&part.paths, "a path of a replication it does not hold").into());
+                }
+                f(rep, &row)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn le_f64(b: &[u8]) -> f64 {
+    f64::from_le_bytes(b.try_into().expect("8 bytes"))
+}
+
+/// Column `c` of a replication's row: metrics, then parameters, then reach.
+#[inline]
+pub fn value(r: &RepRow, c: usize) -> f64 {
+    let m = metrics::idx::COUNT;
+    if c < m {
+        r.metrics[c]
+    } else if c < m + r.params.len() {
+        r.params[c - m]
+    } else {
+        r.reach[c - m - r.params.len()]
+    }
+}
+
+/// The metrics of a block row `i` (see [`Spool::for_each_block`]).
+pub fn block_metrics(values: &[f64], len: usize, i: usize) -> Metrics {
+    std::array::from_fn(|c| values[c * len + i])
+}
+
+fn encode_path(rep: u64, p: &PathRow) -> [u8; PATH_RECORD] {
+    let mut b = [0u8; PATH_RECORD];
+    b[..8].copy_from_slice(&rep.to_le_bytes());
+    b[8..16].copy_from_slice(&p.records.to_le_bytes());
+    b[16..20].copy_from_slice(&p.actor.unwrap_or(NONE32).to_le_bytes());
+    b[20] = p.route as u8;
+    b[21] = p.class as u8;
+    b[22] = p.recipient as u8;
+    b[23] = p.store.map(|s| s as u8).unwrap_or(NONE8);
+    b
+}
+
+fn decode_path(b: &[u8; PATH_RECORD]) -> Option<(u64, PathRow)> {
+    let rep = u64::from_le_bytes(b[..8].try_into().ok()?);
+    let records = le_f64(&b[8..16]);
+    let actor = u32::from_le_bytes(b[16..20].try_into().ok()?);
+    Some((
+        rep,
+        PathRow {
+            route: *LeakPath::ALL.get(b[20] as usize)?,
+            class: u32::from(b[21]),
+            recipient: u32::from(b[22]),
+            actor: (actor != NONE32).then_some(actor),
+            store: (b[23] != NONE8).then_some(u32::from(b[23])),
+            records,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(i: u64, params: usize, reach: usize) -> RepRow {
+        let mut metrics = [0.0; metrics::idx::COUNT];
+        metrics.iter_mut().enumerate().for_each(|(k, m)| *m = i as f64 + k as f64 / 100.0);
+        RepRow {
+            metrics,
+            params: (0..params).map(|k| -(i as f64) - k as f64).collect(),
+            paths: (0..i % 3)
+                .map(|k| PathRow {
+                    route: LeakPath::ALL[k as usize],
+                    class: k as u32,
+                    recipient: 1,
+                    actor: (k != 1).then_some(7),
+                    store: (k != 2).then_some(3),
+                    records: i as f64 * 10.0,
+                })
+                .collect(),
+            reach: (0..reach).map(|k| (i * 1000 + k as u64) as f64).collect(),
+        }
+    }
+
+    #[test]
+    fn columns_blocks_and_paths_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Spool::create_temp(dir.path(), 2, 3).unwrap();
+        let rows: Vec<RepRow> = (0..10).map(|i| row(i, 2, 3)).collect();
+        s.append(&rows[..4]).unwrap();
+        s.append(&rows[4..]).unwrap();
+        assert_eq!(s.len(), 10);
+        for c in 0..s.width() {
+            let want: Vec<f64> = rows.iter().map(|r| value(r, c)).collect();
+            assert_eq!(s.column(c).unwrap(), want, "column {c}");
+        }
+        let mut seen = Vec::new();
+        s.for_each_path(|rep, p| {
+            seen.push((rep, *p));
+            Ok(())
+        })
+        .unwrap();
+        let want: Vec<(u64, PathRow)> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.paths.iter().map(move |p| (i as u64, *p)))
+            .collect();
+        assert_eq!(seen, want);
+        let mut firsts = Vec::new();
+        s.for_each_block(|first, len, v| {
+            firsts.push((first, len));
+            assert_eq!(block_metrics(v, len, 0), rows[first as usize].metrics);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(firsts, vec![(0, 4), (4, 6)]);
+        let folder = s.files().0.parent().unwrap().to_path_buf();
+        drop(s);
+        assert!(!folder.exists(), "a temporary spool is removed with its owner");
+    }
+
+    #[test]
+    fn a_cut_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Spool::create(dir.path(), 0, 1).unwrap();
+        s.append(&[row(0, 0, 1), row(1, 0, 1)]).unwrap();
+        drop(s);
+        assert_eq!(Spool::open(dir.path()).unwrap().len(), 2);
+        let f = dir.path().join(ROWS_FILE);
+        let len = std::fs::metadata(&f).unwrap().len();
+        let file = std::fs::OpenOptions::new().write(true).open(&f).unwrap();
+        file.set_len(len - 8).unwrap();
+        let e = Spool::open(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("cut inside a block"), "{e}");
+    }
+}
