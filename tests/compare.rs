@@ -6,6 +6,7 @@ use leaksim::analysis::paired::paired;
 use leaksim::analysis::stats::MeanCi;
 use leaksim::cli::bench::mmc_scenario;
 use leaksim::sim::metrics::idx;
+use leaksim::sim::runner::RepRow;
 
 fn team(n: usize) -> String {
     team_at(n, 200.0)
@@ -23,11 +24,14 @@ fn paired_intervals_are_narrower_than_unpaired_for_close_alternatives() {
     let a = run(&scenario(&team_at(50, 1104.0)), 3, 200, 2);
     let b = run(&scenario(&team_at(51, 1104.0)), 3, 200, 2);
     let m = idx::REVIEW_MEAN_WAIT_HOURS;
-    let p = paired(&b, &a, m);
-    let (ca, cb) = (
-        MeanCi::of(&leaksim::analysis::tail::column(&a, m)),
-        MeanCi::of(&leaksim::analysis::tail::column(&b, m)),
-    );
+    let col = |rows: &[RepRow]| rows.iter().map(|r| r.metrics[m]).collect::<Vec<f64>>();
+    let p = paired(&col(&b), &col(&a), m);
+    let present = |rows: &[RepRow]| {
+        let mut v = col(rows);
+        v.retain(|x| !x.is_nan());
+        v
+    };
+    let (ca, cb) = (MeanCi::of(&present(&a)), MeanCi::of(&present(&b)));
     let unpaired_half = 1.96 * (ca.sd.powi(2) / ca.n as f64 + cb.sd.powi(2) / cb.n as f64).sqrt();
     let paired_half = p.delta.half_width();
     assert!(p.delta.mean < 0.0, "one more reviewer shortens waits");

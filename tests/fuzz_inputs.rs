@@ -155,7 +155,14 @@ fn exercise(dir: &Path, file: &str, sets: &[String]) {
                 max_events: 200_000,
             };
             let ran = std::panic::catch_unwind(|| {
-                runner::run(&s, &cfg, &AtomicBool::new(false), &|| {}).map(|_| ())
+                runner::run(
+                    &s,
+                    &cfg,
+                    &std::env::temp_dir(),
+                    &AtomicBool::new(false),
+                    &|| {},
+                )
+                .map(|_| ())
             });
             match ran {
                 Err(_) => panic!("simulating {file} {sets:?} panicked"),

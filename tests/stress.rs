@@ -94,6 +94,11 @@ fn absurd_rates_are_refused_before_anything_runs() {
         assert!(!dir.path().join("res").exists(), "{set}: nothing written");
         // validate accepts the file but says what the run would refuse.
         let v = guarded(dir.path(), &["validate", &texas, "--set", set]);
+        assert!(
+            matches!(v.status.code(), Some(0 | 2)),
+            "{set}: validate must end at once with a verdict, not {:?}",
+            v.status
+        );
         if v.status.success() {
             let out = String::from_utf8_lossy(&v.stdout);
             assert!(

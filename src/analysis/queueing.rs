@@ -28,16 +28,32 @@ pub fn mmc_mean_wait(arrival_rate: f64, mean_service: f64, c: usize) -> f64 {
     erlang_c(c, a) / (c as f64 * mu - arrival_rate)
 }
 
+/// Largest team [`smallest_team`] considers (a scenario's own limit on reviewers).
+pub const MAX_TEAM: usize = 1_000_000;
+
 /// The smallest team of reviewers whose M/M/c mean wait stays under `max_wait` hours, for
-/// requests arriving at `arrival_rate` an hour and reviews of `mean_review_hours` on average.
+/// requests arriving at `arrival_rate` an hour and reviews of `mean_review_hours` on average;
+/// None when no team of at most [`MAX_TEAM`] does. The wait falls as the team grows, so a
+/// bisection finds it in about 20 evaluations.
 pub fn smallest_team(arrival_rate: f64, mean_review_hours: f64, max_wait: f64) -> Option<usize> {
     let load = arrival_rate * mean_review_hours;
-    if !(load.is_finite() && load > 0.0) {
+    if !(load.is_finite() && load > 0.0) || load >= MAX_TEAM as f64 {
         return None;
     }
-    let start = (load.floor() as usize + 1).max(1);
-    (start..start + 1_000_000)
-        .find(|&c| mmc_mean_wait(arrival_rate, mean_review_hours, c) < max_wait)
+    let ok = |c: usize| mmc_mean_wait(arrival_rate, mean_review_hours, c) < max_wait;
+    let (mut lo, mut hi) = ((load.floor() as usize + 1).max(1), MAX_TEAM);
+    if !ok(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if ok(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(lo)
 }
 
 /// A perimeter's gatekeeper load derived from a scenario at its parameters' means.
@@ -150,6 +166,30 @@ pub fn gatekeeper_loads(s: &Scenario) -> Vec<GatekeeperLoad> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn smallest_team_bisection_matches_a_linear_search() {
+        for (rate, hours, wait) in [
+            (10.0, 1.0, 0.1),
+            (45.0, 1.0, 1.0),
+            (0.3, 2.0, 0.01),
+            (900.0, 0.5, 0.05),
+        ] {
+            let load: f64 = rate * hours;
+            let linear = (load.floor() as usize + 1..MAX_TEAM)
+                .find(|&c| mmc_mean_wait(rate, hours, c) < wait);
+            assert_eq!(
+                smallest_team(rate, hours, wait),
+                linear,
+                "{rate} {hours} {wait}"
+            );
+        }
+        assert_eq!(
+            smallest_team(1e9, 1.0, 1.0),
+            None,
+            "no team of a million is enough"
+        );
+    }
 
     #[test]
     fn single_server_is_mm1() {

@@ -204,7 +204,10 @@ pub fn sensitivity(s: &Scenario, r: &RunResult) -> Result<Vec<SensitivityRow>> {
                         .collect::<Result<_>>()?,
                 );
             }
-            (y.len(), rank_results(all.as_deref().unwrap_or_default(), &y))
+            (
+                y.len(),
+                rank_results(all.as_deref().unwrap_or_default(), &y),
+            )
         } else {
             // Replications where the metric is empty are left out of its correlations.
             let keep: Vec<bool> = y.iter().map(|v| !v.is_nan()).collect();
@@ -212,7 +215,8 @@ pub fn sensitivity(s: &Scenario, r: &RunResult) -> Result<Vec<SensitivityRow>> {
             let xs = (0..k)
                 .map(|i| {
                     let p = r.rows.param(i)?;
-                    let kept: Vec<f64> = p.iter().zip(&keep).filter(|x| *x.1).map(|x| *x.0).collect();
+                    let kept: Vec<f64> =
+                        p.iter().zip(&keep).filter(|x| *x.1).map(|x| *x.0).collect();
                     Ok(doubled_ranks(&kept))
                 })
                 .collect::<Result<Vec<_>>>()?;

@@ -131,7 +131,11 @@ pub struct MetricSummary {
 impl MetricSummary {
     /// Summarises the present values of one metric; `probability` selects the Wilson interval.
     pub fn of(metric: &str, values: &[Option<f64>], probability: bool) -> MetricSummary {
-        Self::of_present(metric, values.iter().flatten().copied().collect(), probability)
+        Self::of_present(
+            metric,
+            values.iter().flatten().copied().collect(),
+            probability,
+        )
     }
 
     /// Summarises `v`, the present values in replication order (sorted in place: no copy).

@@ -15,7 +15,11 @@ pub fn metric_summaries(r: &RunResult) -> Result<Vec<MetricSummary>> {
     let mut out = Vec::with_capacity(NAMES.len());
     for (i, name) in NAMES.iter().enumerate() {
         let v = present(&r.rows, i)?;
-        out.push(MetricSummary::of_present(name, v, metrics::is_probability(i)));
+        out.push(MetricSummary::of_present(
+            name,
+            v,
+            metrics::is_probability(i),
+        ));
     }
     Ok(out)
 }

@@ -54,7 +54,13 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
         max_events: u64::MAX,
     };
     let start = Instant::now();
-    let r = runner::run(s, &cfg, &std::env::temp_dir(), &AtomicBool::new(false), &|| {})?;
+    let r = runner::run(
+        s,
+        &cfg,
+        &std::env::temp_dir(),
+        &AtomicBool::new(false),
+        &|| {},
+    )?;
     Ok((start.elapsed().as_secs_f64(), r))
 }
 

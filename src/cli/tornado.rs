@@ -26,7 +26,15 @@ pub fn tornado(
     let plan = tornado_plan(&s, params, swing)?;
     let cfg = opts.config(&s);
     check_replications(cfg.replications)?;
-    let (base, rows) = run_tornado(file, &opts.sets, &plan, metric, &cfg, out, &Bar::new(opts.quiet))?;
+    let (base, rows) = run_tornado(
+        file,
+        &opts.sets,
+        &plan,
+        metric,
+        &cfg,
+        out,
+        &Bar::new(opts.quiet),
+    )?;
     let stage = Staged::begin(&out.join(format!("{}-tornado", s.name)))?;
     let dir = stage.path().to_path_buf();
     output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;

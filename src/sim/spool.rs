@@ -51,13 +51,31 @@ struct Writer {
     offset: u64,
 }
 
-/// A folder removed when its owner is dropped.
-struct Owned(PathBuf);
+/// A folder removed when its owner is dropped, with the folders made to hold it (deepest first)
+/// when they are then empty: a run that fails leaves no output folder behind.
+struct Owned(PathBuf, Vec<PathBuf>);
 
 impl Drop for Owned {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+        for d in &self.1 {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+        }
     }
+}
+
+/// Creates `dir` and its missing parents; returns the folders made, deepest first.
+fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut made = Vec::new();
+    let mut d = Some(dir);
+    while let Some(x) = d.filter(|x| !x.as_os_str().is_empty() && !x.exists()) {
+        made.push(x.to_path_buf());
+        d = x.parent();
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    Ok(made)
 }
 
 /// The replication results of one run, on disk.
@@ -115,7 +133,7 @@ impl Spool {
     /// A new spool for rows of `params` uncertain parameters and `reach` reach values, in a fresh
     /// temporary folder under `dir` (removed when the spool is dropped).
     pub fn create_temp(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let made = make_dirs(dir)?;
         remove_abandoned(dir);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -123,17 +141,14 @@ impl Spool {
             .unwrap_or(0);
         let mut k = 0u32;
         let folder = loop {
-            let f = dir.join(format!(
-                "{TEMP_PREFIX}{}-{nanos}-{k}",
-                std::process::id()
-            ));
+            let f = dir.join(format!("{TEMP_PREFIX}{}-{nanos}-{k}", std::process::id()));
             match std::fs::create_dir(&f) {
                 Ok(()) => break f,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && k < 1000 => k += 1,
                 Err(e) => return Err(Error::io(&f, e)),
             }
         };
-        let owned = Owned(folder.clone());
+        let owned = Owned(folder.clone(), made);
         let mut s = Spool::create(&folder, params, reach)?;
         s._owned = Some(owned);
         Ok(s)
@@ -415,9 +430,12 @@ impl Spool {
                     Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
                     Err(e) => return Err(Error::io(&part.paths, e).into()),
                 }
-                let (rep, row) = decode_path(&rec).ok_or_else(|| corrupt(&part.paths, "bad record"))?;
+                let (rep, row) =
+                    decode_path(&rec).ok_or_else(|| corrupt(&part.paths, "bad record"))?;
                 if rep < part.first || rep >= part.first + part.len {
-                    return Err(corrupt(&part.paths, "a path of a replication it does not hold").into());
+                    return Err(
+                        corrupt(&part.paths, "a path of a replication it does not hold").into(),
+                    );
                 }
                 f(rep, &row)?;
             }
@@ -483,7 +501,10 @@ mod tests {
 
     fn row(i: u64, params: usize, reach: usize) -> RepRow {
         let mut metrics = [0.0; metrics::idx::COUNT];
-        metrics.iter_mut().enumerate().for_each(|(k, m)| *m = i as f64 + k as f64 / 100.0);
+        metrics
+            .iter_mut()
+            .enumerate()
+            .for_each(|(k, m)| *m = i as f64 + k as f64 / 100.0);
         RepRow {
             metrics,
             params: (0..params).map(|k| -(i as f64) - k as f64).collect(),
@@ -516,7 +537,7 @@ mod tests {
         let mut seen = Vec::new();
         s.for_each_path(|rep, p| {
             seen.push((rep, *p));
-            Ok(())
+            Ok::<(), Error>(())
         })
         .unwrap();
         let want: Vec<(u64, PathRow)> = rows
@@ -529,13 +550,16 @@ mod tests {
         s.for_each_block(|first, len, v| {
             firsts.push((first, len));
             assert_eq!(block_metrics(v, len, 0), rows[first as usize].metrics);
-            Ok(())
+            Ok::<(), Error>(())
         })
         .unwrap();
         assert_eq!(firsts, vec![(0, 4), (4, 6)]);
         let folder = s.files().0.parent().unwrap().to_path_buf();
         drop(s);
-        assert!(!folder.exists(), "a temporary spool is removed with its owner");
+        assert!(
+            !folder.exists(),
+            "a temporary spool is removed with its owner"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use leaksim::sim::runner::{self, RepRow, RunConfig};
+use leaksim::sim::runner::{self, RepRow};
 use leaksim::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -34,17 +34,22 @@ pub fn scenario(text: &str) -> Scenario {
     Scenario::from_text(text, "test.toml").unwrap_or_else(|e| panic!("test scenario is valid: {e}"))
 }
 
-/// Runs `reps` replications with `seed` on `threads` threads.
+/// Runs `reps` replications with `seed` on `threads` threads, keeping their rows in memory.
 pub fn run(s: &Scenario, seed: u64, reps: u64, threads: usize) -> Vec<RepRow> {
-    let cfg = RunConfig {
+    let pool = runner::pool(Some(threads)).expect("thread pool");
+    let mut timeline = leaksim::sim::timeline::Timeline::new(runner::timeline_days(s));
+    runner::run_range(
+        s,
         seed,
-        replications: reps,
-        threads: Some(threads),
-        max_events: leaksim::sim::engine::DEFAULT_MAX_EVENTS,
-    };
-    runner::run(s, &cfg, &AtomicBool::new(false), &|| {})
-        .expect("run succeeds")
-        .rows
+        0,
+        reps,
+        leaksim::sim::engine::DEFAULT_MAX_EVENTS,
+        &pool,
+        &AtomicBool::new(false),
+        &|| {},
+        &mut timeline,
+    )
+    .expect("run succeeds")
 }
 
 /// The mean of one metric over rows (NaN cells skipped).
