@@ -14,7 +14,9 @@ pub mod files;
 pub mod folder;
 pub mod format;
 pub mod html;
+pub mod parquet;
 pub mod plot;
+pub mod rowfiles;
 pub mod studies;
 pub mod terminal;
 pub mod validate;
@@ -28,7 +30,7 @@ use std::path::Path;
 /// renamed over `path` only once complete. On error the temporary file is removed.
 pub fn write_atomic(
     path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut (dyn Write + Send)) -> std::io::Result<()>,
 ) -> Result<()> {
     let dir = path
         .parent()

@@ -60,6 +60,7 @@ pub fn kind(dir: &Path) -> Option<Kind> {
         ("sweep.csv", Kind::Sweep),
         ("tornado.csv", Kind::Tornado),
         ("replications.csv", Kind::Run),
+        ("replications.parquet", Kind::Run),
     ]
     .into_iter()
     .find(|(f, _)| dir.join(f).is_file())
@@ -81,20 +82,24 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<ExceedanceSeries>> {
-    let Some(t) = read(dir, "replications.csv")? else {
+    let Some(header) = super::rowfiles::replications_header(dir)? else {
         return Ok(None);
     };
-    let names: Vec<String> = t
-        .header
+    let names: Vec<String> = header
         .iter()
         .filter(|h| *h != "replication" && !NAMES.contains(&h.as_str()))
         .cloned()
         .collect();
-    let params = names.iter().map(|h| t.numbers(h)).collect();
+    let mut wanted = vec![metric];
+    wanted.extend(names.iter().map(String::as_str));
+    let Some(mut cols) = super::rowfiles::replication_columns(dir, &wanted)? else {
+        return Ok(None);
+    };
+    let values = cols.remove(0);
     Ok(Some(ExceedanceSeries {
         label: label.to_string(),
-        values: t.numbers(metric),
-        params,
+        values,
+        params: cols,
         param_names: names,
     }))
 }
@@ -220,7 +225,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut dirs = Vec::new();
     for s in &scenarios {
         let d = dir.join(s);
-        if d.join("replications.csv").is_file() {
+        if super::rowfiles::replications_file(&d).is_some() {
             files.extend(plot_run(&d)?);
             dirs.push((s.clone(), d));
         }
@@ -352,28 +357,30 @@ fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The paths chart of a run folder: mean records per replication by route, recipient and class.
 fn paths_chart(dir: &Path, name: &str) -> Result<Option<PathsChart>> {
-    let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) else {
+    let Some(reps) = super::rowfiles::replication_count(dir)? else {
         return Ok(None);
     };
-    let reps = r.rows.len().max(1) as f64;
-    let col = |n: &str| p.col(n).unwrap_or(0);
-    let (pc, cc, rc, wc) = (col("path"), col("class"), col("records"), col("recipient"));
+    let reps = reps.max(1) as f64;
     let mut bars: Vec<PathBar> = Vec::new();
-    for row in &p.rows {
-        let route = row[pc].replace('_', " ");
-        let records = row[rc].parse::<f64>().unwrap_or(0.0) / reps;
+    let found = super::rowfiles::for_each_path(dir, |row| {
+        let route = row.path.replace('_', " ");
+        let records = row.records / reps;
         match bars
             .iter_mut()
-            .find(|b| b.route == route && b.recipient == row[wc] && b.class == row[cc])
+            .find(|b| b.route == route && b.recipient == row.recipient && b.class == row.class)
         {
             Some(b) => b.mean += records,
             None => bars.push(PathBar {
                 route,
-                recipient: row[wc].clone(),
-                class: row[cc].clone(),
+                recipient: row.recipient.to_string(),
+                class: row.class.to_string(),
                 mean: records,
             }),
         }
+        Ok(())
+    })?;
+    if !found {
+        return Ok(None);
     }
     bars.sort_by(|a, b| b.mean.total_cmp(&a.mean));
     Ok(Some(PathsChart {

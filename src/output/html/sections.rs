@@ -170,42 +170,49 @@ pub(super) fn sensitivity_table(dir: &Path) -> Result<String> {
 /// Paths by recipient from `paths.csv`: per route, recipient and class, the share of
 /// replications with records, and the mean records per replication.
 pub(super) fn paths_table(dir: &Path) -> Result<String> {
-    let (Some(p), Some(r)) = (read(dir, "paths.csv")?, read(dir, "replications.csv")?) else {
+    let Some(reps) = crate::output::rowfiles::replication_count(dir)? else {
         return Ok(String::new());
     };
-    let reps = r.rows.len().max(1) as f64;
-    let col = |n: &str| p.col(n).unwrap_or(0);
-    let mut cells: Vec<(String, String, String, Vec<String>, f64)> = Vec::new();
-    for row in &p.rows {
-        let key = (
-            row[col("path")].replace('_', " "),
-            row[col("recipient")].clone(),
-            row[col("class")].clone(),
-        );
-        let rec = row[col("records")].parse::<f64>().unwrap_or(0.0);
-        let rep = row[col("replication")].clone();
+    let reps = reps.max(1) as f64;
+    // Per (route, recipient, class): the last replication counted, replications with records,
+    // and the records in all.
+    let mut cells: Vec<(String, String, String, String, u64, f64)> = Vec::new();
+    let found = crate::output::rowfiles::for_each_path(dir, |row| {
+        let route = row.path.replace('_', " ");
         match cells
             .iter_mut()
-            .find(|c| (&c.0, &c.1, &c.2) == (&key.0, &key.1, &key.2))
+            .find(|c| (&c.0, c.1.as_str(), c.2.as_str()) == (&route, row.recipient, row.class))
         {
             Some(c) => {
-                if c.3.last() != Some(&rep) {
-                    c.3.push(rep);
+                if c.3 != row.replication {
+                    c.3 = row.replication.to_string();
+                    c.4 += 1;
                 }
-                c.4 += rec;
+                c.5 += row.records;
             }
-            None => cells.push((key.0, key.1, key.2, vec![rep], rec)),
+            None => cells.push((
+                route,
+                row.recipient.to_string(),
+                row.class.to_string(),
+                row.replication.to_string(),
+                1,
+                row.records,
+            )),
         }
+        Ok(())
+    })?;
+    if !found {
+        return Ok(String::new());
     }
-    cells.sort_by(|a, b| b.4.total_cmp(&a.4));
+    cells.sort_by(|a, b| b.5.total_cmp(&a.5));
     let rows: Vec<Vec<String>> = cells
         .into_iter()
-        .map(|(route, who, class, reps_with, total)| {
+        .map(|(route, who, class, _, reps_with, total)| {
             vec![
                 route,
                 who,
                 class,
-                format!("{:.2}%", 100.0 * reps_with.len() as f64 / reps),
+                format!("{:.2}%", 100.0 * reps_with as f64 / reps),
                 human(total / reps, 0),
             ]
         })

@@ -1,0 +1,319 @@
+//! `replications.parquet` and `paths.parquet` (`--parquet`): the same columns and values as the
+//! CSV files, zstd-compressed, written from a run's spool and read back for the charts. Empty
+//! CSV cells (a metric without a value, a path without an actor or store) are nulls.
+
+use super::columns::PATHS_COLUMNS;
+use super::write_atomic;
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use crate::sim::metrics::NAMES;
+use crate::sim::runner::RunResult;
+use parquet::basic::{Compression, LogicalType, Repetition, Type as Physical, ZstdLevel};
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Rows per row group: the unit of compression and of reading back.
+const ROW_GROUP: usize = 131_072;
+
+fn perr(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
+    move |e| Error::io(path, std::io::Error::other(e))
+}
+
+fn ioerr(e: parquet::errors::ParquetError) -> std::io::Error {
+    std::io::Error::other(e)
+}
+
+fn field(name: &str, t: Physical, rep: Repetition, text: bool) -> Result<Arc<Type>> {
+    let mut b = Type::primitive_type_builder(name, t).with_repetition(rep);
+    if text {
+        b = b.with_logical_type(Some(LogicalType::String));
+    }
+    b.build()
+        .map(Arc::new)
+        .map_err(|e| Error::Usage(format!("parquet column `{name}`: {e}")))
+}
+
+fn props() -> Result<Arc<WriterProperties>> {
+    let level = ZstdLevel::try_new(3).map_err(|e| Error::Usage(e.to_string()))?;
+    Ok(Arc::new(
+        WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_created_by(format!("leaksim {}", env!("CARGO_PKG_VERSION")))
+            .build(),
+    ))
+}
+
+/// A column's values and definition levels (1: a value, 0: null).
+#[derive(Default)]
+struct Nullable<T> {
+    values: Vec<T>,
+    defs: Vec<i16>,
+}
+
+impl<T> Nullable<T> {
+    fn push(&mut self, v: Option<T>) {
+        self.defs.push(i16::from(v.is_some()));
+        if let Some(v) = v {
+            self.values.push(v);
+        }
+    }
+    fn clear(&mut self) {
+        self.values.clear();
+        self.defs.clear();
+    }
+}
+
+fn schema(fields: Vec<Arc<Type>>) -> Result<Arc<Type>> {
+    Type::group_type_builder("schema")
+        .with_fields(fields)
+        .build()
+        .map(Arc::new)
+        .map_err(|e| Error::Usage(e.to_string()))
+}
+
+/// Writes one row group: the replication numbers, then each nullable double column.
+fn double_group<W: Write + Send>(
+    w: &mut SerializedFileWriter<W>,
+    reps: &[i64],
+    cols: &[Nullable<f64>],
+) -> std::io::Result<()> {
+    let mut rg = w.next_row_group().map_err(ioerr)?;
+    let mut i = 0;
+    while let Some(mut c) = rg.next_column().map_err(ioerr)? {
+        if i == 0 {
+            c.typed::<Int64Type>()
+                .write_batch(reps, None, None)
+                .map_err(ioerr)?;
+        } else {
+            let n = &cols[i - 1];
+            c.typed::<DoubleType>()
+                .write_batch(&n.values, Some(&n.defs), None)
+                .map_err(ioerr)?;
+        }
+        c.close().map_err(ioerr)?;
+        i += 1;
+    }
+    rg.close().map_err(ioerr)?;
+    Ok(())
+}
+
+/// Writes `replications.parquet`: `replication`, every metric, every uncertain parameter.
+pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    let names: Vec<&str> = NAMES
+        .iter()
+        .copied()
+        .chain(s.params.iter().map(|p| p.path.as_str()))
+        .collect();
+    let mut fields = vec![field("replication", Physical::INT64, Repetition::REQUIRED, false)?];
+    for n in &names {
+        fields.push(field(n, Physical::DOUBLE, Repetition::OPTIONAL, false)?);
+    }
+    let (schema, props) = (schema(fields)?, props()?);
+    write_atomic(path, |out| {
+        let mut w = SerializedFileWriter::new(out, schema, props).map_err(ioerr)?;
+        let mut reps: Vec<i64> = Vec::with_capacity(ROW_GROUP);
+        let mut cols: Vec<Nullable<f64>> = names.iter().map(|_| Nullable::default()).collect();
+        r.rows.for_each_block(|first, len, values| {
+            for i in 0..len {
+                reps.push((first + i as u64) as i64);
+                for (c, col) in cols.iter_mut().enumerate() {
+                    let v = values[c * len + i];
+                    col.push((!v.is_nan()).then_some(v));
+                }
+                if reps.len() == ROW_GROUP {
+                    double_group(&mut w, &reps, &cols)?;
+                    reps.clear();
+                    cols.iter_mut().for_each(Nullable::clear);
+                }
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
+        if !reps.is_empty() {
+            double_group(&mut w, &reps, &cols)?;
+        }
+        w.close().map_err(ioerr)?;
+        Ok(())
+    })
+}
+
+/// The columns of one row group of `paths.parquet`.
+#[derive(Default)]
+struct PathColumns {
+    reps: Vec<i64>,
+    text: [Nullable<ByteArray>; 5],
+    records: Vec<f64>,
+}
+
+impl PathColumns {
+    fn len(&self) -> usize {
+        self.reps.len()
+    }
+    fn write<W: Write + Send>(&mut self, w: &mut SerializedFileWriter<W>) -> std::io::Result<()> {
+        let mut rg = w.next_row_group().map_err(ioerr)?;
+        let mut i = 0;
+        while let Some(mut c) = rg.next_column().map_err(ioerr)? {
+            // replication, path, class, records, recipient, actor, store
+            match i {
+                0 => c
+                    .typed::<Int64Type>()
+                    .write_batch(&self.reps, None, None)
+                    .map(|_| ()),
+                3 => c
+                    .typed::<DoubleType>()
+                    .write_batch(&self.records, None, None)
+                    .map(|_| ()),
+                _ => {
+                    let t = &self.text[if i < 3 { i - 1 } else { i - 2 }];
+                    c.typed::<ByteArrayType>()
+                        .write_batch(&t.values, Some(&t.defs), None)
+                        .map(|_| ())
+                }
+            }
+            .map_err(ioerr)?;
+            c.close().map_err(ioerr)?;
+            i += 1;
+        }
+        rg.close().map_err(ioerr)?;
+        self.reps.clear();
+        self.records.clear();
+        self.text.iter_mut().for_each(Nullable::clear);
+        Ok(())
+    }
+}
+
+/// Writes `paths.parquet`: the columns of `paths.csv`, one row per path row.
+pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    let mut fields = Vec::new();
+    for name in PATHS_COLUMNS {
+        let (t, rep, text) = match name {
+            "replication" => (Physical::INT64, Repetition::REQUIRED, false),
+            "records" => (Physical::DOUBLE, Repetition::REQUIRED, false),
+            "path" | "class" | "recipient" => (Physical::BYTE_ARRAY, Repetition::REQUIRED, true),
+            _ => (Physical::BYTE_ARRAY, Repetition::OPTIONAL, true),
+        };
+        fields.push(field(name, t, rep, text)?);
+    }
+    let (schema, props) = (schema(fields)?, props()?);
+    let text = |v: &str| ByteArray::from(v.as_bytes().to_vec());
+    write_atomic(path, |out| {
+        let mut w = SerializedFileWriter::new(out, schema, props).map_err(ioerr)?;
+        let mut cols = PathColumns::default();
+        r.rows.for_each_path(|rep, p| {
+            cols.reps.push(rep as i64);
+            cols.text[0].push(Some(text(p.route.name())));
+            cols.text[1].push(Some(text(&s.classes[p.class as usize].name)));
+            cols.records.push(p.records);
+            cols.text[2].push(Some(text(s.recipient_name(p.recipient as usize))));
+            cols.text[3].push(p.actor.map(|a| text(&s.actors[a as usize].name)));
+            cols.text[4].push(p.store.map(|x| text(&s.stores[x as usize].name)));
+            if cols.len() == ROW_GROUP {
+                cols.write(&mut w)?;
+            }
+            Ok::<(), std::io::Error>(())
+        })?;
+        if cols.len() > 0 {
+            cols.write(&mut w)?;
+        }
+        w.close().map_err(ioerr)?;
+        Ok(())
+    })
+}
+
+/// The column names of a Parquet file.
+pub fn header(path: &Path) -> Result<Vec<String>> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let r = SerializedFileReader::new(f).map_err(perr(path))?;
+    let schema = r.metadata().file_metadata().schema_descr();
+    Ok(schema.columns().iter().map(|c| c.name().to_string()).collect())
+}
+
+/// Calls `f(row, values)` for each row of a Parquet file, with the values of columns `cols` as
+/// numbers (text as NaN, nulls as NaN), row groups in order.
+pub fn for_each_row(
+    path: &Path,
+    cols: &[usize],
+    mut f: impl FnMut(&[f64]) -> Result<()>,
+) -> Result<()> {
+    use parquet::column::reader::ColumnReader;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let r = SerializedFileReader::new(file).map_err(perr(path))?;
+    let mut row = vec![0.0; cols.len()];
+    for g in 0..r.num_row_groups() {
+        let rg = r.get_row_group(g).map_err(perr(path))?;
+        let n = rg.metadata().num_rows() as usize;
+        let mut data: Vec<Vec<f64>> = Vec::with_capacity(cols.len());
+        for &c in cols {
+            let mut defs = Vec::with_capacity(n);
+            let mut out = Vec::with_capacity(n);
+            match rg.get_column_reader(c).map_err(perr(path))? {
+                ColumnReader::DoubleColumnReader(mut cr) => {
+                    let mut vals = Vec::with_capacity(n);
+                    cr.read_records(n, Some(&mut defs), None, &mut vals)
+                        .map_err(perr(path))?;
+                    out.extend(spread(&defs, &vals, n, |v| v));
+                }
+                ColumnReader::Int64ColumnReader(mut cr) => {
+                    let mut vals = Vec::with_capacity(n);
+                    cr.read_records(n, Some(&mut defs), None, &mut vals)
+                        .map_err(perr(path))?;
+                    out.extend(spread(&defs, &vals, n, |v| v as f64));
+                }
+                _ => out.resize(n, f64::NAN),
+            }
+            data.push(out);
+        }
+        for i in 0..n {
+            for (k, d) in data.iter().enumerate() {
+                row[k] = d[i];
+            }
+            f(&row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Values of a column with nulls put back as NaN (`defs` empty for a required column).
+fn spread<T: Copy>(defs: &[i16], vals: &[T], n: usize, to: impl Fn(T) -> f64) -> Vec<f64> {
+    if defs.is_empty() {
+        return vals.iter().map(|&v| to(v)).collect();
+    }
+    let mut it = vals.iter();
+    (0..n)
+        .map(|i| {
+            if defs[i] > 0 {
+                it.next().map(|&v| to(v)).unwrap_or(f64::NAN)
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// Calls `f(cells)` for each row of `paths.parquet`, with every column as text (nulls empty).
+pub fn for_each_path_row(path: &Path, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
+    use parquet::record::Field;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let r = SerializedFileReader::new(file).map_err(perr(path))?;
+    let mut cells: Vec<String> = Vec::new();
+    for row in r.get_row_iter(None).map_err(perr(path))? {
+        let row = row.map_err(perr(path))?;
+        cells.clear();
+        for (_, v) in row.get_column_iter() {
+            cells.push(match v {
+                Field::Null => String::new(),
+                Field::Str(s) => s.clone(),
+                Field::Long(x) => x.to_string(),
+                Field::Double(x) => super::format::fmt_num(*x),
+                other => other.to_string(),
+            });
+        }
+        f(&cells)?;
+    }
+    Ok(())
+}
