@@ -64,6 +64,7 @@ impl SimArgs {
             max_events: self.max_events,
             command: reproducing_command(),
             xlsx: self.xlsx,
+            parquet: false,
         }
     }
 }
@@ -109,7 +110,8 @@ enum Command {
     /// tail.csv, timeline.csv, markers.csv, sensitivity.csv (with uncertain parameters),
     /// scenario.resolved.toml, provenance.toml, and unless --no-charts the charts (exceedance,
     /// timeline, paths, reach; PNG and SVG) and report.html; trace.csv with --trace-replication,
-    /// convergence.csv with --precision, results.xlsx with --xlsx.
+    /// convergence.csv with --precision, results.xlsx with --xlsx. With --shard K/M, only the
+    /// K-th of M ranges of the replications, into a shard folder for `leaksim merge`.
     Run {
         /// Scenario files (TOML).
         #[arg(required = true, value_name = "FILE")]
@@ -124,6 +126,39 @@ enum Command {
         trace_replication: Option<u64>,
         #[command(flatten)]
         study: StudyArgs,
+        /// Run only the K-th (0-based) of M contiguous ranges of the replications and write a
+        /// shard folder OUT/NAME/ (manifest.toml, rows, timeline); `leaksim merge` joins the M
+        /// shard folders into the same files as one run. E.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT.
+        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
+        shard: Option<cli::shard::Shard>,
+        /// Write replications.parquet and paths.parquet (zstd) instead of the CSV versions: the
+        /// same columns and values, empty cells as nulls. Summaries stay CSV.
+        #[arg(long)]
+        parquet: bool,
+    },
+    /// Join the shard folders of one run (`leaksim run --shard K/M`, in any order) into OUT/NAME/:
+    /// every file `leaksim run` writes for the same scenario, seed and --reps, byte for byte.
+    /// Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
+    /// nothing is written.
+    Merge {
+        /// Shard folders (every K of 0..M once).
+        #[arg(required = true, value_name = "SHARD_FOLDER")]
+        dirs: Vec<PathBuf>,
+        /// Folder for results.
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        out: PathBuf,
+        /// Do not draw charts (PNG, SVG) nor report.html.
+        #[arg(long)]
+        no_charts: bool,
+        /// Write replications.parquet and paths.parquet instead of the CSV versions.
+        #[arg(long)]
+        parquet: bool,
+        /// Also write results.xlsx.
+        #[arg(long)]
+        xlsx: bool,
+        /// No progress output.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Run several scenarios on the same seed and replications (common random numbers) and compare
     /// each with a baseline: means, paired differences with 95% intervals, P(lower), tail risk.
@@ -229,17 +264,20 @@ enum Command {
 }
 
 /// This process's command line without the options that change no result (`--threads`,
-/// `--out`, `--quiet`, `--no-charts`), quoted for a POSIX shell.
+/// `--out`, `--quiet`, `--no-charts`) and without `--shard` (a shard's results are part of the
+/// run it records), quoted for a POSIX shell.
 fn reproducing_command() -> String {
     let mut out = vec!["leaksim".to_string()];
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--threads" | "--out" => {
+            "--threads" | "--out" | "--shard" => {
                 args.next();
             }
             "--quiet" | "-q" | "--no-charts" => {}
-            _ if a.starts_with("--threads=") || a.starts_with("--out=") => {}
+            _ if a.starts_with("--threads=")
+                || a.starts_with("--out=")
+                || a.starts_with("--shard=") => {}
             _ => out.push(a),
         }
     }
@@ -281,12 +319,36 @@ fn main() -> ExitCode {
             out,
             trace_replication,
             study,
+            shard,
+            parquet,
         } => cli::run(
             &files,
-            &sim.options(),
+            &SimOptions {
+                parquet,
+                ..sim.options()
+            },
             &study.options(),
             &out,
             trace_replication,
+            shard,
+        ),
+        Command::Merge {
+            dirs,
+            out,
+            no_charts,
+            parquet,
+            xlsx,
+            quiet,
+        } => cli::merge(
+            &dirs,
+            &SimOptions {
+                no_charts,
+                parquet,
+                xlsx,
+                quiet,
+                ..SimOptions::default()
+            },
+            &out,
         ),
         Command::Compare {
             files,

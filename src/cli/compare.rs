@@ -86,7 +86,7 @@ pub fn compare(
     let dir = stage.path().to_path_buf();
     let mut tails = Vec::new();
     for (s, r) in scenarios.iter().zip(&multi.runs) {
-        let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds)?;
+        let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds, false)?;
         write_provenance(&dir.join(&s.name), opts, seed, r.rows.len(), &[s])?;
         tails.push((s.name.as_str(), analyses.tail));
     }

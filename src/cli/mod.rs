@@ -7,15 +7,18 @@
 pub mod bench;
 mod compare;
 mod diff;
+mod merge;
 mod plot;
 pub mod progress;
 mod run;
+pub mod shard;
 mod sweep;
 mod tornado;
 mod validate;
 
 pub use compare::compare;
 pub use diff::diff;
+pub use merge::merge;
 pub use plot::plot;
 pub use run::run;
 pub use sweep::sweep;
@@ -53,6 +56,8 @@ pub struct SimOptions {
     pub command: String,
     /// `--xlsx`: also write `results.xlsx`.
     pub xlsx: bool,
+    /// `--parquet`: replications and paths as Parquet files instead of CSV (`run`, `merge`).
+    pub parquet: bool,
 }
 
 impl SimOptions {
@@ -102,8 +107,9 @@ pub fn load_all(files: &[PathBuf], sets: &[String]) -> Result<Vec<Scenario>> {
     Ok(scenarios)
 }
 
-/// Most replications one run keeps in memory (each keeps its metric row until the files are written).
-pub const MAX_REPLICATIONS: u64 = 20_000_000;
+/// Most replications one run may have. Rows go to disk as they are produced, and the analyses
+/// hold one column (8 bytes a replication) at a time; counts are kept in 32-bit histograms.
+pub const MAX_REPLICATIONS: u64 = 2_000_000_000;
 
 /// Checks a replication count: at least 1, at most [`MAX_REPLICATIONS`].
 pub fn check_replications(n: u64) -> Result<()> {
@@ -112,7 +118,7 @@ pub fn check_replications(n: u64) -> Result<()> {
     }
     if n > MAX_REPLICATIONS {
         return Err(Error::Usage(format!(
-            "--reps {n} is more than the {MAX_REPLICATIONS} replications a run can hold in memory"
+            "--reps {n} is more than the {MAX_REPLICATIONS} replications a run may have (split the work into runs with different seeds)"
         )));
     }
     Ok(())
@@ -205,9 +211,10 @@ pub(crate) fn write_run_folder(
     r: &RunResult,
     trace: Option<&[TraceRow]>,
     thresholds: &[f64],
+    parquet: bool,
 ) -> Result<RunAnalyses> {
     let analyses = analyse_run(s, r, thresholds)?;
-    crate::output::files::write_run(dir, s, r, &analyses, trace)?;
+    crate::output::files::write_run(dir, s, r, &analyses, trace, parquet)?;
     Ok(analyses)
 }
 

@@ -1,22 +1,53 @@
 //! `leaksim run`.
 
 use super::progress::Bar;
+use super::shard::Shard;
 use super::*;
 use crate::analysis::precision::{run_many, Target};
 use crate::output;
 use crate::output::folder::Staged;
 use crate::sim::runner;
 
-/// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`.
+/// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`;
+/// with `shard`, only that shard's replications, into a shard folder for `leaksim merge`.
 pub fn run(
     files: &[PathBuf],
     opts: &SimOptions,
     study: &StudyOptions,
     out: &Path,
     trace_replication: Option<u64>,
+    shard: Option<Shard>,
 ) -> Result<()> {
     let scenarios = load_all(files, &opts.sets)?;
     let precision = study.precision()?;
+    if let Some(sh) = shard {
+        let refused = [
+            (
+                precision.is_some(),
+                "--precision (a shard runs a fixed range of replications)",
+            ),
+            (
+                trace_replication.is_some(),
+                "--trace-replication (trace one replication with a plain run)",
+            ),
+            (opts.parquet, "--parquet (give it to `leaksim merge`)"),
+            (opts.xlsx, "--xlsx (give it to `leaksim merge`)"),
+        ];
+        if let Some((_, what)) = refused.iter().find(|(on, _)| *on) {
+            return Err(Error::Usage(format!(
+                "--shard {}/{} does not go with {what}",
+                sh.k, sh.m
+            )));
+        }
+        for s in &scenarios {
+            check_replications(opts.config(s).replications)?;
+            crate::analysis::budget::check(s, opts.max_events())?;
+        }
+        for s in &scenarios {
+            super::shard::run_shard(s, opts, &study.thresholds, sh, out)?;
+        }
+        return Ok(());
+    }
     for s in &scenarios {
         let cfg = opts.config(s);
         check_replications(cfg.replications)?;
@@ -61,7 +92,14 @@ pub fn run(
         };
         let stage = Staged::begin(&out.join(&s.name))?;
         let dir = stage.path().to_path_buf();
-        let analyses = write_run_folder(&dir, s, result, trace.as_deref(), &study.thresholds)?;
+        let analyses = write_run_folder(
+            &dir,
+            s,
+            result,
+            trace.as_deref(),
+            &study.thresholds,
+            opts.parquet,
+        )?;
         write_provenance(&dir, opts, cfg.seed, result.rows.len(), &[s])?;
         if precision.is_some() {
             output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;

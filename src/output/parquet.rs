@@ -110,7 +110,12 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
         .copied()
         .chain(s.params.iter().map(|p| p.path.as_str()))
         .collect();
-    let mut fields = vec![field("replication", Physical::INT64, Repetition::REQUIRED, false)?];
+    let mut fields = vec![field(
+        "replication",
+        Physical::INT64,
+        Repetition::REQUIRED,
+        false,
+    )?];
     for n in &names {
         fields.push(field(n, Physical::DOUBLE, Repetition::OPTIONAL, false)?);
     }
@@ -230,7 +235,11 @@ pub fn header(path: &Path) -> Result<Vec<String>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let r = SerializedFileReader::new(f).map_err(perr(path))?;
     let schema = r.metadata().file_metadata().schema_descr();
-    Ok(schema.columns().iter().map(|c| c.name().to_string()).collect())
+    Ok(schema
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect())
 }
 
 /// Calls `f(row, values)` for each row of a Parquet file, with the values of columns `cols` as

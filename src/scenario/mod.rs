@@ -225,7 +225,13 @@ impl Scenario {
     /// `sha256:` and 64 hex digits. Two files that resolve to the same scenario share it.
     pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let text = toml::to_string(&tree::to_toml(&self.tree)).unwrap_or_default();
+        let mut v = tree::to_toml(&self.tree);
+        if let toml::Value::Table(t) = &mut v {
+            // Run settings are recorded beside the digest (seed, replications): a resolved file,
+            // which carries them, has the digest of the scenario it came from.
+            t.remove("run");
+        }
+        let text = toml::to_string(&v).unwrap_or_default();
         let hash = Sha256::digest(text.as_bytes());
         let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
         format!("sha256:{hex}")

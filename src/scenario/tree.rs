@@ -233,7 +233,7 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// Reads a scenario file: a regular file (not a device, pipe or folder) of at most
 /// [`MAX_FILE_BYTES`], read with that bound whatever the file claims.
-fn read_bounded(path: &Path) -> std::result::Result<String, String> {
+pub fn read_bounded(path: &Path) -> std::result::Result<String, String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {

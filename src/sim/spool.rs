@@ -29,6 +29,8 @@ pub const PATHS_FILE: &str = "paths.bin";
 /// Where a block of consecutive replications sits in a rows file.
 #[derive(Clone, Copy, Debug)]
 struct Block {
+    /// Its first replication.
+    first: u64,
     /// Byte offset of its first value.
     offset: u64,
     /// Replications in the block.
@@ -156,6 +158,11 @@ impl Spool {
 
     /// A new spool writing `rows.bin` and `paths.bin` into the existing folder `dir`.
     pub fn create(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
+        Spool::create_from(dir, params, reach, 0)
+    }
+
+    /// A new spool in `dir` whose first replication is `first` (a shard's).
+    pub fn create_from(dir: &Path, params: usize, reach: usize, first: u64) -> Result<Spool> {
         let width = metrics::idx::COUNT + params + reach;
         let (rows, paths) = (dir.join(ROWS_FILE), dir.join(PATHS_FILE));
         let open = |p: &Path, magic: &[u8; 8]| -> Result<BufWriter<File>> {
@@ -174,7 +181,7 @@ impl Spool {
                 rows,
                 paths,
                 blocks: Vec::new(),
-                first: 0,
+                first,
                 len: 0,
             }],
             writer: Some(Writer {
@@ -217,11 +224,11 @@ impl Spool {
         (&self.parts[0].rows, &self.parts[0].paths)
     }
 
-    /// Appends the rows of the next replications (the first of them numbered `len()`).
+    /// Appends the rows of the next replications (the first of them numbered `first() + len()`).
     pub fn append(&mut self, rows: &[RepRow]) -> Result<()> {
-        let first = self.len;
         let width = self.width;
         let part = self.parts.last_mut().expect("a spool has a part");
+        let first = part.first + part.len;
         let w = self
             .writer
             .as_mut()
@@ -237,6 +244,7 @@ impl Spool {
             w.rows.write_all(&buf).map_err(io(rp))?;
         }
         part.blocks.push(Block {
+            first,
             offset: w.offset + 16,
             len: rows.len() as u64,
         });
@@ -290,6 +298,7 @@ impl Spool {
                 return Err(corrupt(&rows, "cut inside a block"));
             }
             blocks.push(Block {
+                first: start,
                 offset: at + 16,
                 len,
             });
@@ -339,7 +348,7 @@ impl Spool {
         Ok(self)
     }
 
-    /// One spool of consecutive spools (shards in replication order), starting at replication 0.
+    /// One spool of consecutive spools (shards in replication order).
     pub fn concat(spools: Vec<Spool>) -> Result<Spool> {
         let mut out: Option<Spool> = None;
         for s in spools {
@@ -348,6 +357,9 @@ impl Spool {
                 Some(o) => {
                     if s.width != o.width || s.params != o.params {
                         return Err(corrupt(&s.parts[0].rows, "a different row width"));
+                    }
+                    if s.first() != o.first() + o.len {
+                        return Err(corrupt(&s.parts[0].rows, "not the next replications"));
                     }
                     o.len += s.len;
                     o.parts.extend(s.parts);
@@ -398,7 +410,6 @@ impl Spool {
     ) -> std::result::Result<(), E> {
         let mut buf = Vec::new();
         let mut values = Vec::new();
-        let mut first = 0;
         for part in &self.parts {
             let mut r = File::open(&part.rows).map_err(io(&part.rows))?;
             for b in &part.blocks {
@@ -407,8 +418,7 @@ impl Spool {
                 r.read_exact(&mut buf).map_err(io(&part.rows))?;
                 values.clear();
                 values.extend(buf.chunks_exact(8).map(le_f64));
-                f(first, b.len as usize, &values)?;
-                first += b.len;
+                f(b.first, b.len as usize, &values)?;
             }
         }
         Ok(())

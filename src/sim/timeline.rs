@@ -127,6 +127,52 @@ impl Timeline {
         self.reps
     }
 
+    /// The timeline as bytes (days, replications, then each series' sums and histograms,
+    /// little-endian), for a shard folder.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&(self.days as u64).to_le_bytes());
+        b.extend_from_slice(&self.reps.to_le_bytes());
+        for s in [&self.leaked, &self.backlog] {
+            s.sum
+                .iter()
+                .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
+            s.hist
+                .iter()
+                .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
+        }
+        b
+    }
+
+    /// A timeline read back from [`Timeline::to_bytes`]; None if the bytes are not one.
+    pub fn from_bytes(b: &[u8]) -> Option<Timeline> {
+        let days = u64::from_le_bytes(b.get(..8)?.try_into().ok()?) as usize;
+        let reps = u64::from_le_bytes(b.get(8..16)?.try_into().ok()?);
+        let per_series = days.checked_mul(16 + BINS * 4)?;
+        if b.len() != 16 + 2 * per_series {
+            return None;
+        }
+        let mut t = Timeline::new(days);
+        t.reps = reps;
+        let mut at = 16;
+        for s in [&mut t.leaked, &mut t.backlog] {
+            for v in s.sum.iter_mut() {
+                *v = u128::from_le_bytes(b[at..at + 16].try_into().ok()?);
+                at += 16;
+            }
+            for v in s.hist.iter_mut() {
+                *v = u32::from_le_bytes(b[at..at + 4].try_into().ok()?);
+                at += 4;
+            }
+        }
+        Some(t)
+    }
+
+    /// Days covered.
+    pub fn days(&self) -> usize {
+        self.days
+    }
+
     /// The rows of `timeline.csv`.
     pub fn rows(&self) -> Vec<TimelineRow> {
         let n = self.reps.max(1) as f64;
@@ -191,6 +237,9 @@ mod tests {
         let mut ba = b.clone();
         ba.merge(&a);
         assert_eq!(ab.rows(), ba.rows());
+        let back = Timeline::from_bytes(&ab.to_bytes()).expect("read back");
+        assert_eq!((back.rows(), back.to_bytes()), (ab.rows(), ab.to_bytes()));
+        assert!(Timeline::from_bytes(&ab.to_bytes()[1..]).is_none());
         assert_eq!(ab.replications(), ba.replications());
     }
 }

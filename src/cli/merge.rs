@@ -1,0 +1,203 @@
+//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) into the
+//! folder `leaksim run` writes in one go, byte for byte.
+
+use super::shard::Manifest;
+use super::*;
+use crate::output;
+use crate::output::folder::Staged;
+use crate::sim::runner::RunResult;
+use crate::sim::spool::Spool;
+
+/// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
+/// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
+pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    let manifests = dirs
+        .iter()
+        .map(|d| Manifest::read(d))
+        .collect::<Result<Vec<_>>>()?;
+    let first = &manifests[0];
+    check_same_run(dirs, &manifests)?;
+    // The scenario the shards ran, read back from the first shard and checked against its digest.
+    let resolved = dirs[0].join("scenario.resolved.toml");
+    let s = Scenario::load(&resolved, &[])?;
+    if s.digest() != first.digest {
+        return Err(Error::Usage(format!(
+            "{}: its scenario digest is {}, not the {} its manifest records (was the file edited?)",
+            resolved.display(),
+            s.digest(),
+            first.digest
+        )));
+    }
+    let m = first.shard.m;
+    check_replications(first.replications)?;
+    let mut order: Vec<Option<usize>> = vec![None; m as usize];
+    for (i, man) in manifests.iter().enumerate() {
+        if let Some(j) = order[man.shard.k as usize] {
+            return Err(Error::Usage(format!(
+                "{} and {} are both shard {}/{m}",
+                dirs[j].display(),
+                dirs[i].display(),
+                man.shard.k
+            )));
+        }
+        order[man.shard.k as usize] = Some(i);
+    }
+    let missing: Vec<String> = (0..m)
+        .filter(|&k| order[k as usize].is_none())
+        .map(|k| format!("{k}/{m}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(format!(
+            "shard {} of `{}` missing: a run of {} shards needs every one (given: {})",
+            missing.join(", "),
+            first.scenario,
+            m,
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    let mut spools = Vec::with_capacity(m as usize);
+    let mut timeline = crate::sim::timeline::Timeline::new(crate::sim::runner::timeline_days(&s));
+    let (mut elapsed, mut threads) = (0.0, 1);
+    for i in order.into_iter().flatten() {
+        let (dir, man) = (&dirs[i], &manifests[i]);
+        let (start, count) = man.shard.range(man.replications);
+        let spool = Spool::open(dir)?.with_params(s.params.len())?;
+        if (man.first, man.count) != (start, count)
+            || spool.first() != start
+            || spool.len() != count
+        {
+            return Err(Error::Usage(format!(
+                "{}: shard {}/{m} should hold replications {start}..{} but holds {}..{}",
+                dir.display(),
+                man.shard.k,
+                start + count,
+                spool.first(),
+                spool.first() + spool.len()
+            )));
+        }
+        if spool.reach_len() != s.reach_len() {
+            return Err(Error::Usage(format!(
+                "{}: rows of {} values, not the {} of scenario `{}`",
+                dir.display(),
+                spool.width(),
+                crate::sim::metrics::idx::COUNT + s.params.len() + s.reach_len(),
+                s.name
+            )));
+        }
+        let part = Manifest::timeline(dir)?;
+        if part.days() != timeline.days() || part.replications() != count {
+            return Err(Error::Usage(format!(
+                "{}: its timeline does not cover its {count} replications of {} days",
+                dir.display(),
+                timeline.days()
+            )));
+        }
+        timeline.merge(&part);
+        elapsed += man.elapsed;
+        threads = threads.max(man.threads);
+        spools.push(spool);
+    }
+    let result = RunResult {
+        rows: Spool::concat(spools)?,
+        timeline,
+        seed: first.seed,
+        elapsed: std::time::Duration::from_secs_f64(elapsed),
+        threads,
+    };
+    let mut opts = opts.clone();
+    opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
+    let stage = Staged::begin(&out.join(&s.name))?;
+    let dir = stage.path().to_path_buf();
+    let analyses = write_run_folder(&dir, &s, &result, None, &first.thresholds, opts.parquet)?;
+    write_provenance(&dir, &opts, first.seed, first.replications, &[&s])?;
+    finish_folder(&dir, &opts)?;
+    let target = stage.target().to_path_buf();
+    stage.commit()?;
+    print!(
+        "{}",
+        output::terminal::run_summary(&s, &result, &analyses.summary)
+    );
+    println!("  merged {m} shards; wrote {}", target.display());
+    Ok(())
+}
+
+/// Checks that every manifest belongs to the same run as the first; the error names the shard and
+/// what differs.
+fn check_same_run(dirs: &[PathBuf], manifests: &[Manifest]) -> Result<()> {
+    let first = &manifests[0];
+    let this = env!("CARGO_PKG_VERSION");
+    for (dir, man) in dirs.iter().zip(manifests) {
+        let differ = |what: &str, a: String, b: String| {
+            Err(Error::Usage(format!(
+                "{}: not a shard of the same run as {}: {what} {b}, not {a}",
+                dir.display(),
+                dirs[0].display()
+            )))
+        };
+        if man.version != this {
+            return Err(Error::Usage(format!(
+                "{}: written by leaksim {}, but this is leaksim {this}: merge with the version that ran the shards",
+                dir.display(),
+                man.version
+            )));
+        }
+        if man.scenario != first.scenario {
+            return differ("scenario", first.scenario.clone(), man.scenario.clone());
+        }
+        if man.digest != first.digest {
+            return differ(
+                "scenario digest",
+                first.digest.clone(),
+                format!("{} (the scenario or a --set differs)", man.digest),
+            );
+        }
+        if man.seed != first.seed {
+            return differ("seed", first.seed.to_string(), man.seed.to_string());
+        }
+        if man.replications != first.replications {
+            return differ(
+                "replications (--reps)",
+                first.replications.to_string(),
+                man.replications.to_string(),
+            );
+        }
+        if man.shard.m != first.shard.m {
+            return differ(
+                "shard count (M of --shard K/M)",
+                first.shard.m.to_string(),
+                man.shard.m.to_string(),
+            );
+        }
+        if man.thresholds != first.thresholds {
+            return differ(
+                "--thresholds",
+                format!("{:?}", first.thresholds),
+                format!("{:?}", man.thresholds),
+            );
+        }
+        if man.command != first.command {
+            return differ(
+                "command",
+                format!("`{}`", first.command),
+                format!("`{}`", man.command),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The command that reproduces the merged folder in one run: the shards' (which never carry
+/// `--parquet` or `--xlsx`), with merge's `--parquet` and `--xlsx`.
+fn merged_command(shards: &str, parquet: bool, xlsx: bool) -> String {
+    let mut c = shards.to_string();
+    if parquet {
+        c.push_str(" --parquet");
+    }
+    if xlsx {
+        c.push_str(" --xlsx");
+    }
+    c
+}

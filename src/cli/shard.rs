@@ -1,0 +1,278 @@
+//! `leaksim run --shard K/M`: one of M contiguous ranges of a run's replications, written as a
+//! shard folder that `leaksim merge` joins with the others into the run's folder.
+//!
+//! A shard folder holds `manifest.toml` (what run it belongs to), `scenario.resolved.toml`, the
+//! rows of its replications exactly (`rows.bin`, `paths.bin`) and its part of the daily timeline
+//! (`timeline.bin`).
+
+use super::progress::Bar;
+use super::*;
+use crate::analysis::precision::Progress;
+use crate::output::folder::Staged;
+use crate::sim::runner;
+use crate::sim::spool::Spool;
+use crate::sim::timeline::Timeline;
+
+/// The manifest file of a shard folder.
+pub const MANIFEST: &str = "manifest.toml";
+/// The timeline file of a shard folder.
+pub const TIMELINE: &str = "timeline.bin";
+/// Version of the shard folder's layout.
+pub const FORMAT: i64 = 1;
+
+/// `--shard K/M`: the K-th (0-based) of M contiguous ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard (0-based).
+    pub k: u64,
+    /// Shards in all.
+    pub m: u64,
+}
+
+impl Shard {
+    /// Parses `K/M` (0 <= K < M).
+    pub fn parse(text: &str) -> std::result::Result<Shard, String> {
+        let bad = || {
+            format!("expected K/M with 0 <= K < M (e.g. 0/4, or $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT), found `{text}`")
+        };
+        let (k, m) = text.split_once('/').ok_or_else(bad)?;
+        let (k, m): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            m.trim().parse().map_err(|_| bad())?,
+        );
+        if m == 0 || k >= m {
+            return Err(bad());
+        }
+        Ok(Shard { k, m })
+    }
+
+    /// Its replications of `n`: `(first, count)`, the ranges of the M shards covering 0..n once.
+    pub fn range(&self, n: u64) -> (u64, u64) {
+        let at = |k: u64| (u128::from(n) * u128::from(k) / u128::from(self.m)) as u64;
+        (at(self.k), at(self.k + 1) - at(self.k))
+    }
+}
+
+/// Runs shard `shard` of `s` and writes its folder `out/<name>/`, replaced whole.
+pub(crate) fn run_shard(
+    s: &Scenario,
+    opts: &SimOptions,
+    thresholds: &[f64],
+    shard: Shard,
+    out: &Path,
+) -> Result<()> {
+    let cfg = opts.config(s);
+    if shard.m > cfg.replications {
+        return Err(Error::Usage(format!(
+            "--shard {}/{}: more shards than the {} replications of `{}`",
+            shard.k, shard.m, cfg.replications, s.name
+        )));
+    }
+    let (first, count) = shard.range(cfg.replications);
+    let stage = Staged::begin(&out.join(&s.name))?;
+    let dir = stage.path().to_path_buf();
+    let pool = runner::pool(cfg.threads)?;
+    let bar = Bar::new(opts.quiet);
+    bar.planned(&format!("{} shard {}/{}", s.name, shard.k, shard.m), count);
+    let start = std::time::Instant::now();
+    let mut timeline = Timeline::new(runner::timeline_days(s));
+    let mut spool = Spool::create_from(&dir, s.params.len(), s.reach_len(), first)?;
+    runner::run_into(
+        s,
+        cfg.seed,
+        first,
+        count,
+        cfg.max_events,
+        &pool,
+        bar.cancel(),
+        &|| bar.done_one(),
+        &mut timeline,
+        &mut spool,
+    )?;
+    bar.finish();
+    drop(spool);
+    let elapsed = start.elapsed().as_secs_f64();
+    crate::output::write_atomic(&dir.join(TIMELINE), |w| w.write_all(&timeline.to_bytes()))?;
+    let resolved = s.resolved_toml(cfg.seed, cfg.replications);
+    crate::output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+        w.write_all(resolved.as_bytes())
+    })?;
+    let manifest = Manifest {
+        scenario: s.name.clone(),
+        digest: s.digest(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        seed: cfg.seed,
+        replications: cfg.replications,
+        shard,
+        first,
+        count,
+        command: opts.command.clone(),
+        thresholds: thresholds.to_vec(),
+        elapsed,
+        threads: pool.current_num_threads(),
+    };
+    crate::output::write_atomic(&dir.join(MANIFEST), |w| {
+        w.write_all(manifest.to_toml().as_bytes())
+    })?;
+    let target = stage.target().to_path_buf();
+    stage.commit()?;
+    println!(
+        "{}: shard {}/{}, replications {}..{} of {} (seed {}) in {:.2} s\n  wrote {}",
+        s.name,
+        shard.k,
+        shard.m,
+        first,
+        first + count,
+        cfg.replications,
+        cfg.seed,
+        elapsed,
+        target.display()
+    );
+    Ok(())
+}
+
+/// What `manifest.toml` says of a shard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario digest (SHA-256 of the resolved scenario).
+    pub digest: String,
+    /// leaksim version that ran it.
+    pub version: String,
+    /// Seed.
+    pub seed: u64,
+    /// Replications of the whole run (N).
+    pub replications: u64,
+    /// Which shard.
+    pub shard: Shard,
+    /// Its first replication.
+    pub first: u64,
+    /// Its replications.
+    pub count: u64,
+    /// The command that reproduces the whole run in one go (`--shard` left out).
+    pub command: String,
+    /// `--thresholds` of tail.csv.
+    pub thresholds: Vec<f64>,
+    /// Seconds it ran.
+    pub elapsed: f64,
+    /// Threads it ran on.
+    pub threads: usize,
+}
+
+impl Manifest {
+    fn to_toml(&self) -> String {
+        let mut t = toml::Table::new();
+        let int = |v: u64| toml::Value::Integer(v as i64);
+        let text = |v: &str| toml::Value::String(v.to_string());
+        t.insert("format".into(), toml::Value::Integer(FORMAT));
+        t.insert("leaksim_version".into(), text(&self.version));
+        t.insert("scenario".into(), text(&self.scenario));
+        t.insert("digest".into(), text(&self.digest));
+        t.insert("seed".into(), int(self.seed));
+        t.insert("replications".into(), int(self.replications));
+        t.insert("shard".into(), int(self.shard.k));
+        t.insert("shards".into(), int(self.shard.m));
+        t.insert("first".into(), int(self.first));
+        t.insert("count".into(), int(self.count));
+        t.insert("command".into(), text(&self.command));
+        t.insert(
+            "thresholds".into(),
+            toml::Value::Array(
+                self.thresholds
+                    .iter()
+                    .map(|v| toml::Value::Float(*v))
+                    .collect(),
+            ),
+        );
+        t.insert("elapsed_seconds".into(), toml::Value::Float(self.elapsed));
+        t.insert("threads".into(), int(self.threads as u64));
+        format!(
+            "# A shard of a leaksim run: replications first..first+count of `replications`.\n# `leaksim merge` joins the shards of one run into its results folder.\n{}",
+            toml::to_string(&t).unwrap_or_default()
+        )
+    }
+
+    /// Reads the manifest of the shard folder `dir`.
+    pub fn read(dir: &Path) -> Result<Manifest> {
+        let path = dir.join(MANIFEST);
+        let bad = |what: &str| {
+            Error::Usage(format!(
+                "{}: not a leaksim shard manifest ({what})",
+                path.display()
+            ))
+        };
+        if !path.is_file() {
+            return Err(Error::Usage(format!(
+                "{}: not a shard folder (no {MANIFEST}; shards are written by `leaksim run --shard K/M`)",
+                dir.display()
+            )));
+        }
+        let text = crate::scenario::tree::read_bounded(&path).map_err(|e| bad(&e))?;
+        let t: toml::Table = text.parse().map_err(|e| bad(&format!("{e}")))?;
+        let int = |k: &str| -> Result<u64> {
+            t.get(k)
+                .and_then(toml::Value::as_integer)
+                .and_then(|v| u64::try_from(v).ok())
+                .ok_or_else(|| bad(&format!("no whole number `{k}`")))
+        };
+        let text = |k: &str| -> Result<String> {
+            t.get(k)
+                .and_then(toml::Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| bad(&format!("no text `{k}`")))
+        };
+        if int("format")? != FORMAT as u64 {
+            return Err(bad(&format!(
+                "format {} (this leaksim reads {FORMAT})",
+                int("format")?
+            )));
+        }
+        let shard = Shard {
+            k: int("shard")?,
+            m: int("shards")?,
+        };
+        if shard.m == 0 || shard.k >= shard.m {
+            return Err(bad("shard outside 0..shards"));
+        }
+        let thresholds = t
+            .get("thresholds")
+            .and_then(toml::Value::as_array)
+            .ok_or_else(|| bad("no `thresholds`"))?
+            .iter()
+            .map(|v| {
+                v.as_float()
+                    .ok_or_else(|| bad("a threshold is not a number"))
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        Ok(Manifest {
+            scenario: text("scenario")?,
+            digest: text("digest")?,
+            version: text("leaksim_version")?,
+            seed: int("seed")?,
+            replications: int("replications")?,
+            shard,
+            first: int("first")?,
+            count: int("count")?,
+            command: text("command")?,
+            thresholds,
+            elapsed: t
+                .get("elapsed_seconds")
+                .and_then(toml::Value::as_float)
+                .unwrap_or(0.0),
+            threads: int("threads").unwrap_or(1) as usize,
+        })
+    }
+
+    /// Reads the timeline of the shard folder `dir`.
+    pub fn timeline(dir: &Path) -> Result<Timeline> {
+        let path = dir.join(TIMELINE);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        Timeline::from_bytes(&bytes).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: not a complete leaksim timeline file",
+                path.display()
+            ))
+        })
+    }
+}
