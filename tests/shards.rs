@@ -1,0 +1,315 @@
+//! Sharded runs: `run --shard K/M` then `merge` gives the bytes of one run, with CSV or Parquet
+//! rows; shards that do not form one run are refused with nothing written.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+const TEXAS: &str = "scenarios/project_texas_2022.toml";
+const NAME: &str = "project-texas-2022";
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn refused(o: &Output, expect: &[&str]) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit 2 expected: {err}");
+    for e in expect {
+        assert!(err.contains(e), "`{e}` missing from: {err}");
+    }
+}
+
+/// Runs shard `k` of `m` of `file` into `dir/shards/s<k>` and returns its shard folder.
+fn shard(dir: &Path, file: &str, reps: &str, k: u64, m: u64, extra: &[&str]) -> PathBuf {
+    let spec = format!("{k}/{m}");
+    let out = format!("shards/s{k}");
+    let mut args = vec![
+        "run", file, "--reps", reps, "--seed", "11", "--shard", &spec,
+    ];
+    args.extend(["--out", &out, "--quiet"]);
+    args.extend(extra);
+    ok(&leaksim_in(dir, &args));
+    let name = Path::new(file).file_stem().unwrap().to_string_lossy();
+    let name = name.replace('_', "-");
+    dir.join(out).join(name)
+}
+
+fn merge(dir: &Path, shards: &[PathBuf], out: &str, extra: &[&str]) -> Output {
+    let mut args: Vec<String> = vec!["merge".into()];
+    args.extend(shards.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), out.into(), "--quiet".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    leaksim_in(dir, &refs)
+}
+
+fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let files = read_dir_files(dir);
+    assert!(
+        files.iter().any(|(n, _)| n == "report.html"),
+        "{}: a complete folder has its report",
+        dir.display()
+    );
+    files
+}
+
+#[test]
+fn merged_shards_give_the_bytes_of_one_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = root().join(TEXAS).display().to_string();
+    // Uneven shards, different thread counts, given to merge out of order.
+    let thresholds = ["--thresholds", "1e4,1e6"];
+    let mut shards = Vec::new();
+    for (k, threads) in [(2, "1"), (0, "2"), (1, "1")] {
+        let mut extra = vec!["--threads", threads];
+        extra.extend(thresholds);
+        shards.push(shard(dir, &file, "700", k, 3, &extra));
+    }
+    let manifest = std::fs::read_to_string(shards[1].join("manifest.toml")).unwrap();
+    for key in [
+        "digest = \"sha256:",
+        "seed = 11",
+        "replications = 700",
+        "shard = 0",
+        "shards = 3",
+        "leaksim_version",
+    ] {
+        assert!(manifest.contains(key), "{key} in {manifest}");
+    }
+    ok(&merge(dir, &shards, "merged", &[]));
+    let mut args = vec!["run", &file, "--reps", "700", "--seed", "11"];
+    args.extend(thresholds);
+    args.extend(["--out", "one", "--quiet"]);
+    ok(&leaksim_in(dir, &args));
+    let (one, merged) = (
+        folder(&dir.join("one").join(NAME)),
+        folder(&dir.join("merged").join(NAME)),
+    );
+    let names = |f: &[(String, Vec<u8>)]| f.iter().map(|x| x.0.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&one), names(&merged));
+    for ((name, a), (_, b)) in one.iter().zip(&merged) {
+        assert!(
+            a == b,
+            "{name} differs between one run and the merged shards"
+        );
+    }
+    assert!(names(&one).contains(&"sensitivity.csv".to_string()));
+}
+
+#[test]
+fn rows_spanning_many_chunks_merge_exactly_into_parquet() {
+    // More replications than a chunk (16,384), so shards and the single run cut their rows into
+    // different blocks and row groups.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = root()
+        .join("scenarios/divestiture.toml")
+        .display()
+        .to_string();
+    let shards: Vec<PathBuf> = (0..2)
+        .map(|k| shard(dir, &file, "40000", k, 2, &[]))
+        .collect();
+    ok(&merge(dir, &shards, "merged", &["--parquet"]));
+    ok(&merge(dir, &shards, "merged-csv", &["--no-charts"]));
+    let args = [
+        "run",
+        &file,
+        "--reps",
+        "40000",
+        "--seed",
+        "11",
+        "--out",
+        "one",
+        "--quiet",
+        "--parquet",
+    ];
+    ok(&leaksim_in(dir, &args));
+    let (one, merged) = (dir.join("one/divestiture"), dir.join("merged/divestiture"));
+    assert_eq!(folder(&one), folder(&merged), "Parquet folders differ");
+    assert!(!one.join("replications.csv").exists() && one.join("replications.parquet").is_file());
+    let provenance = std::fs::read_to_string(merged.join("provenance.toml")).unwrap();
+    assert!(provenance.contains("--parquet"), "{provenance}");
+    // The Parquet rows hold the CSV values (CSV rounds to 12 significant digits).
+    let csv = dir.join("merged-csv/divestiture");
+    let names = [
+        "replication",
+        "reached",
+        "records_leaked",
+        "first_leak_hours",
+        "loss",
+    ];
+    let a = leaksim::output::rowfiles::replication_columns(&one, &names)
+        .unwrap()
+        .unwrap();
+    let b = leaksim::output::rowfiles::replication_columns(&csv, &names)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a[0].len(), 40000);
+    for (k, (x, y)) in a.iter().zip(&b).enumerate() {
+        for (u, v) in x.iter().zip(y) {
+            let same = (u.is_nan() && v.is_nan()) || (u - v).abs() <= 1e-11 * v.abs().max(1.0);
+            assert!(same, "{}: {u} vs {v}", names[k]);
+        }
+    }
+    let (mut pq, mut cs) = (Vec::new(), Vec::new());
+    for (d, v) in [(&one, &mut pq), (&csv, &mut cs)] {
+        leaksim::output::rowfiles::for_each_path(d, |p| {
+            v.push((
+                p.replication.to_string(),
+                p.path.to_string(),
+                p.recipient.to_string(),
+                p.records,
+            ));
+            Ok(())
+        })
+        .unwrap();
+    }
+    assert!(!pq.is_empty());
+    assert_eq!(pq, cs, "paths.parquet holds the rows of paths.csv");
+}
+
+#[test]
+fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = root().join(TEXAS).display().to_string();
+    let s: Vec<PathBuf> = (0..3).map(|k| shard(dir, &file, "90", k, 3, &[])).collect();
+    let cases: Vec<(Vec<PathBuf>, Vec<&str>)> = vec![
+        (
+            vec![s[0].clone(), s[2].clone()],
+            vec!["shard 1/3", "missing"],
+        ),
+        (
+            vec![s[0].clone(), s[1].clone(), s[1].clone(), s[2].clone()],
+            vec!["both shard 1/3"],
+        ),
+    ];
+    for (shards, expect) in cases {
+        refused(&merge(dir, &shards, "res", &[]), &expect);
+    }
+    // A shard of another run: another seed, another scenario setting, another size.
+    let other = |tag: &str, extra: &[&str]| {
+        let out = format!("other-{tag}");
+        let mut args = vec!["run", &file, "--shard", "1/3", "--out", &out, "--quiet"];
+        args.extend(extra);
+        if !extra.contains(&"--reps") {
+            args.extend(["--reps", "90"]);
+        }
+        ok(&leaksim_in(dir, &args));
+        dir.join(out).join(NAME)
+    };
+    let foreign = [
+        (other("seed", &["--seed", "12"]), "seed 12, not 11"),
+        (
+            other(
+                "set",
+                &[
+                    "--seed",
+                    "11",
+                    "--set",
+                    "perimeter.oracle.gatekeeper.team_size=40",
+                ],
+            ),
+            "scenario digest",
+        ),
+        (
+            other("reps", &["--seed", "11", "--reps", "91"]),
+            "replications (--reps) 91, not 90",
+        ),
+    ];
+    for (bad, expect) in &foreign {
+        let o = merge(dir, &[s[0].clone(), bad.clone(), s[2].clone()], "res", &[]);
+        refused(&o, &[&bad.display().to_string(), expect]);
+    }
+    // A damaged shard: its rows file cut short.
+    let cut = dir.join("cut");
+    std::fs::create_dir(&cut).unwrap();
+    for e in std::fs::read_dir(&s[1]).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, cut.join(p.file_name().unwrap())).unwrap();
+    }
+    let rows = cut.join("rows.bin");
+    let len = std::fs::metadata(&rows).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&rows)
+        .unwrap()
+        .set_len(len - 100)
+        .unwrap();
+    refused(
+        &merge(dir, &[s[0].clone(), cut, s[2].clone()], "res", &[]),
+        &["rows.bin", "cut inside a block"],
+    );
+    // Not a shard folder at all.
+    refused(
+        &merge(dir, &[dir.join("shards")], "res", &[]),
+        &["not a shard folder"],
+    );
+    assert!(!dir.join("res").exists(), "nothing written");
+}
+
+#[test]
+fn shard_options_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = root().join(TEXAS).display().to_string();
+    for bad in ["3/3", "1", "a/4", "0/0"] {
+        let o = leaksim_in(tmp.path(), &["run", &file, "--shard", bad, "--out", "res"]);
+        refused(&o, &["K/M"]);
+    }
+    for (opt, expect) in [
+        ("--parquet", "give it to `leaksim merge`"),
+        ("--xlsx", "give it to `leaksim merge`"),
+    ] {
+        let o = leaksim_in(
+            tmp.path(),
+            &["run", &file, "--shard", "0/2", opt, "--out", "res"],
+        );
+        refused(&o, &[opt, expect]);
+    }
+    let o = leaksim_in(
+        tmp.path(),
+        &[
+            "run", &file, "--reps", "3", "--shard", "0/4", "--out", "res",
+        ],
+    );
+    refused(&o, &["more shards than the 3 replications"]);
+    assert!(!tmp.path().join("res").exists(), "nothing written");
+}
+
+#[test]
+fn a_run_leaves_no_spool_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = root().join(TEXAS).display().to_string();
+    ok(&leaksim_in(
+        tmp.path(),
+        &[
+            "run",
+            &file,
+            "--reps",
+            "50",
+            "--out",
+            "res",
+            "--quiet",
+            "--no-charts",
+        ],
+    ));
+    let left: Vec<String> = std::fs::read_dir(tmp.path().join("res"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        left,
+        vec![NAME.to_string()],
+        "only the results folder remains"
+    );
+}
