@@ -187,7 +187,7 @@ fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
     let cases: Vec<(Vec<PathBuf>, Vec<&str>)> = vec![
         (
             vec![s[0].clone(), s[2].clone()],
-            vec!["shard 1/3", "missing"],
+            vec!["shard 1/3 is missing"],
         ),
         (
             vec![s[0].clone(), s[1].clone(), s[1].clone(), s[2].clone()],

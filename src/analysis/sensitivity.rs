@@ -43,8 +43,9 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
     pearson_by(x.len(), |i| x[i], |i| y[i])
 }
 
-/// Pearson correlation of two rank vectors of [`doubled_ranks`].
-fn rank_pearson(x: &[u32], y: &[u32]) -> f64 {
+/// Pearson correlation of two rank vectors of [`doubled_ranks`] (Spearman's correlation of the
+/// values they rank).
+pub fn rank_pearson(x: &[u32], y: &[u32]) -> f64 {
     pearson_by(x.len(), |i| half(x[i]), |i| half(y[i]))
 }
 

@@ -48,10 +48,10 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         .collect();
     if !missing.is_empty() {
         return Err(Error::Usage(format!(
-            "shard {} of `{}` missing: a run of {} shards needs every one (given: {})",
-            missing.join(", "),
+            "`{}` ran in {m} shards and shard {} {} missing: merge needs every one (given: {})",
             first.scenario,
-            m,
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
             dirs.iter()
                 .map(|d| d.display().to_string())
                 .collect::<Vec<_>>()

@@ -81,27 +81,31 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     }
 }
 
-fn exceedance_series(dir: &Path, label: &str, metric: &str) -> Result<Option<ExceedanceSeries>> {
+/// One scenario's series of each exceedance panel (`metrics`), sharing its parameter columns.
+fn exceedance_series(dir: &Path, label: &str, metrics: &[&str]) -> Result<Vec<ExceedanceSeries>> {
     let Some(header) = super::rowfiles::replications_header(dir)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let names: Vec<String> = header
         .iter()
         .filter(|h| *h != "replication" && !NAMES.contains(&h.as_str()))
         .cloned()
         .collect();
-    let mut wanted = vec![metric];
+    let mut wanted = metrics.to_vec();
     wanted.extend(names.iter().map(String::as_str));
     let Some(mut cols) = super::rowfiles::replication_columns(dir, &wanted)? else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    let values = cols.remove(0);
-    Ok(Some(ExceedanceSeries {
-        label: label.to_string(),
-        values,
-        params: cols,
-        param_names: names,
-    }))
+    let params = std::rc::Rc::new(cols.split_off(metrics.len()));
+    Ok(cols
+        .into_iter()
+        .map(|values| ExceedanceSeries {
+            label: label.to_string(),
+            values,
+            params: params.clone(),
+            param_names: names.clone(),
+        })
+        .collect())
 }
 
 fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceedance> {
@@ -110,16 +114,18 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
         .first()
         .map(|(_, d)| super::html::currency_of(d))
         .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
-    for (metric, desc) in [
+    let panels_of = [
         ("records_leaked", "records leaked (log scale)".to_string()),
         ("loss", format!("loss, {currency} (log scale)")),
-    ] {
-        let mut series = Vec::new();
-        for (label, d) in dirs {
-            if let Some(s) = exceedance_series(d, label, metric)? {
-                series.push(s);
-            }
+    ];
+    let metrics: Vec<&str> = panels_of.iter().map(|p| p.0).collect();
+    let mut per_panel: Vec<Vec<ExceedanceSeries>> = metrics.iter().map(|_| Vec::new()).collect();
+    for (label, d) in dirs {
+        for (k, s) in exceedance_series(d, label, &metrics)?.into_iter().enumerate() {
+            per_panel[k].push(s);
         }
+    }
+    for ((metric, desc), series) in panels_of.into_iter().zip(per_panel) {
         panels.push((metric.to_string(), desc, series));
     }
     let tolerance = dirs

@@ -20,8 +20,9 @@ pub struct ExceedanceSeries {
     pub label: String,
     /// Values, one per replication.
     pub values: Vec<f64>,
-    /// Uncertain parameter values (one vector per parameter), for the parameter band.
-    pub params: Vec<Vec<f64>>,
+    /// Uncertain parameter values (one vector per parameter), for the parameter band; shared by
+    /// the panels of one scenario.
+    pub params: std::rc::Rc<Vec<Vec<f64>>>,
     /// Their names (`--set` paths), to say which one the band splits on.
     pub param_names: Vec<String>,
 }
@@ -46,23 +47,24 @@ fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(usize, Vec<f64>
     if s.params.is_empty() || s.values.len() < 200 {
         return None;
     }
-    let y = crate::analysis::sensitivity::ranks(&s.values);
+    use crate::analysis::sensitivity::{doubled_ranks, rank_pearson};
+    let y = doubled_ranks(&s.values);
     let best = s
         .params
         .iter()
-        .map(|p| {
-            crate::analysis::sensitivity::pearson(&crate::analysis::sensitivity::ranks(p), &y).abs()
-        })
+        .map(|p| rank_pearson(&doubled_ranks(p), &y).abs())
         .enumerate()
         .filter(|(_, r)| r.is_finite())
         .max_by(|a, b| a.1.total_cmp(&b.1))?
         .0;
-    let mut order: Vec<usize> = (0..s.values.len()).collect();
-    order.sort_by(|&a, &b| s.params[best][a].total_cmp(&s.params[best][b]));
+    drop(y);
+    let mut order: Vec<u32> = (0..s.values.len() as u32).collect();
+    let p = &s.params[best];
+    order.sort_by(|&a, &b| p[a as usize].total_cmp(&p[b as usize]));
     let groups: Vec<Vec<f64>> = order
         .chunks(order.len().div_ceil(10))
         .map(|c| {
-            let mut v: Vec<f64> = c.iter().map(|&i| s.values[i]).collect();
+            let mut v: Vec<f64> = c.iter().map(|&i| s.values[i as usize]).collect();
             v.sort_by(f64::total_cmp);
             v
         })
@@ -97,12 +99,13 @@ impl Chart for Exceedance {
         let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
         let areas = root.split_evenly((1, self.panels.len().max(1)));
         for ((metric, xdesc, series), area) in self.panels.iter().zip(areas.iter()) {
-            let positives: Vec<f64> = series
-                .iter()
-                .flat_map(|s| s.values.iter().copied())
-                .filter(|v| *v > 0.0)
-                .collect();
-            if positives.is_empty() {
+            let positives = || {
+                series
+                    .iter()
+                    .flat_map(|s| s.values.iter().copied())
+                    .filter(|v| *v > 0.0)
+            };
+            if positives().next().is_none() {
                 no_data(
                     area,
                     &format!("P({metric} > x)"),
@@ -110,12 +113,8 @@ impl Chart for Exceedance {
                 )?;
                 continue;
             }
-            let lo = positives
-                .iter()
-                .copied()
-                .fold(f64::INFINITY, f64::min)
-                .max(1.0);
-            let hi = positives.iter().copied().fold(0.0, f64::max).max(lo * 10.0);
+            let lo = positives().fold(f64::INFINITY, f64::min).max(1.0);
+            let hi = positives().fold(0.0, f64::max).max(lo * 10.0);
             let grid = log_grid(lo, hi, 160);
             // Probabilities from 1 down to one replication in all of them (log scale: the tail
             // stays visible); a zero probability is drawn on the floor.
