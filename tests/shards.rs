@@ -313,3 +313,90 @@ fn a_run_leaves_no_spool_behind() {
         "only the results folder remains"
     );
 }
+
+#[test]
+fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let files = [
+        "scenarios/status_quo_2021.toml",
+        "scenarios/project_texas_2022.toml",
+    ];
+    let files: Vec<String> = files
+        .iter()
+        .map(|f| root().join(f).display().to_string())
+        .collect();
+    for k in 0..2 {
+        let (spec, out) = (format!("{k}/2"), format!("task-{k}"));
+        let mut args = vec!["run", &files[0], &files[1], "--reps", "400", "--seed", "4"];
+        args.extend(["--shard", &spec, "--out", &out, "--quiet"]);
+        ok(&leaksim_in(dir, &args));
+    }
+    let shard = |k: u64, name: &str| dir.join(format!("task-{k}/{name}")).display().to_string();
+    let (q0, q1) = (shard(0, "status-quo-2021"), shard(1, "status-quo-2021"));
+    let (t0, t1) = (shard(0, NAME), shard(1, NAME));
+    let base = ["--baseline", "status-quo-2021", "--quiet"];
+    let mut args = vec!["compare", &q1, &t0, &q0, &t1, "--out", "sharded"];
+    args.extend(base);
+    ok(&leaksim_in(dir, &args));
+    let mut args = vec![
+        "compare", &files[0], &files[1], "--reps", "400", "--seed", "4",
+    ];
+    args.extend(["--out", "direct"]);
+    args.extend(base);
+    ok(&leaksim_in(dir, &args));
+    // Every table and chart is the same; provenance.toml records the command that was run.
+    let mut compared = 0;
+    for sub in ["", "status-quo-2021", NAME] {
+        let (a, b) = (
+            dir.join("direct/compare").join(sub),
+            dir.join("sharded/compare").join(sub),
+        );
+        for e in std::fs::read_dir(&a).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            if !(name.ends_with(".csv") || name.ends_with(".png")) {
+                continue;
+            }
+            let bytes = std::fs::read(a.join(&name)).unwrap();
+            let other = std::fs::read(b.join(&name)).unwrap_or_default();
+            assert!(bytes == other, "{sub}/{name} differs");
+            compared += 1;
+        }
+    }
+    assert!(compared > 20, "{compared} files compared");
+    // Shards with another seed cannot be paired.
+    let mut args = vec![
+        "run", &files[1], "--reps", "400", "--seed", "5", "--shard", "0/1",
+    ];
+    args.extend(["--out", "other", "--quiet"]);
+    ok(&leaksim_in(dir, &args));
+    let other = dir.join("other").join(NAME).display().to_string();
+    let o = leaksim_in(
+        dir,
+        &[
+            "compare",
+            &q0,
+            &q1,
+            &other,
+            "--baseline",
+            "status-quo-2021",
+            "--out",
+            "res",
+        ],
+    );
+    refused(&o, &["seed 5", "paired"]);
+    let o = leaksim_in(
+        dir,
+        &[
+            "compare",
+            &q0,
+            &files[1],
+            "--baseline",
+            "status-quo-2021",
+            "--out",
+            "res",
+        ],
+    );
+    refused(&o, &["not a shard folder"]);
+    assert!(!dir.join("res").exists());
+}

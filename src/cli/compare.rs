@@ -3,12 +3,15 @@
 use super::progress::Bar;
 use super::*;
 use crate::analysis::compare::compare_rows;
-use crate::analysis::precision::{run_many, Target};
+use crate::analysis::precision::{run_many, MultiRun, Target};
 use crate::output;
 use crate::output::folder::Staged;
+use crate::sim::runner::RunResult;
 
 /// `leaksim compare`: runs every scenario on common random numbers and compares each with the
 /// baseline. Writes `out/name/` (compare.csv, tail.csv, diff.txt, each scenario's run folder).
+/// `files` may instead all be shard folders (`run --shard`): each scenario's shards are joined
+/// and compared without running anything.
 pub fn compare(
     files: &[PathBuf],
     baseline: &str,
@@ -17,7 +20,15 @@ pub fn compare(
     study: &StudyOptions,
     out: &Path,
 ) -> Result<()> {
-    let scenarios = load_all(files, &opts.sets)?;
+    let sharded = if files.iter().any(|f| super::merge::is_shard(f)) {
+        Some(join_scenarios(files, opts, study)?)
+    } else {
+        None
+    };
+    let scenarios = match &sharded {
+        Some((scenarios, _)) => scenarios.clone(),
+        None => load_all(files, &opts.sets)?,
+    };
     let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
     let b = names.iter().position(|n| *n == baseline).ok_or_else(|| {
         Error::Usage(format!(
@@ -35,7 +46,10 @@ pub fn compare(
     for s in &scenarios {
         crate::analysis::budget::check(s, opts.max_events())?;
     }
-    let (seed, batch) = shared_settings(&scenarios, opts);
+    let (seed, batch) = match &sharded {
+        Some((_, runs)) => (runs[0].seed, Some(runs[0].rows.len())),
+        None => shared_settings(&scenarios, opts),
+    };
     for s in &scenarios[1..] {
         let first = &scenarios[0];
         if s.horizon_days != first.horizon_days || s.start_date != first.start_date {
@@ -73,15 +87,22 @@ pub fn compare(
             )
         })
         .collect();
-    let multi = run_many(
-        &scenarios,
-        seed,
-        batch,
-        precision.as_ref(),
-        &targets,
-        opts.resources(out),
-        &Bar::new(opts.quiet),
-    )?;
+    let multi = match sharded {
+        Some((_, runs)) => MultiRun {
+            runs,
+            convergence: Vec::new(),
+            stop: Stop::Fixed,
+        },
+        None => run_many(
+            &scenarios,
+            seed,
+            batch,
+            precision.as_ref(),
+            &targets,
+            opts.resources(out),
+            &Bar::new(opts.quiet),
+        )?,
+    };
     let stage = Staged::begin(&out.join(name))?;
     let dir = stage.path().to_path_buf();
     let mut tails = Vec::new();
@@ -115,4 +136,56 @@ pub fn compare(
     );
     print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())
+}
+
+/// The scenarios and runs of shard folders (`run --shard` of every scenario on one seed and
+/// replications), grouped by scenario in the order of their first folder.
+fn join_scenarios(
+    dirs: &[PathBuf],
+    opts: &SimOptions,
+    study: &StudyOptions,
+) -> Result<(Vec<Scenario>, Vec<RunResult>)> {
+    if let Some(f) = dirs.iter().find(|f| !super::merge::is_shard(f)) {
+        return Err(Error::Usage(format!(
+            "{}: not a shard folder; compare takes scenario files or shard folders, not both",
+            f.display()
+        )));
+    }
+    let given = [
+        (opts.seed.is_some(), "--seed"),
+        (opts.replications.is_some(), "--reps"),
+        (!opts.sets.is_empty(), "--set"),
+        (study.precision.is_some(), "--precision"),
+    ];
+    if let Some((_, o)) = given.iter().find(|(on, _)| *on) {
+        return Err(Error::Usage(format!(
+            "{o} does not go with shard folders: they carry their scenario, seed and replications"
+        )));
+    }
+    let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    for d in dirs {
+        let m = super::shard::Manifest::read(d)?;
+        match groups.iter_mut().find(|g| g.0 == m.scenario) {
+            Some(g) => g.1.push(d.clone()),
+            None => groups.push((m.scenario, vec![d.clone()])),
+        }
+    }
+    let (mut scenarios, mut runs) = (Vec::new(), Vec::new());
+    let mut first: Option<(String, u64, u64)> = None;
+    for (name, group) in &groups {
+        let (s, m, r) = super::merge::join(group)?;
+        match &first {
+            None => first = Some((name.clone(), m.seed, m.replications)),
+            Some((f, seed, reps)) if (*seed, *reps) != (m.seed, m.replications) => {
+                return Err(Error::Usage(format!(
+                    "the shards of `{name}` ran seed {} and {} replications, those of `{f}` seed {seed} and {reps}: compared scenarios must share both to be paired",
+                    m.seed, m.replications
+                )));
+            }
+            Some(_) => {}
+        }
+        scenarios.push(s);
+        runs.push(r);
+    }
+    Ok((scenarios, runs))
 }

@@ -11,6 +11,33 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    let (s, first, result) = join(dirs)?;
+    let m = first.shard.m;
+    let mut opts = opts.clone();
+    opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
+    let stage = Staged::begin(&out.join(&s.name))?;
+    let dir = stage.path().to_path_buf();
+    let analyses = write_run_folder(&dir, &s, &result, None, &first.thresholds, opts.parquet)?;
+    write_provenance(&dir, &opts, first.seed, first.replications, &[&s])?;
+    finish_folder(&dir, &opts)?;
+    let target = stage.target().to_path_buf();
+    stage.commit()?;
+    print!(
+        "{}",
+        output::terminal::run_summary(&s, &result, &analyses.summary)
+    );
+    println!("  merged {m} shards; wrote {}", target.display());
+    Ok(())
+}
+
+/// Whether `dir` is a shard folder (it has a manifest).
+pub(crate) fn is_shard(dir: &Path) -> bool {
+    dir.join(super::shard::MANIFEST).is_file()
+}
+
+/// Joins the shard folders of one run: its scenario, the first shard's manifest, and the run's
+/// rows and timeline as one result. Refuses shards that are missing, repeated, foreign or damaged.
+pub(crate) fn join(dirs: &[PathBuf]) -> Result<(Scenario, Manifest, RunResult)> {
     let manifests = dirs
         .iter()
         .map(|d| Manifest::read(d))
@@ -107,21 +134,7 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         elapsed: std::time::Duration::from_secs_f64(elapsed),
         threads,
     };
-    let mut opts = opts.clone();
-    opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
-    let stage = Staged::begin(&out.join(&s.name))?;
-    let dir = stage.path().to_path_buf();
-    let analyses = write_run_folder(&dir, &s, &result, None, &first.thresholds, opts.parquet)?;
-    write_provenance(&dir, &opts, first.seed, first.replications, &[&s])?;
-    finish_folder(&dir, &opts)?;
-    let target = stage.target().to_path_buf();
-    stage.commit()?;
-    print!(
-        "{}",
-        output::terminal::run_summary(&s, &result, &analyses.summary)
-    );
-    println!("  merged {m} shards; wrote {}", target.display());
-    Ok(())
+    Ok((s, manifests[0].clone(), result))
 }
 
 /// Checks that every manifest belongs to the same run as the first; the error names the shard and

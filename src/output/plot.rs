@@ -121,7 +121,10 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
     let metrics: Vec<&str> = panels_of.iter().map(|p| p.0).collect();
     let mut per_panel: Vec<Vec<ExceedanceSeries>> = metrics.iter().map(|_| Vec::new()).collect();
     for (label, d) in dirs {
-        for (k, s) in exceedance_series(d, label, &metrics)?.into_iter().enumerate() {
+        for (k, s) in exceedance_series(d, label, &metrics)?
+            .into_iter()
+            .enumerate()
+        {
             per_panel[k].push(s);
         }
     }
