@@ -162,9 +162,11 @@ enum Command {
     },
     /// Run several scenarios on the same seed and replications (common random numbers) and compare
     /// each with a baseline: means, paired differences with 95% intervals, P(lower), tail risk.
-    /// Writes OUT/NAME/compare.csv, tail.csv, diff.txt and each scenario's run folder.
+    /// Writes OUT/NAME/compare.csv, tail.csv, diff.txt and each scenario's run folder. Given the
+    /// shard folders of each scenario (`run --shard K/M`, same --reps and --seed), joins them and
+    /// compares without running.
     Compare {
-        /// Scenario files (TOML).
+        /// Scenario files (TOML), or shard folders.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Name of the baseline scenario (its [scenario] name).

@@ -4,7 +4,7 @@
 # (the other settings of leaksim-array.sbatch and leaksim-merge.sbatch apply).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-SHARDS=${SHARDS:-100}
+export SHARDS=${SHARDS:-100}
 array=$(sbatch --parsable --array="0-$((SHARDS - 1))" "$here/leaksim-array.sbatch")
 array=${array%%;*}
 merge=$(sbatch --parsable --dependency="afterok:$array" "$here/leaksim-merge.sbatch")

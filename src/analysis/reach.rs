@@ -30,7 +30,7 @@ fn row(recipient: String, class: String, values: &mut [f64]) -> ReachRow {
     let n = values.len() as f64;
     let hits = values.iter().filter(|&&v| v > 0.0).count() as f64;
     let records = MeanCi::of(values);
-    values.sort_by(f64::total_cmp);
+    values.sort_unstable_by(f64::total_cmp);
     ReachRow {
         recipient,
         class,

@@ -146,7 +146,7 @@ impl MetricSummary {
         } else {
             (ci.low, ci.high)
         };
-        v.sort_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         MetricSummary {
             metric: metric.to_string(),
             n: v.len(),

@@ -76,7 +76,7 @@ pub fn tail(rows: &Spool, thresholds: &[f64]) -> Result<Vec<TailRow>> {
     for &m in &TAIL_METRICS {
         let name = metrics::NAMES[m];
         let mut v = present(rows, m)?;
-        v.sort_by(f64::total_cmp);
+        v.sort_unstable_by(f64::total_cmp);
         for q in [0.90, 0.95, 0.99] {
             let (value, lo, hi) = value_at_risk(&v, q);
             out.push(TailRow {

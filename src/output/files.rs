@@ -2,7 +2,7 @@
 //! timeline, markers, tail, who gets the data (reach) and sensitivity.
 
 use super::columns::*;
-use super::format::fmt_num;
+use super::format::{fmt_num, fmt_num_into};
 use super::{csv_err, write_atomic};
 use crate::analysis::reach::ReachRow;
 use crate::analysis::sensitivity::SensitivityRow;
@@ -24,14 +24,17 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
         header.extend(NAMES.iter().copied());
         header.extend(s.params.iter().map(|p| p.path.as_str()));
         c.write_record(&header).map_err(csv_err)?;
-        let mut rec = Vec::with_capacity(header.len());
         let width = NAMES.len() + s.params.len();
+        let mut cell = String::new();
         r.rows.for_each_block(|first, len, values| {
             for i in 0..len {
-                rec.clear();
-                rec.push((first + i as u64).to_string());
-                rec.extend((0..width).map(|col| fmt_num(values[col * len + i])));
-                c.write_record(&rec).map_err(csv_err)?;
+                c.write_field((first + i as u64).to_string())
+                    .map_err(csv_err)?;
+                for col in 0..width {
+                    fmt_num_into(&mut cell, values[col * len + i]);
+                    c.write_field(&cell).map_err(csv_err)?;
+                }
+                c.write_record(None::<&[u8]>).map_err(csv_err)?;
             }
             Ok::<(), std::io::Error>(())
         })?;

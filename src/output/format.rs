@@ -3,20 +3,33 @@
 /// Formats a number for CSV: empty for NaN; whole numbers as integers; otherwise at most 12
 /// significant digits (no float noise such as `133.20000000000002`), in the shortest form.
 pub fn fmt_num(v: f64) -> String {
+    let mut s = String::new();
+    fmt_num_into(&mut s, v);
+    s
+}
+
+/// [`fmt_num`] into `out` (cleared first), for writers that format millions of numbers.
+pub fn fmt_num_into(out: &mut String, v: f64) {
+    use std::fmt::Write;
+    out.clear();
     if v.is_nan() {
-        return String::new();
+        return;
     }
     if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+        out.push_str(if v > 0.0 { "inf" } else { "-inf" });
+        return;
     }
     if v == v.trunc() && v.abs() < 1e15 {
-        return format!("{}", v as i64);
+        let _ = write!(out, "{}", v as i64);
+        return;
     }
-    let r: f64 = format!("{v:.11e}").parse().unwrap_or(v);
+    let _ = write!(out, "{v:.11e}");
+    let r: f64 = out.parse().unwrap_or(v);
+    out.clear();
     if r.abs() >= 1e15 {
-        format!("{r:e}")
+        let _ = write!(out, "{r:e}");
     } else {
-        format!("{r}")
+        let _ = write!(out, "{r}");
     }
 }
 

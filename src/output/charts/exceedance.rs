@@ -131,7 +131,7 @@ impl Chart for Exceedance {
                 .margin(12)
                 .margin_right(36)
                 .x_label_area_size(45)
-                .y_label_area_size(60)
+                .y_label_area_size(76)
                 .build_cartesian_2d((lo..hi).log_scale(), (floor..1.0).log_scale())
                 .map_err(e2s)?;
             chart
@@ -155,7 +155,7 @@ impl Chart for Exceedance {
             for (i, s) in series.iter().enumerate() {
                 let c = colour(i);
                 let mut sorted = s.values.clone();
-                sorted.sort_by(f64::total_cmp);
+                sorted.sort_unstable_by(f64::total_cmp);
                 let n = sorted.len() as f64;
                 let p: Vec<f64> = grid.iter().map(|&x| exceedance_at(&sorted, x)).collect();
                 let band: Vec<(f64, f64)> = p

@@ -240,8 +240,9 @@ pub fn tick(v: f64) -> String {
         format!("{}T", human(v / 1e12, 1))
     } else if a >= 1e9 {
         format!("{}G", human(v / 1e9, 1))
-    } else if a >= 1e8 {
-        format!("{}M", human(v / 1e6, 0))
+    } else if a >= 1e6 {
+        let m = v / 1e6;
+        format!("{}M", human(m, if m == m.round() { 0 } else { 1 }))
     } else if a >= 100.0 || v == v.round() {
         human(v, 0)
     } else if a >= 1.0 {
