@@ -167,3 +167,30 @@ fn a_replication_that_draws_an_absurd_rate_stops_the_run_with_the_budget_error()
     );
     assert!(!dir.path().join("res").exists(), "nothing written");
 }
+
+#[test]
+fn a_run_too_large_to_analyse_here_is_refused_before_it_starts() {
+    // 2x10^9 replications of a scenario with 7 uncertain parameters: about 200 GiB to analyse.
+    let dir = tempfile::tempdir().unwrap();
+    let o = guarded(
+        dir.path(),
+        &[
+            "run",
+            &shipped("status_quo_2021.toml"),
+            "--reps",
+            "2000000000",
+            "--out",
+            "res",
+        ],
+    );
+    refused(
+        &o,
+        &[
+            "status-quo-2021",
+            "needs about",
+            "GiB of memory",
+            "available",
+        ],
+    );
+    assert!(!dir.path().join("res").exists(), "nothing written");
+}

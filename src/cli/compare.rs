@@ -50,6 +50,13 @@ pub fn compare(
         Some((_, runs)) => (runs[0].seed, Some(runs[0].rows.len())),
         None => shared_settings(&scenarios, opts),
     };
+    let most = precision.as_ref().map_or(
+        batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
+        |p| p.max_reps,
+    );
+    for s in &scenarios {
+        crate::analysis::memory::check(s, most, !opts.no_charts)?;
+    }
     for s in &scenarios[1..] {
         let first = &scenarios[0];
         if s.horizon_days != first.horizon_days || s.start_date != first.start_date {

@@ -11,6 +11,10 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    let first = Manifest::read(&dirs[0])?;
+    let resolved = dirs[0].join("scenario.resolved.toml");
+    let s = Scenario::load(&resolved, &[])?;
+    crate::analysis::memory::check(&s, first.replications, !opts.no_charts)?;
     let (s, first, result) = join(dirs)?;
     let m = first.shard.m;
     let mut opts = opts.clone();

@@ -52,6 +52,8 @@ pub fn run(
         let cfg = opts.config(s);
         check_replications(cfg.replications)?;
         crate::analysis::budget::check(s, cfg.max_events)?;
+        let most = precision.as_ref().map_or(cfg.replications, |p| p.max_reps);
+        crate::analysis::memory::check(s, most, !opts.no_charts)?;
         if let (Some(t), None) = (trace_replication, &precision) {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(
