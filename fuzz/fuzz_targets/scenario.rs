@@ -4,7 +4,8 @@
 //! scenarios/ by `.ci/run`).
 #![no_main]
 
-use leaksim::sim::runner::{self, RunConfig};
+use leaksim::sim::runner;
+use leaksim::sim::timeline::Timeline;
 use leaksim::Scenario;
 use libfuzzer_sys::fuzz_target;
 use std::sync::atomic::AtomicBool;
@@ -16,11 +17,19 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = Scenario::from_text(text, "fuzz.toml") else {
         return;
     };
-    let cfg = RunConfig {
-        seed: 1,
-        replications: 3,
-        threads: Some(1),
-        max_events: 100_000,
+    let Ok(pool) = runner::pool(Some(1)) else {
+        return;
     };
-    let _ = runner::run(&s, &cfg, &AtomicBool::new(false), &|| {});
+    let mut timeline = Timeline::new(runner::timeline_days(&s));
+    let _ = runner::run_range(
+        &s,
+        1,
+        0,
+        3,
+        100_000,
+        &pool,
+        &AtomicBool::new(false),
+        &|| {},
+        &mut timeline,
+    );
 });
