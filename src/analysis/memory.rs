@@ -20,12 +20,46 @@ pub fn needed(s: &Scenario, n: u64, charts: bool) -> u64 {
     BASE.saturating_add(n.saturating_mul(analyses.max(chart)))
 }
 
-/// Memory this machine has available (Linux: `MemAvailable` of `/proc/meminfo`), if known.
+/// Memory this process may still take, if known (Linux): the machine's `MemAvailable`, or less
+/// when the process runs in a control group with a memory limit (a Slurm job, a container).
 pub fn available() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    let machine = kib * 1024;
+    Some(cgroup_room().map_or(machine, |room| room.min(machine)))
+}
+
+/// The room left under this process's control-group memory limit (cgroup v2 `memory.max`, or v1
+/// `memory.limit_in_bytes`), if it has one.
+fn cgroup_room() -> Option<u64> {
+    let read = |p: &str| -> Option<u64> { std::fs::read_to_string(p).ok()?.trim().parse().ok() };
+    let groups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    for line in groups.lines() {
+        let mut f = line.splitn(3, ':');
+        let (_, controllers, path) = (f.next()?, f.next()?, f.next()?);
+        let (limit, usage) = if controllers.is_empty() {
+            let dir = format!("/sys/fs/cgroup{path}");
+            (format!("{dir}/memory.max"), format!("{dir}/memory.current"))
+        } else if controllers.split(',').any(|c| c == "memory") {
+            let mut dir = format!("/sys/fs/cgroup/memory{path}");
+            if !std::path::Path::new(&dir).is_dir() {
+                // Inside a container the group is the mount's root.
+                dir = "/sys/fs/cgroup/memory".to_string();
+            }
+            (
+                format!("{dir}/memory.limit_in_bytes"),
+                format!("{dir}/memory.usage_in_bytes"),
+            )
+        } else {
+            continue;
+        };
+        // "max" (v2) or a huge value (v1) means no limit.
+        if let Some(l) = read(&limit).filter(|l| *l < 1 << 60) {
+            return Some(l.saturating_sub(read(&usage).unwrap_or(0)));
+        }
+    }
+    None
 }
 
 /// Refuses (exit 2) a run of `n` replications of `s` whose analysis would need more memory than
@@ -49,6 +83,13 @@ pub fn check(s: &Scenario, n: u64, charts: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn available_memory_is_known_on_linux_and_positive() {
+        if std::path::Path::new("/proc/meminfo").exists() {
+            assert!(available().is_some_and(|m| m > 0));
+        }
+    }
 
     #[test]
     fn need_grows_with_replications_and_parameters() {
