@@ -53,6 +53,12 @@ pub trait DayObserver {
     /// Called for each day `day` (0-based) with the cumulative records leaked and the number of
     /// requests waiting for review at its end.
     fn day_end(&mut self, day: usize, records_leaked: f64, backlog: usize);
+    /// Called for days `days` (each ending with the same records leaked and backlog) at once.
+    fn days_end(&mut self, days: std::ops::Range<usize>, records_leaked: f64, backlog: usize) {
+        for d in days {
+            self.day_end(d, records_leaked, backlog);
+        }
+    }
 }
 
 impl DayObserver for () {

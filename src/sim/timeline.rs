@@ -20,9 +20,12 @@ fn bin(v: f64) -> usize {
     }
 }
 
-/// One series (records leaked, or backlog): integer sums and histograms per day.
+/// One series (records leaked, or backlog): integer sums and histograms per day. The histograms
+/// are stored bin by bin (`hist[bin * days + day]`): a replication's value keeps its bin from day
+/// to day, so its counts go to neighbouring cells.
 #[derive(Clone, Debug, PartialEq)]
 struct Series {
+    days: usize,
     sum: Vec<u128>,
     hist: Vec<u32>,
     /// The last value added and its bin (values repeat from day to day: no logarithm then).
@@ -32,6 +35,7 @@ struct Series {
 impl Series {
     fn new(days: usize) -> Self {
         Series {
+            days,
             sum: vec![0; days],
             hist: vec![0; days * BINS],
             last: (0.0, 0),
@@ -39,11 +43,33 @@ impl Series {
     }
     fn add(&mut self, day: usize, v: f64) {
         let v = v.round().max(0.0);
-        self.sum[day] += v as u128;
+        // A whole number below 2^64 converts faster through u64.
+        self.sum[day] += if v < 1.8e19 {
+            v as u64 as u128
+        } else {
+            v as u128
+        };
         if v != self.last.0 {
             self.last = (v, bin(v));
         }
-        self.hist[day * BINS + self.last.1] += 1;
+        self.hist[self.last.1 * self.days + day] += 1;
+    }
+    /// Adds the same value `v` to days `from..to` (at most `days`).
+    fn add_span(&mut self, from: usize, to: usize, v: f64) {
+        let v = v.round().max(0.0);
+        let whole = if v < 1.8e19 {
+            v as u64 as u128
+        } else {
+            v as u128
+        };
+        self.sum[from..to].iter_mut().for_each(|s| *s += whole);
+        if v != self.last.0 {
+            self.last = (v, bin(v));
+        }
+        let row = self.last.1 * self.days;
+        self.hist[row + from..row + to]
+            .iter_mut()
+            .for_each(|h| *h += 1);
     }
     fn merge(&mut self, o: &Series) {
         self.sum.iter_mut().zip(&o.sum).for_each(|(a, b)| *a += b);
@@ -54,10 +80,10 @@ impl Series {
         if n == 0 {
             return f64::NAN;
         }
-        let h = &self.hist[day * BINS..(day + 1) * BINS];
+        let h = (0..BINS).map(|b| self.hist[b * self.days + day]);
         let target = q * n as f64;
         let mut cum = 0.0;
-        for (k, &c) in h.iter().enumerate() {
+        for (k, c) in h.enumerate() {
             let next = cum + c as f64;
             if next >= target && c > 0 {
                 if k == 0 {
@@ -198,6 +224,14 @@ impl DayObserver for Timeline {
             self.backlog.add(day, backlog as f64);
         }
     }
+    #[inline]
+    fn days_end(&mut self, days: std::ops::Range<usize>, records_leaked: f64, backlog: usize) {
+        let to = days.end.min(self.days);
+        if days.start < to {
+            self.leaked.add_span(days.start, to, records_leaked);
+            self.backlog.add_span(days.start, to, backlog as f64);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +254,18 @@ mod tests {
         );
         assert!((r.leaked_p05 / 50.0 - 1.0).abs() < 0.06, "{}", r.leaked_p05);
         assert_eq!(r.backlog_p95, 0.0);
+    }
+
+    #[test]
+    fn a_span_of_days_counts_as_each_day_would() {
+        let (mut one, mut span) = (Timeline::new(10), Timeline::new(10));
+        for (from, to, leaked, backlog) in [(0, 3, 0.0, 2), (3, 7, 1234.4, 0), (7, 12, 5e6, 1)] {
+            for d in from..to {
+                one.day_end(d, leaked, backlog);
+            }
+            span.days_end(from..to, leaked, backlog);
+        }
+        assert_eq!(one.to_bytes(), span.to_bytes());
     }
 
     #[test]

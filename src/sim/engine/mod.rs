@@ -245,14 +245,32 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// Reports every day that ended at or before `t` to the observer.
     #[inline]
     fn close_days(&mut self, t: f64) {
-        while (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
-            let end = (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY;
-            let backlog: usize = self
-                .w
-                .perims
+        let day_end = |d: usize| (d as f64 + 1.0) * crate::model::HOURS_PER_DAY;
+        let backlog_at = |w: &Workspace, end: f64| -> usize {
+            w.perims
                 .iter()
                 .map(|p| p.exits.len() - p.exits.partition_point(|&e| e <= end))
-                .sum();
+                .sum()
+        };
+        // The days that end by `t`: nothing happens between events, so records leaked stay the
+        // same and the backlog can only fall. Where it is the same at both ends of the span, the
+        // whole span is one call.
+        let mut last = self.next_day;
+        while day_end(last) <= t {
+            last += 1;
+        }
+        if last == self.next_day {
+            return;
+        }
+        let first_backlog = backlog_at(&self.w, day_end(self.next_day));
+        if first_backlog == backlog_at(&self.w, day_end(last - 1)) {
+            self.observer
+                .days_end(self.next_day..last, self.total_leaked, first_backlog);
+            self.next_day = last;
+            return;
+        }
+        while self.next_day < last {
+            let backlog = backlog_at(&self.w, day_end(self.next_day));
             self.observer
                 .day_end(self.next_day, self.total_leaked, backlog);
             self.next_day += 1;
