@@ -262,15 +262,15 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         if last == self.next_day {
             return;
         }
-        let first_backlog = backlog_at(&self.w, day_end(self.next_day));
-        if first_backlog == backlog_at(&self.w, day_end(last - 1)) {
+        let first_backlog = backlog_at(self.w, day_end(self.next_day));
+        if first_backlog == backlog_at(self.w, day_end(last - 1)) {
             self.observer
                 .days_end(self.next_day..last, self.total_leaked, first_backlog);
             self.next_day = last;
             return;
         }
         while self.next_day < last {
-            let backlog = backlog_at(&self.w, day_end(self.next_day));
+            let backlog = backlog_at(self.w, day_end(self.next_day));
             self.observer
                 .day_end(self.next_day, self.total_leaked, backlog);
             self.next_day += 1;
