@@ -15,7 +15,8 @@ pub fn ranks(v: &[f64]) -> Vec<f64> {
 /// is a whole number or a half). Holds up to 2^31 - 1 values.
 pub fn doubled_ranks(v: &[f64]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..v.len() as u32).collect();
-    order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]));
+    // Equal values share their rank, so their order among themselves does not matter.
+    order.sort_unstable_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]));
     let mut r = vec![0u32; v.len()];
     let mut i = 0;
     while i < order.len() {

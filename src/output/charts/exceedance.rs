@@ -60,7 +60,8 @@ fn parameter_band(s: &ExceedanceSeries, grid: &[f64]) -> Option<(usize, Vec<f64>
     drop(y);
     let mut order: Vec<u32> = (0..s.values.len() as u32).collect();
     let p = &s.params[best];
-    order.sort_by(|&a, &b| p[a as usize].total_cmp(&p[b as usize]));
+    // Ties in replication order, as a stable sort would leave them.
+    order.sort_unstable_by(|&a, &b| p[a as usize].total_cmp(&p[b as usize]).then(a.cmp(&b)));
     let groups: Vec<Vec<f64>> = order
         .chunks(order.len().div_ceil(10))
         .map(|c| {
