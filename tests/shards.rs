@@ -250,6 +250,9 @@ fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
         &merge(dir, &[s[0].clone(), cut, s[2].clone()], "res", &[]),
         &["rows.bin", "cut inside a block"],
     );
+    // A shard folder has no charts to draw.
+    let o = leaksim_in(dir, &["plot", &s[0].display().to_string()]);
+    refused(&o, &["shard folder", "leaksim merge"]);
     // Not a shard folder at all.
     refused(
         &merge(dir, &[dir.join("shards")], "res", &[]),
