@@ -2,7 +2,7 @@
 # Measures the figures of README.md's "Large runs" table: time and peak memory of one run of
 # 10^6 and of 10^7 replications of scenarios/divestiture.toml (charts and report included), and of
 # the same 10^7 as 4 shards run one after the other on this machine, then merged.
-# Usage: examples/scale-figures.sh [BINARY]   (needs GNU time: apt-get install time)
+# Usage: examples/scale-figures.sh [BINARY]   (needs GNU time and bc: apt-get install time bc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/release/leaksim}")
