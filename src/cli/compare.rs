@@ -54,8 +54,11 @@ pub fn compare(
         batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
         |p| p.max_reps,
     );
-    for s in &scenarios {
-        crate::analysis::memory::check(s, most, !opts.no_charts)?;
+    // Shard folders were checked as they were joined.
+    if sharded.is_none() {
+        for s in &scenarios {
+            crate::analysis::memory::check(s, most, !opts.no_charts)?;
+        }
     }
     for s in &scenarios[1..] {
         let first = &scenarios[0];
@@ -180,7 +183,7 @@ fn join_scenarios(
     let (mut scenarios, mut runs) = (Vec::new(), Vec::new());
     let mut first: Option<(String, u64, u64)> = None;
     for (name, group) in &groups {
-        let (s, m, r) = super::merge::join(group)?;
+        let (s, m, r) = super::merge::join(group, !opts.no_charts)?;
         match &first {
             None => first = Some((name.clone(), m.seed, m.replications)),
             Some((f, seed, reps)) if (*seed, *reps) != (m.seed, m.replications) => {

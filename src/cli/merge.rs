@@ -11,11 +11,7 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
-    let first = Manifest::read(&dirs[0])?;
-    let resolved = dirs[0].join("scenario.resolved.toml");
-    let s = Scenario::load(&resolved, &[])?;
-    crate::analysis::memory::check(&s, first.replications, !opts.no_charts)?;
-    let (s, first, result) = join(dirs)?;
+    let (s, first, result) = join(dirs, !opts.no_charts)?;
     let m = first.shard.m;
     let mut opts = opts.clone();
     opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
@@ -40,8 +36,9 @@ pub(crate) fn is_shard(dir: &Path) -> bool {
 }
 
 /// Joins the shard folders of one run: its scenario, the first shard's manifest, and the run's
-/// rows and timeline as one result. Refuses shards that are missing, repeated, foreign or damaged.
-pub(crate) fn join(dirs: &[PathBuf]) -> Result<(Scenario, Manifest, RunResult)> {
+/// rows and timeline as one result. Refuses shards that are missing, repeated, foreign or damaged,
+/// and a run whose analysis (with `charts`) would not fit in the memory available.
+pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest, RunResult)> {
     let manifests = dirs
         .iter()
         .map(|d| Manifest::read(d))
@@ -61,6 +58,7 @@ pub(crate) fn join(dirs: &[PathBuf]) -> Result<(Scenario, Manifest, RunResult)> 
     }
     let m = first.shard.m;
     check_replications(first.replications)?;
+    crate::analysis::memory::check(&s, first.replications, charts)?;
     let mut order: Vec<Option<usize>> = vec![None; m as usize];
     for (i, man) in manifests.iter().enumerate() {
         if let Some(j) = order[man.shard.k as usize] {

@@ -42,23 +42,28 @@ pub fn replications_header(dir: &Path) -> Result<Option<Vec<String>>> {
     Ok(Some(h.iter().map(str::to_string).collect()))
 }
 
+/// The positions of columns `names` in `header`; a missing one is an error naming it.
+fn columns(path: &Path, header: &[String], names: &[&str]) -> Result<Vec<usize>> {
+    names
+        .iter()
+        .map(|n| {
+            header.iter().position(|h| h == n).ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: no column `{n}`: is this a file leaksim wrote?",
+                    path.display()
+                ))
+            })
+        })
+        .collect()
+}
+
 /// Columns `names` of the replications file, in replication order (empty or bad cells NaN);
 /// None when the folder has no replications file. A missing column is an error naming it.
 pub fn replication_columns(dir: &Path, names: &[&str]) -> Result<Option<Vec<Vec<f64>>>> {
     let (Some(p), Some(header)) = (replications_file(dir), replications_header(dir)?) else {
         return Ok(None);
     };
-    let idx = names
-        .iter()
-        .map(|n| {
-            header.iter().position(|h| h == n).ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: no column `{n}`: is this a file leaksim wrote?",
-                    p.display()
-                ))
-            })
-        })
-        .collect::<Result<Vec<usize>>>()?;
+    let idx = columns(&p, &header, names)?;
     let mut out: Vec<Vec<f64>> = names.iter().map(|_| Vec::new()).collect();
     if is_parquet(&p) {
         parquet::for_each_row(&p, &idx, |row| {
@@ -135,18 +140,13 @@ pub fn for_each_path(dir: &Path, mut f: impl FnMut(&PathCells) -> Result<()>) ->
         return Ok(true);
     }
     let mut r = csv::Reader::from_path(&p).map_err(csv_error(&p))?;
-    let header = r.headers().map_err(csv_error(&p))?.clone();
-    let idx = PATHS_COLUMNS[..5]
+    let header: Vec<String> = r
+        .headers()
+        .map_err(csv_error(&p))?
         .iter()
-        .map(|n| {
-            header.iter().position(|h| h == *n).ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: no column `{n}`: is this a file leaksim wrote?",
-                    p.display()
-                ))
-            })
-        })
-        .collect::<Result<Vec<usize>>>()?;
+        .map(str::to_string)
+        .collect();
+    let idx = columns(&p, &header, &PATHS_COLUMNS[..5])?;
     let mut rec = csv::StringRecord::new();
     while r.read_record(&mut rec).map_err(csv_error(&p))? {
         let c: Vec<&str> = idx.iter().map(|&i| rec.get(i).unwrap_or("")).collect();

@@ -8,7 +8,7 @@
 //! shards' files, in replication order, as one spool.
 
 use super::engine::{LeakPath, PathRow};
-use super::metrics::{self, Metrics};
+use super::metrics;
 use super::runner::RepRow;
 use crate::error::{Error, Result};
 use std::fs::File;
@@ -460,7 +460,7 @@ fn le_f64(b: &[u8]) -> f64 {
 
 /// Column `c` of a replication's row: metrics, then parameters, then reach.
 #[inline]
-pub fn value(r: &RepRow, c: usize) -> f64 {
+fn value(r: &RepRow, c: usize) -> f64 {
     let m = metrics::idx::COUNT;
     if c < m {
         r.metrics[c]
@@ -469,11 +469,6 @@ pub fn value(r: &RepRow, c: usize) -> f64 {
     } else {
         r.reach[c - m - r.params.len()]
     }
-}
-
-/// The metrics of a block row `i` (see [`Spool::for_each_block`]).
-pub fn block_metrics(values: &[f64], len: usize, i: usize) -> Metrics {
-    std::array::from_fn(|c| values[c * len + i])
 }
 
 fn encode_path(rep: u64, p: &PathRow) -> [u8; PATH_RECORD] {
@@ -508,6 +503,12 @@ fn decode_path(b: &[u8; PATH_RECORD]) -> Option<(u64, PathRow)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::metrics::Metrics;
+
+    /// The metrics of a block row `i` (see [`Spool::for_each_block`]).
+    fn block_metrics(values: &[f64], len: usize, i: usize) -> Metrics {
+        std::array::from_fn(|c| values[c * len + i])
+    }
 
     fn row(i: u64, params: usize, reach: usize) -> RepRow {
         let mut metrics = [0.0; metrics::idx::COUNT];
