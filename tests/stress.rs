@@ -194,3 +194,24 @@ fn a_run_too_large_to_analyse_here_is_refused_before_it_starts() {
     );
     assert!(!dir.path().join("res").exists(), "nothing written");
 }
+
+#[test]
+fn a_study_too_large_for_the_disk_is_refused_before_it_starts() {
+    // 40 points of 2x10^9 replications: their spooled rows alone take tens of terabytes.
+    let dir = tempfile::tempdir().unwrap();
+    let o = guarded(
+        dir.path(),
+        &[
+            "sweep",
+            &shipped("project_texas_2022.toml"),
+            "--vary",
+            "perimeter.oracle.gatekeeper.team_size=10..400:10",
+            "--reps",
+            "2000000000",
+            "--out",
+            "res",
+        ],
+    );
+    refused(&o, &["sweeping 40 points", "TiB of disk under res", "free"]);
+    assert!(!dir.path().join("res").exists(), "nothing written");
+}

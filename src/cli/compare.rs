@@ -54,12 +54,22 @@ pub fn compare(
         batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
         |p| p.max_reps,
     );
-    // Shard folders were checked as they were joined.
-    if sharded.is_none() {
-        for s in &scenarios {
+    // Shard folders' memory was checked as they were joined.
+    // Every scenario's rows are spooled at once (unless shards hold them), then written out.
+    let mut rows = 0u64;
+    for s in &scenarios {
+        if sharded.is_none() {
             crate::analysis::memory::check(s, most, !opts.no_charts)?;
+            rows = rows.saturating_add(output::disk::spool_bytes(s, most));
         }
+        rows = rows.saturating_add(output::disk::rows_file_bytes(s, most, false));
     }
+    let what = format!("comparing {} scenarios", scenarios.len());
+    let instead = match sharded {
+        None => "compare shard folders (--shard K/M on run), ",
+        Some(_) => "",
+    };
+    output::disk::check(out, rows, &what, instead)?;
     for s in &scenarios[1..] {
         let first = &scenarios[0];
         if s.horizon_days != first.horizon_days || s.start_date != first.start_date {

@@ -15,6 +15,13 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
     let m = first.shard.m;
     let mut opts = opts.clone();
     opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
+    let rows = output::disk::rows_file_bytes(&s, first.replications, opts.parquet);
+    output::disk::check(
+        out,
+        rows,
+        &format!("merging `{}`", s.name),
+        "write --parquet, ",
+    )?;
     let stage = Staged::begin(&out.join(&s.name))?;
     let dir = stage.path().to_path_buf();
     let analyses = write_run_folder(&dir, &s, &result, None, &first.thresholds, opts.parquet)?;

@@ -39,21 +39,34 @@ pub fn run(
                 sh.k, sh.m
             )));
         }
+        let mut rows = 0u64;
         for s in &scenarios {
-            check_replications(opts.config(s).replications)?;
+            let n = opts.config(s).replications;
+            check_replications(n)?;
             crate::analysis::budget::check(s, opts.max_events())?;
+            rows = rows.saturating_add(output::disk::spool_bytes(s, sh.range(n).1));
         }
+        output::disk::check(
+            out,
+            rows,
+            &format!("shard {}/{}", sh.k, sh.m),
+            "split it into more shards, ",
+        )?;
         for s in &scenarios {
             super::shard::run_shard(s, opts, &study.thresholds, sh, out)?;
         }
         return Ok(());
     }
+    // Scenarios run one after the other: their files add up, one spool at a time.
+    let (mut files, mut spool) = (0u64, 0u64);
     for s in &scenarios {
         let cfg = opts.config(s);
         check_replications(cfg.replications)?;
         crate::analysis::budget::check(s, cfg.max_events)?;
         let most = precision.as_ref().map_or(cfg.replications, |p| p.max_reps);
         crate::analysis::memory::check(s, most, !opts.no_charts)?;
+        files = files.saturating_add(output::disk::rows_file_bytes(s, most, opts.parquet));
+        spool = spool.max(output::disk::spool_bytes(s, most));
         if let (Some(t), None) = (trace_replication, &precision) {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(
@@ -64,6 +77,16 @@ pub fn run(
             }
         }
     }
+    let what = match scenarios.as_slice() {
+        [s] => format!("running `{}`", s.name),
+        all => format!("running {} scenarios", all.len()),
+    };
+    output::disk::check(
+        out,
+        files.saturating_add(spool),
+        &what,
+        "shard it over machines (--shard K/M), ",
+    )?;
     for s in &scenarios {
         let cfg = opts.config(s);
         let batch = if precision.is_some() {

@@ -42,6 +42,19 @@ pub fn sweep(
     crate::scenario::check_folder_name(&folder)
         .map_err(|m| Error::Usage(format!("--name {folder}: {m}")))?;
     let (seed, batch) = shared_settings(&scenarios, opts);
+    let most = precision.as_ref().map_or(
+        batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
+        |p| p.max_reps,
+    );
+    let rows = scenarios.iter().fold(0u64, |a, s| {
+        a.saturating_add(output::disk::spool_bytes(s, most))
+    });
+    output::disk::check(
+        out,
+        rows,
+        &format!("sweeping {} points", scenarios.len()),
+        "sweep fewer points, ",
+    )?;
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
     let targets: Vec<(String, Target)> = labels
         .iter()

@@ -26,6 +26,13 @@ pub fn tornado(
     let plan = tornado_plan(&s, params, swing)?;
     let cfg = opts.config(&s);
     check_replications(cfg.replications)?;
+    let mut median_sets = opts.sets.clone();
+    median_sets.extend(plan.medians.iter().cloned());
+    let medians = Scenario::load(file, &median_sets)?;
+    // The base and each swing's two ends are spooled at once.
+    let runs = 1 + 2 * plan.swings.len() as u64;
+    let spool = output::disk::spool_bytes(&medians, cfg.replications).saturating_mul(runs);
+    output::disk::check(out, spool, &format!("a tornado of {runs} runs"), "")?;
     let (base, rows) = run_tornado(
         file,
         &opts.sets,
@@ -38,9 +45,6 @@ pub fn tornado(
     let stage = Staged::begin(&out.join(format!("{}-tornado", s.name)))?;
     let dir = stage.path().to_path_buf();
     output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
-    let mut median_sets = opts.sets.clone();
-    median_sets.extend(plan.medians.iter().cloned());
-    let medians = Scenario::load(file, &median_sets)?;
     write_provenance(&dir, opts, cfg.seed, cfg.replications, &[&medians])?;
     let resolved = medians.resolved_toml(cfg.seed, cfg.replications);
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {

@@ -10,6 +10,7 @@
 
 pub mod charts;
 pub mod columns;
+pub mod disk;
 pub mod files;
 pub mod folder;
 pub mod format;
