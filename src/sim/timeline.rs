@@ -20,9 +20,10 @@ fn bin(v: f64) -> usize {
     }
 }
 
-/// One series (records leaked, or backlog): integer sums and histograms per day. The histograms
-/// are stored bin by bin (`hist[bin * days + day]`): a replication's value keeps its bin from day
-/// to day, so its counts go to neighbouring cells.
+/// One series (records leaked, or backlog): integer sums and histograms per day, kept as
+/// differences from the day before (`d[day] = x[day] - x[day - 1]`, wrapping), so that a span of
+/// days with one value costs two additions, whatever its length. The histograms are stored bin by
+/// bin (`hist[bin * (days + 1) + day]`). Wrapping sums are exact: every true total fits its type.
 #[derive(Clone, Debug, PartialEq)]
 struct Series {
     days: usize,
@@ -32,55 +33,99 @@ struct Series {
     last: (f64, usize),
 }
 
+/// A series' totals per day: sums, and histograms bin by bin (`hist[bin * days + day]`).
+struct Totals {
+    sum: Vec<u128>,
+    hist: Vec<u32>,
+}
+
 impl Series {
     fn new(days: usize) -> Self {
         Series {
             days,
-            sum: vec![0; days],
-            hist: vec![0; days * BINS],
+            sum: vec![0; days + 1],
+            hist: vec![0; (days + 1) * BINS],
             last: (0.0, 0),
         }
     }
+    /// Adds `v` to day `day`.
     fn add(&mut self, day: usize, v: f64) {
-        let v = v.round().max(0.0);
-        // A whole number below 2^64 converts faster through u64.
-        self.sum[day] += if v < 1.8e19 {
-            v as u64 as u128
-        } else {
-            v as u128
-        };
-        if v != self.last.0 {
-            self.last = (v, bin(v));
-        }
-        self.hist[self.last.1 * self.days + day] += 1;
+        self.add_span(day, day + 1, v);
     }
     /// Adds the same value `v` to days `from..to` (at most `days`).
     fn add_span(&mut self, from: usize, to: usize, v: f64) {
         let v = v.round().max(0.0);
+        // A whole number below 2^64 converts faster through u64.
         let whole = if v < 1.8e19 {
             v as u64 as u128
         } else {
             v as u128
         };
-        self.sum[from..to].iter_mut().for_each(|s| *s += whole);
+        self.sum[from] = self.sum[from].wrapping_add(whole);
+        self.sum[to] = self.sum[to].wrapping_sub(whole);
         if v != self.last.0 {
             self.last = (v, bin(v));
         }
-        let row = self.last.1 * self.days;
-        self.hist[row + from..row + to]
-            .iter_mut()
-            .for_each(|h| *h += 1);
+        let row = self.last.1 * (self.days + 1);
+        self.hist[row + from] = self.hist[row + from].wrapping_add(1);
+        self.hist[row + to] = self.hist[row + to].wrapping_sub(1);
     }
     fn merge(&mut self, o: &Series) {
-        self.sum.iter_mut().zip(&o.sum).for_each(|(a, b)| *a += b);
-        self.hist.iter_mut().zip(&o.hist).for_each(|(a, b)| *a += b);
+        for (a, b) in self.sum.iter_mut().zip(&o.sum) {
+            *a = a.wrapping_add(*b);
+        }
+        for (a, b) in self.hist.iter_mut().zip(&o.hist) {
+            *a = a.wrapping_add(*b);
+        }
     }
+    /// The totals of each day (running sums of the differences).
+    fn totals(&self) -> Totals {
+        let d = self.days;
+        let mut sum = Vec::with_capacity(d);
+        let mut acc = 0u128;
+        for v in &self.sum[..d] {
+            acc = acc.wrapping_add(*v);
+            sum.push(acc);
+        }
+        let mut hist = Vec::with_capacity(d * BINS);
+        for row in self.hist.chunks_exact(d + 1) {
+            let mut acc = 0u32;
+            for v in &row[..d] {
+                acc = acc.wrapping_add(*v);
+                hist.push(acc);
+            }
+        }
+        Totals { sum, hist }
+    }
+    /// A series whose days total `t` (the inverse of [`Series::totals`]).
+    fn from_totals(days: usize, t: &Totals) -> Series {
+        let mut s = Series::new(days);
+        let mut prev = 0u128;
+        for (d, v) in t.sum.iter().enumerate() {
+            s.sum[d] = v.wrapping_sub(prev);
+            prev = *v;
+        }
+        s.sum[days] = 0u128.wrapping_sub(prev);
+        for (b, row) in t.hist.chunks_exact(days.max(1)).enumerate() {
+            let mut prev = 0u32;
+            for (d, v) in row.iter().enumerate() {
+                s.hist[b * (days + 1) + d] = v.wrapping_sub(prev);
+                prev = *v;
+            }
+            s.hist[b * (days + 1) + days] = 0u32.wrapping_sub(prev);
+        }
+        s
+    }
+}
+
+impl Totals {
     /// The `q` quantile of day `day` (log-linear interpolation inside a bin).
     fn quantile(&self, day: usize, q: f64, n: u64) -> f64 {
         if n == 0 {
             return f64::NAN;
         }
-        let h = (0..BINS).map(|b| self.hist[b * self.days + day]);
+        let days = self.sum.len();
+        let h = (0..BINS).map(|b| self.hist[b * days + day]);
         let target = q * n as f64;
         let mut cum = 0.0;
         for (k, c) in h.enumerate() {
@@ -160,10 +205,11 @@ impl Timeline {
         b.extend_from_slice(&(self.days as u64).to_le_bytes());
         b.extend_from_slice(&self.reps.to_le_bytes());
         for s in [&self.leaked, &self.backlog] {
-            s.sum
+            let t = s.totals();
+            t.sum
                 .iter()
                 .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
-            s.hist
+            t.hist
                 .iter()
                 .for_each(|v| b.extend_from_slice(&v.to_le_bytes()));
         }
@@ -178,20 +224,32 @@ impl Timeline {
         if b.len() != 16 + 2 * per_series {
             return None;
         }
-        let mut t = Timeline::new(days);
-        t.reps = reps;
         let mut at = 16;
-        for s in [&mut t.leaked, &mut t.backlog] {
-            for v in s.sum.iter_mut() {
-                *v = u128::from_le_bytes(b[at..at + 16].try_into().ok()?);
+        let mut series = || -> Option<Series> {
+            let mut t = Totals {
+                sum: Vec::with_capacity(days),
+                hist: Vec::with_capacity(days * BINS),
+            };
+            for _ in 0..days {
+                t.sum
+                    .push(u128::from_le_bytes(b[at..at + 16].try_into().ok()?));
                 at += 16;
             }
-            for v in s.hist.iter_mut() {
-                *v = u32::from_le_bytes(b[at..at + 4].try_into().ok()?);
+            for _ in 0..days * BINS {
+                t.hist
+                    .push(u32::from_le_bytes(b[at..at + 4].try_into().ok()?));
                 at += 4;
             }
-        }
-        Some(t)
+            Some(Series::from_totals(days, &t))
+        };
+        let leaked = series()?;
+        let backlog = series()?;
+        Some(Timeline {
+            days,
+            reps,
+            leaked,
+            backlog,
+        })
     }
 
     /// Days covered.
@@ -202,14 +260,15 @@ impl Timeline {
     /// The rows of `timeline.csv`.
     pub fn rows(&self) -> Vec<TimelineRow> {
         let n = self.reps.max(1) as f64;
+        let (leaked, backlog) = (self.leaked.totals(), self.backlog.totals());
         (0..self.days)
             .map(|d| TimelineRow {
                 day: d,
-                leaked_mean: self.leaked.sum[d] as f64 / n,
-                leaked_p05: self.leaked.quantile(d, 0.05, self.reps),
-                leaked_p95: self.leaked.quantile(d, 0.95, self.reps),
-                backlog_mean: self.backlog.sum[d] as f64 / n,
-                backlog_p95: self.backlog.quantile(d, 0.95, self.reps),
+                leaked_mean: leaked.sum[d] as f64 / n,
+                leaked_p05: leaked.quantile(d, 0.05, self.reps),
+                leaked_p95: leaked.quantile(d, 0.95, self.reps),
+                backlog_mean: backlog.sum[d] as f64 / n,
+                backlog_p95: backlog.quantile(d, 0.95, self.reps),
             })
             .collect()
     }
@@ -266,6 +325,28 @@ mod tests {
             span.days_end(from..to, leaked, backlog);
         }
         assert_eq!(one.to_bytes(), span.to_bytes());
+    }
+
+    #[test]
+    fn differences_give_exact_totals_for_huge_values_and_read_back() {
+        let mut t = Timeline::new(4);
+        t.days_end(1..4, 3e30, 7);
+        t.day_end(0, 2.0, 0);
+        t.finish_replication();
+        let mut u = Timeline::new(4);
+        u.days_end(0..2, 5.0, 1);
+        u.days_end(2..4, 6.0, 0);
+        u.finish_replication();
+        t.merge(&u);
+        let rows = t.rows();
+        assert_eq!(rows[0].leaked_mean, 3.5);
+        assert_eq!(rows[1].leaked_mean, (3e30_f64 as u128 + 5) as f64 / 2.0);
+        assert_eq!(rows[3].leaked_mean, (3e30_f64 as u128 + 6) as f64 / 2.0);
+        assert_eq!(rows[0].backlog_mean, 0.5);
+        assert_eq!(rows[1].backlog_mean, 4.0);
+        assert_eq!(rows[2].backlog_mean, 3.5);
+        let back = Timeline::from_bytes(&t.to_bytes()).expect("read back");
+        assert_eq!((back.rows(), back.to_bytes()), (rows, t.to_bytes()));
     }
 
     #[test]
