@@ -24,6 +24,8 @@ fn bin(v: f64) -> usize {
 /// differences from the day before (`d[day] = x[day] - x[day - 1]`, wrapping), so that a span of
 /// days with one value costs two additions, whatever its length. The histograms are stored bin by
 /// bin (`hist[bin * (days + 1) + day]`). Wrapping sums are exact: every true total fits its type.
+/// Consecutive spans of one value (a quiet replication between its events) are joined before they
+/// are added.
 #[derive(Clone, Debug, PartialEq)]
 struct Series {
     days: usize,
@@ -31,6 +33,8 @@ struct Series {
     hist: Vec<u32>,
     /// The last value added and its bin (values repeat from day to day: no logarithm then).
     last: (f64, usize),
+    /// Days `from..to` of one value, not yet added.
+    pending: (usize, usize, f64),
 }
 
 /// A series' totals per day: sums, and histograms bin by bin (`hist[bin * days + day]`).
@@ -46,6 +50,7 @@ impl Series {
             sum: vec![0; days + 1],
             hist: vec![0; (days + 1) * BINS],
             last: (0.0, 0),
+            pending: (0, 0, 0.0),
         }
     }
     /// Adds `v` to day `day`.
@@ -55,6 +60,23 @@ impl Series {
     /// Adds the same value `v` to days `from..to` (at most `days`).
     fn add_span(&mut self, from: usize, to: usize, v: f64) {
         let v = v.round().max(0.0);
+        let (_, end, value) = self.pending;
+        if from == end && v == value {
+            self.pending.1 = to;
+        } else {
+            self.flush();
+            self.pending = (from, to, v);
+        }
+    }
+    /// Adds the pending span.
+    fn flush(&mut self) {
+        let (from, to, v) = std::mem::replace(&mut self.pending, (0, 0, 0.0));
+        if from < to {
+            self.add_differences(from, to, v);
+        }
+    }
+    /// Adds whole value `v` to days `from..to`, as differences.
+    fn add_differences(&mut self, from: usize, to: usize, v: f64) {
         // A whole number below 2^64 converts faster through u64.
         let whole = if v < 1.8e19 {
             v as u64 as u128
@@ -71,15 +93,25 @@ impl Series {
         self.hist[row + to] = self.hist[row + to].wrapping_sub(1);
     }
     fn merge(&mut self, o: &Series) {
+        self.flush();
         for (a, b) in self.sum.iter_mut().zip(&o.sum) {
             *a = a.wrapping_add(*b);
         }
         for (a, b) in self.hist.iter_mut().zip(&o.hist) {
             *a = a.wrapping_add(*b);
         }
+        let (from, to, v) = o.pending;
+        if from < to {
+            self.add_differences(from, to, v);
+        }
     }
     /// The totals of each day (running sums of the differences).
     fn totals(&self) -> Totals {
+        if self.pending.0 < self.pending.1 {
+            let mut done = self.clone();
+            done.flush();
+            return done.totals();
+        }
         let d = self.days;
         let mut sum = Vec::with_capacity(d);
         let mut acc = 0u128;
@@ -190,6 +222,8 @@ impl Timeline {
 
     /// Counts one finished replication.
     pub fn finish_replication(&mut self) {
+        self.leaked.flush();
+        self.backlog.flush();
         self.reps += 1;
     }
 

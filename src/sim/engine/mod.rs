@@ -255,12 +255,16 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         // The days that end by `t`: nothing happens between events, so records leaked stay the
         // same and the backlog can only fall. Where it is the same at both ends of the span, the
         // whole span is one call.
-        let mut last = self.next_day;
+        if day_end(self.next_day) > t {
+            return;
+        }
+        // The first day not yet over: start from t / 24, then settle it by the exact test.
+        let mut last = ((t / crate::model::HOURS_PER_DAY) as usize).max(self.next_day + 1);
+        while last > self.next_day + 1 && day_end(last - 1) > t {
+            last -= 1;
+        }
         while day_end(last) <= t {
             last += 1;
-        }
-        if last == self.next_day {
-            return;
         }
         let first_backlog = backlog_at(self.w, day_end(self.next_day));
         if first_backlog == backlog_at(self.w, day_end(last - 1)) {
