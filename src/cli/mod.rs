@@ -213,8 +213,15 @@ pub(crate) fn write_run_folder(
     thresholds: &[f64],
     parquet: bool,
 ) -> Result<RunAnalyses> {
-    let analyses = analyse_run(s, r, thresholds)?;
-    crate::output::files::write_run(dir, s, r, &analyses, trace, parquet)?;
+    // The row files and the analyses read the spool independently: one thread each.
+    let (rows, analyses) = std::thread::scope(|scope| {
+        let rows = scope.spawn(|| crate::output::files::write_rows(dir, s, r, parquet));
+        let analyses = analyse_run(s, r, thresholds);
+        (rows.join(), analyses)
+    });
+    rows.unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+    let analyses = analyses?;
+    crate::output::files::write_analyses(dir, s, r, &analyses, trace)?;
     Ok(analyses)
 }
 

@@ -154,24 +154,26 @@ pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
     })
 }
 
-/// Writes every file of a run into `dir`: replications and paths (CSV, or Parquet with
-/// `parquet`), summary, resolved scenario, timeline, markers, tail, sensitivity (when the scenario
-/// has uncertain parameters) and, when given, the trace.
-pub fn write_run(
+/// Writes a run's row files: `replications` and `paths`, as CSV or (`parquet`) Parquet.
+pub fn write_rows(dir: &Path, s: &Scenario, r: &RunResult, parquet: bool) -> Result<()> {
+    if parquet {
+        super::parquet::write_replications(&dir.join("replications.parquet"), s, r)?;
+        super::parquet::write_paths(&dir.join("paths.parquet"), s, r)
+    } else {
+        write_replications(&dir.join("replications.csv"), s, r)?;
+        write_paths(&dir.join("paths.csv"), s, r)
+    }
+}
+
+/// Writes the rest of a run's folder (all but [`write_rows`]): summary, resolved scenario,
+/// trace, timeline, markers, tail, reach and sensitivity.
+pub fn write_analyses(
     dir: &Path,
     s: &Scenario,
     r: &RunResult,
     a: &RunAnalyses,
     trace: Option<&[TraceRow]>,
-    parquet: bool,
 ) -> Result<()> {
-    if parquet {
-        super::parquet::write_replications(&dir.join("replications.parquet"), s, r)?;
-        super::parquet::write_paths(&dir.join("paths.parquet"), s, r)?;
-    } else {
-        write_replications(&dir.join("replications.csv"), s, r)?;
-        write_paths(&dir.join("paths.csv"), s, r)?;
-    }
     write_summary(&dir.join("summary.csv"), &a.summary)?;
     let resolved = s.resolved_toml(r.seed, r.rows.len());
     write_atomic(&dir.join("scenario.resolved.toml"), |w| {

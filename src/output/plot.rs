@@ -139,11 +139,7 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
         .first()
         .map(|(_, d)| tolerance_of(d))
         .unwrap_or_default();
-    Ok(Exceedance {
-        title,
-        panels,
-        tolerance,
-    })
+    Ok(Exceedance::new(title, panels, tolerance))
 }
 
 /// `[report] tolerance` of a run folder's resolved scenario.
@@ -166,11 +162,17 @@ fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
 fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     let name = folder_name(dir);
     let mut files = Vec::new();
-    let chart = exceedance_chart(
-        format!("{name}: exceedance curves (band: 95% CI)"),
-        &[(name.clone(), dir.to_path_buf())],
-    )?;
-    files.extend(charts::render(dir, "exceedance", &chart)?);
+    // The two charts drawn from row files read them at once, one thread each.
+    let (chart, paths) = std::thread::scope(|scope| {
+        let paths = scope.spawn(|| paths_chart(dir, &name));
+        let chart = exceedance_chart(
+            format!("{name}: exceedance curves (band: 95% CI)"),
+            &[(name.clone(), dir.to_path_buf())],
+        );
+        (chart, paths.join())
+    });
+    let paths = paths.unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+    files.extend(charts::render(dir, "exceedance", &chart?)?);
     if let Some(t) = read(dir, "timeline.csv")? {
         let markers = read(dir, "markers.csv")?
             .map(|m| {
@@ -202,7 +204,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
         };
         files.extend(charts::render(dir, "timeline", &chart)?);
     }
-    if let Some(chart) = paths_chart(dir, &name)? {
+    if let Some(chart) = paths {
         files.extend(charts::render(dir, "paths", &chart)?);
     }
     let reach = reach_chart(

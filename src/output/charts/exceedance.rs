@@ -12,6 +12,93 @@ pub struct Exceedance {
     pub panels: Vec<(String, String, Vec<ExceedanceSeries>)>,
     /// The risk-tolerance curve, (loss, probability), drawn on the `loss` panel.
     pub tolerance: Vec<(f64, f64)>,
+    /// The curves of each panel, computed once for both image formats.
+    curves: std::cell::OnceCell<Vec<Option<PanelCurves>>>,
+}
+
+impl Exceedance {
+    /// A chart of `panels` (metric, axis label, series) under `title`, with an optional risk
+    /// `tolerance` curve on the `loss` panel.
+    pub fn new(
+        title: String,
+        panels: Vec<(String, String, Vec<ExceedanceSeries>)>,
+        tolerance: Vec<(f64, f64)>,
+    ) -> Self {
+        Exceedance {
+            title,
+            panels,
+            tolerance,
+            curves: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Each panel's curves (None for a panel with no positive value).
+    fn curves(&self) -> &[Option<PanelCurves>] {
+        self.curves.get_or_init(|| {
+            self.panels
+                .iter()
+                .map(|(_, _, series)| PanelCurves::of(series))
+                .collect()
+        })
+    }
+}
+
+/// What one panel draws: its x range and grid, and per series the exceedance probabilities, their
+/// 95% band, and the parameter band.
+struct PanelCurves {
+    lo: f64,
+    hi: f64,
+    grid: Vec<f64>,
+    /// Per series: P(value > x) on the grid, its Wilson band, the parameter band.
+    series: Vec<SeriesCurve>,
+}
+
+struct SeriesCurve {
+    p: Vec<f64>,
+    band: Vec<(f64, f64)>,
+    parameter: Option<(usize, Vec<f64>, Vec<f64>)>,
+}
+
+impl PanelCurves {
+    fn of(series: &[ExceedanceSeries]) -> Option<PanelCurves> {
+        let positives = || {
+            series
+                .iter()
+                .flat_map(|s| s.values.iter().copied())
+                .filter(|v| *v > 0.0)
+        };
+        positives().next()?;
+        let lo = positives().fold(f64::INFINITY, f64::min).max(1.0);
+        let hi = positives().fold(0.0, f64::max).max(lo * 10.0);
+        let grid = log_grid(lo, hi, 160);
+        let curves = series
+            .iter()
+            .map(|s| {
+                let mut sorted = s.values.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
+                let n = sorted.len() as f64;
+                let p: Vec<f64> = grid.iter().map(|&x| exceedance_at(&sorted, x)).collect();
+                drop(sorted);
+                let band = p
+                    .iter()
+                    .map(|&q| crate::analysis::stats::wilson_interval(q * n, n))
+                    .collect();
+                // Parameter bands only where they stay readable (one or two scenarios).
+                let parameter = if series.len() <= 2 {
+                    parameter_band(s, &grid)
+                } else {
+                    None
+                };
+                SeriesCurve { p, band, parameter }
+            })
+            .collect();
+        Some(PanelCurves {
+            lo,
+            hi,
+            grid,
+            series: curves,
+        })
+    }
 }
 
 /// One scenario's values of one metric.
@@ -99,24 +186,18 @@ impl Chart for Exceedance {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let root = root.titled(&self.title, caption_style()).map_err(e2s)?;
         let areas = root.split_evenly((1, self.panels.len().max(1)));
-        for ((metric, xdesc, series), area) in self.panels.iter().zip(areas.iter()) {
-            let positives = || {
-                series
-                    .iter()
-                    .flat_map(|s| s.values.iter().copied())
-                    .filter(|v| *v > 0.0)
-            };
-            if positives().next().is_none() {
+        for (((metric, xdesc, series), area), curves) in
+            self.panels.iter().zip(areas.iter()).zip(self.curves())
+        {
+            let Some(curves) = curves else {
                 no_data(
                     area,
                     &format!("P({metric} > x)"),
                     "no leak in any replication",
                 )?;
                 continue;
-            }
-            let lo = positives().fold(f64::INFINITY, f64::min).max(1.0);
-            let hi = positives().fold(0.0, f64::max).max(lo * 10.0);
-            let grid = log_grid(lo, hi, 160);
+            };
+            let (lo, hi, grid) = (curves.lo, curves.hi, &curves.grid);
             // Probabilities from 1 down to one replication in all of them (log scale: the tail
             // stays visible); a zero probability is drawn on the floor.
             let most = series
@@ -153,38 +234,25 @@ impl Chart for Exceedance {
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(e2s)?;
-            for (i, s) in series.iter().enumerate() {
+            for (i, (s, curve)) in series.iter().zip(&curves.series).enumerate() {
                 let c = colour(i);
-                let mut sorted = s.values.clone();
-                sorted.sort_unstable_by(f64::total_cmp);
-                let n = sorted.len() as f64;
-                let p: Vec<f64> = grid.iter().map(|&x| exceedance_at(&sorted, x)).collect();
-                let band: Vec<(f64, f64)> = p
-                    .iter()
-                    .map(|&q| crate::analysis::stats::wilson_interval(q * n, n))
-                    .collect();
+                let (p, band) = (&curve.p, &curve.band);
                 let mut poly: Vec<(f64, f64)> = grid
                     .iter()
-                    .zip(&band)
+                    .zip(band)
                     .map(|(&x, b)| (x, at_floor(b.1)))
                     .collect();
                 poly.extend(
                     grid.iter()
-                        .zip(&band)
+                        .zip(band)
                         .rev()
                         .map(|(&x, b)| (x, at_floor(b.0))),
                 );
                 chart
                     .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
                     .map_err(e2s)?;
-                // Parameter bands only where they stay readable (one or two scenarios).
-                let band = if series.len() <= 2 {
-                    parameter_band(s, &grid)
-                } else {
-                    None
-                };
-                if let Some((which, plo, phi)) = band {
-                    let name = s.param_names.get(which).cloned().unwrap_or_default();
+                if let Some((which, plo, phi)) = &curve.parameter {
+                    let name = s.param_names.get(*which).cloned().unwrap_or_default();
                     let short = name.rsplit('.').next().unwrap_or_default().to_string();
                     let label = if series.len() > 1 {
                         format!("{}: range by {short} decile", s.label)
@@ -194,7 +262,7 @@ impl Chart for Exceedance {
                     for (k, line) in [plo, phi].into_iter().enumerate() {
                         let drawn = chart
                             .draw_series(DashedLineSeries::new(
-                                grid.iter().copied().zip(line.into_iter().map(at_floor)),
+                                grid.iter().copied().zip(line.iter().copied().map(at_floor)),
                                 6,
                                 4,
                                 c.stroke_width(1),
@@ -209,7 +277,7 @@ impl Chart for Exceedance {
                 }
                 chart
                     .draw_series(LineSeries::new(
-                        grid.iter().copied().zip(p.into_iter().map(at_floor)),
+                        grid.iter().copied().zip(p.iter().copied().map(at_floor)),
                         c.stroke_width(3),
                     ))
                     .map_err(e2s)?
