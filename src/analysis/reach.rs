@@ -2,7 +2,7 @@
 //! reached it (with a Wilson interval) and the distinct records it obtained; the same for staff
 //! access by jurisdiction. The rows of `reach.csv`.
 
-use super::stats::{quantile_sorted, wilson_interval, MeanCi};
+use super::stats::{quantiles, wilson_interval, MeanCi};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::runner::RunResult;
@@ -30,15 +30,15 @@ fn row(recipient: String, class: String, values: &mut [f64]) -> ReachRow {
     let n = values.len() as f64;
     let hits = values.iter().filter(|&&v| v > 0.0).count() as f64;
     let records = MeanCi::of(values);
-    values.sort_unstable_by(f64::total_cmp);
+    let q = quantiles(values, &[0.95, 0.99]);
     ReachRow {
         recipient,
         class,
         p_reached: if n > 0.0 { hits / n } else { f64::NAN },
         p_ci95: wilson_interval(hits, n),
         records,
-        records_p95: quantile_sorted(values, 0.95),
-        records_p99: quantile_sorted(values, 0.99),
+        records_p95: q[0],
+        records_p99: q[1],
     }
 }
 

@@ -2,6 +2,51 @@
 
 pub use crate::random::special::{normal_quantile, quantile_sorted};
 
+/// The quantiles `qs` of `v`, each exactly as [`quantile_sorted`] gives it on the sorted values,
+/// found by selection (linear time rather than a sort); `v` is reordered.
+pub fn quantiles(v: &mut [f64], qs: &[f64]) -> Vec<f64> {
+    if v.is_empty() {
+        return vec![f64::NAN; qs.len()];
+    }
+    let last = (v.len() - 1) as f64;
+    let at = |q: f64| {
+        let h = last * q.clamp(0.0, 1.0);
+        (h, h.floor() as usize, h.ceil() as usize)
+    };
+    let mut ranks: Vec<usize> = qs.iter().flat_map(|&q| [at(q).1, at(q).2]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut values = vec![0.0; ranks.len()];
+    select_ranks(v, &ranks, 0, &mut values);
+    let value = |r: usize| values[ranks.binary_search(&r).expect("a selected rank")];
+    qs.iter()
+        .map(|&q| {
+            let (h, lo, hi) = at(q);
+            value(lo) + (h - lo as f64) * (value(hi) - value(lo))
+        })
+        .collect()
+}
+
+/// Puts into `out` the values of `v` at the distinct ascending ranks `ranks` (less `offset`), in
+/// the total order of `f64`: the middle rank first, then each side.
+fn select_ranks(v: &mut [f64], ranks: &[usize], offset: usize, out: &mut [f64]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let k = ranks[mid] - offset;
+    let (left, x, right) = v.select_nth_unstable_by(k, f64::total_cmp);
+    out[mid] = *x;
+    let (out_left, out_right) = out.split_at_mut(mid);
+    select_ranks(left, &ranks[..mid], offset, out_left);
+    select_ranks(
+        right,
+        &ranks[mid + 1..],
+        offset + k + 1,
+        &mut out_right[1..],
+    );
+}
+
 /// The 97.5% quantile of Student's t with `df` degrees of freedom (for 95% two-sided intervals).
 pub fn t_quantile_975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
@@ -138,7 +183,7 @@ impl MetricSummary {
         )
     }
 
-    /// Summarises `v`, the present values in replication order (sorted in place: no copy).
+    /// Summarises `v`, the present values in replication order (reordered in place: no copy).
     pub fn of_present(metric: &str, mut v: Vec<f64>, probability: bool) -> MetricSummary {
         let ci = MeanCi::of(&v);
         let (low, high) = if probability {
@@ -146,7 +191,7 @@ impl MetricSummary {
         } else {
             (ci.low, ci.high)
         };
-        v.sort_unstable_by(f64::total_cmp);
+        let q = quantiles(&mut v, &[0.05, 0.50, 0.95, 0.99, 1.0]);
         MetricSummary {
             metric: metric.to_string(),
             n: v.len(),
@@ -154,11 +199,11 @@ impl MetricSummary {
             sd: ci.sd,
             ci95_low: low,
             ci95_high: high,
-            p05: quantile_sorted(&v, 0.05),
-            p50: quantile_sorted(&v, 0.50),
-            p95: quantile_sorted(&v, 0.95),
-            p99: quantile_sorted(&v, 0.99),
-            max: v.last().copied().unwrap_or(f64::NAN),
+            p05: q[0],
+            p50: q[1],
+            p95: q[2],
+            p99: q[3],
+            max: q[4],
         }
     }
 }
@@ -171,6 +216,38 @@ mod tests {
     fn t_quantile_approaches_normal() {
         assert!((t_quantile_975(40) - 2.021).abs() < 0.002);
         assert!((t_quantile_975(120) - 1.980).abs() < 0.002);
+    }
+
+    #[test]
+    fn quantiles_by_selection_equal_those_of_the_sorted_values() {
+        use crate::random::stream::{SourceId, Stream};
+        let mut rng = Stream::new(7, 1, SourceId::from_name("quantiles"));
+        let qs = [0.0, 0.05, 0.5, 0.95, 0.99, 1.0, 0.123];
+        for n in [1usize, 2, 3, 10, 101, 5000] {
+            for ties in [false, true] {
+                let v: Vec<f64> = (0..n)
+                    .map(|i| {
+                        let u = rng.uniform();
+                        match (ties, i % 7) {
+                            (true, 0) => 0.0,
+                            (true, 1) => -0.0,
+                            (true, _) => (u * 4.0).floor(),
+                            (false, _) => (u - 0.3) * 1e6,
+                        }
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
+                let want: Vec<u64> = qs
+                    .iter()
+                    .map(|&q| quantile_sorted(&sorted, q).to_bits())
+                    .collect();
+                let mut w = v.clone();
+                let got: Vec<u64> = quantiles(&mut w, &qs).iter().map(|x| x.to_bits()).collect();
+                assert_eq!(got, want, "n = {n}, ties = {ties}");
+            }
+        }
+        assert!(quantiles(&mut [], &[0.5])[0].is_nan());
     }
 
     #[test]
