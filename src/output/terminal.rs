@@ -16,45 +16,57 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
     let leaked = get("leaked");
     let reached = get("reached");
     let _ = writeln!(o, "== {} ==", s.name);
-    let mut probability = |label: String, m: &MetricSummary| {
-        let _ = writeln!(
-            o,
-            "  {:<22} {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
-            label,
-            100.0 * m.mean,
-            100.0 * m.ci95_low,
-            100.0 * m.ci95_high
-        );
-    };
-    probability(s.question_label(), reached);
-    if s.question.stated {
-        probability("P(any leak)".to_string(), leaked);
-    }
-    let _ = writeln!(o, "  {:<22} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
     let question_rows: &[&str] = if s.question.stated {
         &["reached_records", "reached_loss"]
     } else {
         &[]
     };
-    for &name in question_rows.iter().chain(&[
-        "records_leaked",
-        "accessed_records",
-        "exposure",
-        "loss",
-        "control_cost",
-        "total_cost",
-    ]) {
-        let m = get(name);
-        let label = match name {
-            "reached_loss" | "loss" | "control_cost" | "total_cost" => {
-                format!("{name} ({})", s.currency)
-            }
-            _ => name.to_string(),
-        };
+    let rows: Vec<(String, &MetricSummary)> = question_rows
+        .iter()
+        .chain(&[
+            "records_leaked",
+            "accessed_records",
+            "exposure",
+            "loss",
+            "control_cost",
+            "total_cost",
+        ])
+        .map(|&name| {
+            let label = match name {
+                "reached_loss" | "loss" | "control_cost" | "total_cost" => {
+                    format!("{name} ({})", s.currency)
+                }
+                _ => name.to_string(),
+            };
+            (label, get(name))
+        })
+        .collect();
+    let mut probabilities = vec![(s.question_label(), reached)];
+    if s.question.stated {
+        probabilities.push(("P(any leak)".to_string(), leaked));
+    }
+    // Labels in one column, as wide as the longest (a long currency name widens it).
+    let w = probabilities
+        .iter()
+        .chain(&rows)
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
+    for (label, m) in &probabilities {
         let _ = writeln!(
             o,
-            "  {:<22} {:>16} {:>16} {:>16}",
-            label,
+            "  {label:<w$} {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
+            100.0 * m.mean,
+            100.0 * m.ci95_low,
+            100.0 * m.ci95_high
+        );
+    }
+    let _ = writeln!(o, "  {:<w$} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
+    for (label, m) in &rows {
+        let _ = writeln!(
+            o,
+            "  {label:<w$} {:>16} {:>16} {:>16}",
             human(m.mean, 0),
             human(m.p95, 0),
             human(m.p99, 0)
@@ -65,7 +77,8 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
     if util.n > 0 {
         let _ = writeln!(
             o,
-            "  gatekeeper mean wait   {} h; utilization {:.1}%",
+            "  {:<w$} {} h; utilization {:.1}%",
+            "gatekeeper mean wait",
             human(wait.mean, 2),
             100.0 * util.mean
         );
