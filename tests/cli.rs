@@ -413,3 +413,38 @@ fn validate_rounds_and_suggests_a_team_size_from_the_queueing_formula() {
     );
     assert!(!s.contains("overloaded"), "{s}");
 }
+
+#[test]
+fn the_run_summary_keeps_its_figures_in_columns_whatever_the_currency() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let texas = root().join("scenarios/project_texas_2022.toml");
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            texas.to_str().unwrap(),
+            "--reps",
+            "50",
+            "--no-charts",
+            "--set",
+            "scenario.currency=\"thousands of euros\"",
+            "--out",
+            "res",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    // Every row of figures (mean, p95, p99) ends at the same column as the header row.
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("mean"))
+        .unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("records_leaked") || l.contains("(thousands of euros)"))
+        .collect();
+    assert_eq!(rows.len(), 5, "{text}");
+    for r in rows {
+        assert_eq!(r.len(), header.len(), "{r}\n{text}");
+    }
+}
