@@ -250,6 +250,50 @@ fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
         &merge(dir, &[s[0].clone(), cut, s[2].clone()], "res", &[]),
         &["rows.bin", "cut inside a block"],
     );
+    // A copy of shard 1 with one file changed by hand.
+    let altered = |tag: &str, file: &str, from: &str, to: &str| {
+        let d = dir.join(tag);
+        std::fs::create_dir(&d).unwrap();
+        for e in std::fs::read_dir(&s[1]).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+        }
+        let text = std::fs::read_to_string(d.join(file)).unwrap();
+        assert!(text.contains(from), "{from} in {file}");
+        std::fs::write(d.join(file), text.replacen(from, to, 1)).unwrap();
+        d
+    };
+    let version = format!("leaksim_version = \"{}\"", env!("CARGO_PKG_VERSION"));
+    let older = altered(
+        "older",
+        "manifest.toml",
+        &version,
+        "leaksim_version = \"0.0.1\"",
+    );
+    refused(
+        &merge(
+            dir,
+            &[older.clone(), s[0].clone(), s[2].clone()],
+            "res",
+            &[],
+        ),
+        &[&older.display().to_string(), "written by leaksim 0.0.1"],
+    );
+    let edited = altered(
+        "edited",
+        "scenario.resolved.toml",
+        "team_size = 300",
+        "team_size = 30",
+    );
+    refused(
+        &merge(
+            dir,
+            &[edited.clone(), s[0].clone(), s[2].clone()],
+            "res",
+            &[],
+        ),
+        &["scenario.resolved.toml", "was the file edited?"],
+    );
     // A shard folder has no charts to draw.
     let o = leaksim_in(dir, &["plot", &s[0].display().to_string()]);
     refused(&o, &["shard folder", "leaksim merge"]);
