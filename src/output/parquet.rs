@@ -6,6 +6,7 @@ use super::columns::PATHS_COLUMNS;
 use super::write_atomic;
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::sim::engine::LeakPath;
 use crate::sim::metrics::NAMES;
 use crate::sim::runner::RunResult;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as Physical, ZstdLevel};
@@ -205,18 +206,26 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
         fields.push(field(name, t, rep, text)?);
     }
     let (schema, props) = (schema(fields)?, props()?);
+    // Each name's bytes are made once; a cell shares them (no allocation per row).
     let text = |v: &str| ByteArray::from(v.as_bytes().to_vec());
+    let routes: Vec<ByteArray> = LeakPath::ALL.iter().map(|r| text(r.name())).collect();
+    let classes: Vec<ByteArray> = s.classes.iter().map(|c| text(&c.name)).collect();
+    let recipients: Vec<ByteArray> = (0..s.recipients())
+        .map(|i| text(s.recipient_name(i)))
+        .collect();
+    let actors: Vec<ByteArray> = s.actors.iter().map(|a| text(&a.name)).collect();
+    let stores: Vec<ByteArray> = s.stores.iter().map(|x| text(&x.name)).collect();
     write_atomic(path, |out| {
         let mut w = SerializedFileWriter::new(out, schema, props).map_err(ioerr)?;
         let mut cols = PathColumns::default();
         r.rows.for_each_path(|rep, p| {
             cols.reps.push(rep as i64);
-            cols.text[0].push(Some(text(p.route.name())));
-            cols.text[1].push(Some(text(&s.classes[p.class as usize].name)));
+            cols.text[0].push(Some(routes[p.route as usize].clone()));
+            cols.text[1].push(Some(classes[p.class as usize].clone()));
             cols.records.push(p.records);
-            cols.text[2].push(Some(text(s.recipient_name(p.recipient as usize))));
-            cols.text[3].push(p.actor.map(|a| text(&s.actors[a as usize].name)));
-            cols.text[4].push(p.store.map(|x| text(&s.stores[x as usize].name)));
+            cols.text[2].push(Some(recipients[p.recipient as usize].clone()));
+            cols.text[3].push(p.actor.map(|a| actors[a as usize].clone()));
+            cols.text[4].push(p.store.map(|x| stores[x as usize].clone()));
             if cols.len() == ROW_GROUP {
                 cols.write(&mut w)?;
             }
