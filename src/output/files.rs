@@ -2,7 +2,7 @@
 //! timeline, markers, tail, who gets the data (reach) and sensitivity.
 
 use super::columns::*;
-use super::format::{fmt_num, fmt_num_into};
+use super::format::{fmt_num, fmt_num_into, push_num};
 use super::{csv_err, write_atomic};
 use crate::analysis::reach::ReachRow;
 use crate::analysis::sensitivity::SensitivityRow;
@@ -24,21 +24,23 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
         header.extend(NAMES.iter().copied());
         header.extend(s.params.iter().map(|p| p.path.as_str()));
         c.write_record(&header).map_err(csv_err)?;
+        // Numbers never need quoting: the rows are written as text directly.
+        let w = c.into_inner().map_err(|e| e.into_error())?;
         let width = NAMES.len() + s.params.len();
-        let mut cell = String::new();
+        let (mut line, mut scratch) = (Vec::new(), String::new());
         r.rows.for_each_block(|first, len, values| {
             for i in 0..len {
-                c.write_field((first + i as u64).to_string())
-                    .map_err(csv_err)?;
+                line.clear();
+                line.extend_from_slice(itoa::Buffer::new().format(first + i as u64).as_bytes());
                 for col in 0..width {
-                    fmt_num_into(&mut cell, values[col * len + i]);
-                    c.write_field(&cell).map_err(csv_err)?;
+                    line.push(b',');
+                    push_num(&mut line, values[col * len + i], &mut scratch);
                 }
-                c.write_record(None::<&[u8]>).map_err(csv_err)?;
+                line.push(b'\n');
+                w.write_all(&line)?;
             }
             Ok::<(), std::io::Error>(())
-        })?;
-        c.flush()
+        })
     })
 }
 
@@ -48,23 +50,21 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(PATHS_COLUMNS).map_err(csv_err)?;
+        let (mut rep, mut records) = (itoa::Buffer::new(), String::new());
         r.rows.for_each_path(|i, p| {
-            {
-                c.write_record([
-                    i.to_string(),
-                    p.route.name().to_string(),
-                    s.classes[p.class as usize].name.clone(),
-                    fmt_num(p.records),
-                    s.recipient_name(p.recipient as usize).to_string(),
-                    p.actor
-                        .map(|a| s.actors[a as usize].name.clone())
-                        .unwrap_or_default(),
-                    p.store
-                        .map(|x| s.stores[x as usize].name.clone())
-                        .unwrap_or_default(),
-                ])
-                .map_err(csv_err)?;
-            }
+            fmt_num_into(&mut records, p.records);
+            let actor = p.actor.map_or("", |a| s.actors[a as usize].name.as_str());
+            let store = p.store.map_or("", |x| s.stores[x as usize].name.as_str());
+            c.write_record([
+                rep.format(i),
+                p.route.name(),
+                &s.classes[p.class as usize].name,
+                &records,
+                s.recipient_name(p.recipient as usize),
+                actor,
+                store,
+            ])
+            .map_err(csv_err)?;
             Ok::<(), std::io::Error>(())
         })?;
         c.flush()

@@ -20,7 +20,7 @@ pub fn fmt_num_into(out: &mut String, v: f64) {
         return;
     }
     if v == v.trunc() && v.abs() < 1e15 {
-        let _ = write!(out, "{}", v as i64);
+        out.push_str(itoa::Buffer::new().format(v as i64));
         return;
     }
     let _ = write!(out, "{v:.11e}");
@@ -30,6 +30,17 @@ pub fn fmt_num_into(out: &mut String, v: f64) {
         let _ = write!(out, "{r:e}");
     } else {
         let _ = write!(out, "{r}");
+    }
+}
+
+/// Appends [`fmt_num`] of `v` to `out`; `scratch` holds the text of numbers that are not whole.
+/// For writers of millions of cells, most of them whole numbers.
+pub fn push_num(out: &mut Vec<u8>, v: f64, scratch: &mut String) {
+    if v == v.trunc() && v.abs() < 1e15 {
+        out.extend_from_slice(itoa::Buffer::new().format(v as i64).as_bytes());
+    } else {
+        fmt_num_into(scratch, v);
+        out.extend_from_slice(scratch.as_bytes());
     }
 }
 
