@@ -1,6 +1,6 @@
 //! `leaksim compare`.
 
-use super::progress::Bar;
+use super::progress::{Bar, Step};
 use super::*;
 use crate::analysis::compare::compare_rows;
 use crate::analysis::precision::{run_many, MultiRun, Target};
@@ -123,6 +123,10 @@ pub fn compare(
             &Bar::new(opts.quiet),
         )?,
     };
+    let step = Step::start(
+        &format!("{name}: writing files, statistics and charts"),
+        opts.quiet,
+    );
     let stage = Staged::begin(&out.join(name))?;
     let dir = stage.path().to_path_buf();
     let mut tails = Vec::new();
@@ -150,6 +154,7 @@ pub fn compare(
     finish_folder(&dir, opts)?;
     let dir = stage.target().to_path_buf();
     stage.commit()?;
+    drop(step);
     print!(
         "{}",
         output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len() as usize, seed)

@@ -1,6 +1,7 @@
 //! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) into the
 //! folder `leaksim run` writes in one go, byte for byte.
 
+use super::progress::Step;
 use super::shard::Manifest;
 use super::*;
 use crate::output;
@@ -11,6 +12,13 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    let step = Step::start(
+        &format!(
+            "merging {} shard folders: files, statistics and charts",
+            dirs.len()
+        ),
+        opts.quiet,
+    );
     let (s, first, result) = join(dirs, !opts.no_charts)?;
     let m = first.shard.m;
     let mut opts = opts.clone();
@@ -29,6 +37,7 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
     finish_folder(&dir, &opts)?;
     let target = stage.target().to_path_buf();
     stage.commit()?;
+    drop(step);
     print!(
         "{}",
         output::terminal::run_summary(&s, &result, &analyses.summary)

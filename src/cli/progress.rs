@@ -75,3 +75,31 @@ impl Progress for Bar {
         &self.cancel
     }
 }
+
+/// A spinner on stderr for a step without a count (writing a folder's files, statistics and
+/// charts), with the time it has taken; hidden when `quiet` or not on a terminal, cleared when
+/// dropped.
+pub struct Step(ProgressBar);
+
+impl Step {
+    /// Shows `label` until the step is dropped.
+    pub fn start(label: &str, quiet: bool) -> Step {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Step(ProgressBar::hidden());
+        }
+        let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb.set_message(label.to_string());
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
+        Step(pb)
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -1,6 +1,6 @@
 //! `leaksim run`.
 
-use super::progress::Bar;
+use super::progress::{Bar, Step};
 use super::shard::Shard;
 use super::*;
 use crate::analysis::precision::{run_many, Target};
@@ -115,6 +115,10 @@ pub fn run(
             Some(t) => Some(runner::trace(s, cfg.seed, t)),
             None => None,
         };
+        let step = Step::start(
+            &format!("{}: writing files, statistics and charts", s.name),
+            opts.quiet,
+        );
         let stage = Staged::begin(&out.join(&s.name))?;
         let dir = stage.path().to_path_buf();
         let analyses = write_run_folder(
@@ -132,6 +136,7 @@ pub fn run(
         finish_folder(&dir, opts)?;
         let dir = stage.target().to_path_buf();
         stage.commit()?;
+        drop(step);
         print!(
             "{}",
             output::terminal::run_summary(s, result, &analyses.summary)
