@@ -138,7 +138,8 @@ enum Command {
     },
     /// Join the shard folders of one run (`leaksim run --shard K/M`, in any order) into OUT/NAME/:
     /// every file `leaksim run` writes for the same scenario, seed and --reps, byte for byte.
-    /// Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
+    /// Given the shard folders of one sweep (`leaksim sweep --shard K/M`), writes the sweep's
+    /// folder as `leaksim sweep` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
     /// nothing is written.
     Merge {
         /// Shard folders (every K of 0..M once).
@@ -184,7 +185,9 @@ enum Command {
         out: PathBuf,
     },
     /// Run one scenario at every value of one or two parameters (on common random numbers) and
-    /// write sweep.csv: a column per varied path, then metric,mean,ci95_low,ci95_high,p95.
+    /// write sweep.csv: a column per varied path, then metric,mean,ci95_low,ci95_high,p95. With
+    /// --shard K/M, only the K-th of M ranges of the replications of every point, into a sweep
+    /// shard folder for `leaksim merge`.
     Sweep {
         /// Scenario file (TOML).
         #[arg(value_name = "FILE")]
@@ -203,6 +206,11 @@ enum Command {
         /// Folder for results.
         #[arg(long, default_value = "output", value_name = "DIR")]
         out: PathBuf,
+        /// Run only the K-th (0-based) of M contiguous ranges of every point's replications and
+        /// write a sweep shard folder OUT/NAME/; `leaksim merge` joins the M folders into the
+        /// sweep's folder.
+        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
+        shard: Option<cli::shard::Shard>,
     },
     /// Swing each uncertain parameter (and each --param) from its 10th to its 90th percentile (a
     /// fixed value: by --swing) with the others at their medians, and rank them by the swing of
@@ -374,6 +382,7 @@ fn main() -> ExitCode {
             sim,
             study,
             out,
+            shard,
         } => cli::sweep(
             &file,
             &vary,
@@ -381,6 +390,7 @@ fn main() -> ExitCode {
             &sim.options(),
             &study.options(),
             &out,
+            shard,
         ),
         Command::Tornado {
             file,

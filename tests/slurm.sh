@@ -3,7 +3,8 @@
 # machine (munged, slurmctld, slurmd on localhost, every key, socket, state and log in a private
 # folder), submits examples/slurm/leaksim-array.sbatch as a 4-task array and
 # examples/slurm/leaksim-merge.sbatch with --dependency=afterok on it, and checks that the merged
-# folder holds the bytes of one `leaksim run`. The daemons are stopped by their PIDs and the
+# folder holds the bytes of one `leaksim run`; then the same scripts as a 3-task sharded sweep
+# (COMMAND=sweep), whose merge must hold the bytes of one `leaksim sweep`. The daemons are stopped by their PIDs and the
 # folder removed whatever happens.
 #
 # Needs Debian's slurm-wlm and munge, and root (SlurmUser=root). Usage: tests/slurm.sh [BINARY]
@@ -99,26 +100,32 @@ scenario="$repo/scenarios/project_texas_2022.toml"
 export LEAKSIM="$bin" SCENARIO="$scenario" REPS=2000 SEED=7 SHARDS_DIR="$work/shards" OUT="$work/merged"
 export SOURCE_DATE_EPOCH=1700000000
 cd "$work/jobs"
-array=$(sbatch --parsable --array=0-3 --cpus-per-task=1 "$repo/examples/slurm/leaksim-array.sbatch")
-array=${array%%;*}
-merge=$(sbatch --parsable --dependency="afterok:$array" "$repo/examples/slurm/leaksim-merge.sbatch")
-merge=${merge%%;*}
-echo "slurm test: array job $array, merge job $merge"
-for _ in $(seq 600); do
-  job=$(scontrol show job "$merge" 2>/dev/null || true)
-  state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$job" | head -n 1)
-  if grep -q 'Reason=DependencyNeverSatisfied' <<<"$job"; then
-    echo "slurm test: a shard task failed, so the merge job never runs" >&2
-    exit 1
-  fi
-  case "$state" in
-    COMPLETED) break ;;
-    FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE)
-      echo "slurm test: merge job $state" >&2; exit 1 ;;
-  esac
-  sleep 0.2
-done
-[ "$state" = COMPLETED ] || { echo "slurm test: merge job still '$state'" >&2; exit 1; }
+# Submits the array (the environment says what it runs) as tasks 0..$1-1 and the dependent
+# merge, and waits for the merge to complete.
+submit_and_wait() {
+  local array merge job state
+  array=$(sbatch --parsable --array="0-$(($1 - 1))" --cpus-per-task=1 "$repo/examples/slurm/leaksim-array.sbatch")
+  array=${array%%;*}
+  merge=$(sbatch --parsable --dependency="afterok:$array" "$repo/examples/slurm/leaksim-merge.sbatch")
+  merge=${merge%%;*}
+  echo "slurm test: array job $array, merge job $merge"
+  for _ in $(seq 600); do
+    job=$(scontrol show job "$merge" 2>/dev/null || true)
+    state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$job" | head -n 1)
+    if grep -q 'Reason=DependencyNeverSatisfied' <<<"$job"; then
+      echo "slurm test: a shard task failed, so the merge job never runs" >&2
+      exit 1
+    fi
+    case "$state" in
+      COMPLETED) break ;;
+      FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY | BOOT_FAIL | DEADLINE)
+        echo "slurm test: merge job $state" >&2; exit 1 ;;
+    esac
+    sleep 0.2
+  done
+  [ "$state" = COMPLETED ] || { echo "slurm test: merge job still '$state'" >&2; exit 1; }
+}
+submit_and_wait 4
 for t in 0 1 2 3; do
   [ -f "$work/shards/task-$t/project-texas-2022/manifest.toml" ] || { echo "slurm test: no shard $t" >&2; exit 1; }
 done
@@ -128,3 +135,13 @@ done
 diff -r "$work/one/project-texas-2022" "$work/merged/project-texas-2022"
 [ -f "$work/merged/project-texas-2022/report.html" ]
 echo "slurm test: 4-task array and dependent merge give the bytes of one run ($(ls "$work/merged/project-texas-2022" | wc -l) files)"
+
+# A sharded sweep through the same scripts: 3 tasks of `leaksim sweep --shard`, then the merge.
+vary="--vary perimeter.oracle.gatekeeper.team_size=10,300"
+export COMMAND=sweep RUN_ARGS="$vary" REPS=600 SHARDS_DIR="$work/sweep-shards" OUT="$work/sweep-merged"
+submit_and_wait 3
+# The options in the array task's order: provenance.toml records the command.
+# shellcheck disable=SC2086
+"$bin" sweep "$scenario" --reps 600 --seed 7 $vary --out "$work/sweep-one" --quiet >/dev/null
+diff -r "$work/sweep-one/project-texas-2022-sweep" "$work/sweep-merged/project-texas-2022-sweep"
+echo "slurm test: 3-task sweep array and dependent merge give the bytes of one sweep"

@@ -12,6 +12,9 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    if dirs.iter().any(|d| super::sweep_shards::is_sweep_shard(d)) {
+        return super::sweep_shards::merge_sweep(dirs, opts, out);
+    }
     let step = Step::start(
         &format!(
             "merging {} shard folders: files, statistics and charts",
@@ -226,7 +229,7 @@ fn check_same_run(dirs: &[PathBuf], manifests: &[Manifest]) -> Result<()> {
 
 /// The command that reproduces the merged folder in one run: the shards' (which never carry
 /// `--parquet` or `--xlsx`), with merge's `--parquet` and `--xlsx`.
-fn merged_command(shards: &str, parquet: bool, xlsx: bool) -> String {
+pub(crate) fn merged_command(shards: &str, parquet: bool, xlsx: bool) -> String {
     let mut c = shards.to_string();
     if parquet {
         c.push_str(" --parquet");

@@ -13,6 +13,7 @@ pub mod progress;
 mod run;
 pub mod shard;
 mod sweep;
+mod sweep_shards;
 mod tornado;
 mod validate;
 

@@ -46,6 +46,17 @@ impl Shard {
         Ok(Shard { k, m })
     }
 
+    /// Refuses more shards than the `n` replications of `name` (a shard would be empty).
+    pub fn check(&self, n: u64, name: &str) -> Result<()> {
+        if self.m > n {
+            return Err(Error::Usage(format!(
+                "--shard {}/{}: more shards than the {n} replications of `{name}`",
+                self.k, self.m
+            )));
+        }
+        Ok(())
+    }
+
     /// Its replications of `n`: `(first, count)`, the ranges of the M shards covering 0..n once.
     pub fn range(&self, n: u64) -> (u64, u64) {
         let at = |k: u64| (u128::from(n) * u128::from(k) / u128::from(self.m)) as u64;
@@ -62,21 +73,48 @@ pub(crate) fn run_shard(
     out: &Path,
 ) -> Result<()> {
     let cfg = opts.config(s);
-    if shard.m > cfg.replications {
-        return Err(Error::Usage(format!(
-            "--shard {}/{}: more shards than the {} replications of `{}`",
-            shard.k, shard.m, cfg.replications, s.name
-        )));
-    }
-    let (first, count) = shard.range(cfg.replications);
     let stage = Staged::begin(&out.join(&s.name))?;
-    let dir = stage.path().to_path_buf();
+    let label = format!("{} shard {}/{}", s.name, shard.k, shard.m);
+    let (first, count, elapsed) =
+        write_shard(s, &cfg, opts, thresholds, shard, stage.path(), &label)?;
+    let target = stage.target().to_path_buf();
+    stage.commit()?;
+    println!(
+        "{}: shard {}/{}, replications {}..{} of {} (seed {}) in {:.2} s\n  wrote {}",
+        s.name,
+        shard.k,
+        shard.m,
+        first,
+        first + count,
+        cfg.replications,
+        cfg.seed,
+        elapsed,
+        target.display()
+    );
+    Ok(())
+}
+
+/// Runs shard `shard` of `s` under `cfg` and writes its files into `dir` (made if missing): rows,
+/// timeline, resolved scenario, manifest. Returns its first replication, its count and its
+/// seconds; `label` names it on the progress bar.
+pub(crate) fn write_shard(
+    s: &Scenario,
+    cfg: &runner::RunConfig,
+    opts: &SimOptions,
+    thresholds: &[f64],
+    shard: Shard,
+    dir: &Path,
+    label: &str,
+) -> Result<(u64, u64, f64)> {
+    shard.check(cfg.replications, &s.name)?;
+    let (first, count) = shard.range(cfg.replications);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let pool = runner::pool(cfg.threads)?;
     let bar = Bar::new(opts.quiet);
-    bar.planned(&format!("{} shard {}/{}", s.name, shard.k, shard.m), count);
+    bar.planned(label, count);
     let start = std::time::Instant::now();
     let mut timeline = Timeline::new(runner::timeline_days(s));
-    let mut spool = Spool::create_from(&dir, s.params.len(), s.reach_len(), first)?;
+    let mut spool = Spool::create_from(dir, s.params.len(), s.reach_len(), first)?;
     runner::run_into(
         s,
         cfg.seed,
@@ -114,21 +152,7 @@ pub(crate) fn run_shard(
     crate::output::write_atomic(&dir.join(MANIFEST), |w| {
         w.write_all(manifest.to_toml().as_bytes())
     })?;
-    let target = stage.target().to_path_buf();
-    stage.commit()?;
-    println!(
-        "{}: shard {}/{}, replications {}..{} of {} (seed {}) in {:.2} s\n  wrote {}",
-        s.name,
-        shard.k,
-        shard.m,
-        first,
-        first + count,
-        cfg.replications,
-        cfg.seed,
-        elapsed,
-        target.display()
-    );
-    Ok(())
+    Ok((first, count, elapsed))
 }
 
 /// What `manifest.toml` says of a shard.

@@ -1,14 +1,18 @@
 //! `leaksim sweep`.
 
 use super::progress::Bar;
+use super::shard::Shard;
 use super::*;
-use crate::analysis::precision::{run_many, Target};
+use crate::analysis::precision::{run_many, ConvergenceRow, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
 use crate::output::folder::Staged;
+use crate::sim::runner::RunResult;
 
-/// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers.
+/// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers;
+/// with `shard`, only that shard's replications of every point, into a sweep shard folder for
+/// `leaksim merge`.
 pub fn sweep(
     file: &Path,
     varies: &[String],
@@ -16,6 +20,7 @@ pub fn sweep(
     opts: &SimOptions,
     study: &StudyOptions,
     out: &Path,
+    shard: Option<Shard>,
 ) -> Result<()> {
     if varies.is_empty() {
         return Err(Error::Usage(
@@ -42,6 +47,17 @@ pub fn sweep(
     crate::scenario::check_folder_name(&folder)
         .map_err(|m| Error::Usage(format!("--name {folder}: {m}")))?;
     let (seed, batch) = shared_settings(&scenarios, opts);
+    let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
+    if let Some(sh) = shard {
+        let plan = SweepPlan {
+            folder: &folder,
+            paths: &paths,
+            labels: &labels,
+            scenarios: &scenarios,
+            base: &Scenario::load(file, &opts.sets)?,
+        };
+        return super::sweep_shards::run_sweep_shard(&plan, seed, batch, opts, study, sh, out);
+    }
     let most = precision.as_ref().map_or(
         batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
         |p| p.max_reps,
@@ -55,7 +71,6 @@ pub fn sweep(
         &format!("sweeping {} points", scenarios.len()),
         "sweep fewer points, ",
     )?;
-    let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
     let targets: Vec<(String, Target)> = labels
         .iter()
         .enumerate()
@@ -80,20 +95,53 @@ pub fn sweep(
         opts.resources(out),
         &Bar::new(opts.quiet),
     )?;
-    let stage = Staged::begin(&out.join(&folder))?;
+    let base = Scenario::load(file, &opts.sets)?;
+    let plan = SweepPlan {
+        folder: &folder,
+        paths: &paths,
+        labels: &labels,
+        scenarios: &scenarios,
+        base: &base,
+    };
+    let convergence = precision.as_ref().map(|_| multi.convergence.as_slice());
+    let dir = write_sweep_folder(&plan, &multi.runs, seed, convergence, opts, out)?;
+    print_stop(&multi.stop, precision.as_ref(), &dir);
+    Ok(())
+}
+
+/// What a sweep runs: its folder name, varied paths, each point's values and scenario, and the
+/// base scenario (without the varied values).
+pub(crate) struct SweepPlan<'a> {
+    pub folder: &'a str,
+    pub paths: &'a [String],
+    pub labels: &'a [Vec<String>],
+    pub scenarios: &'a [Scenario],
+    pub base: &'a Scenario,
+}
+
+/// Writes a sweep's folder from the runs of its points (sweep.csv, convergence.csv when given,
+/// provenance, resolved scenario, charts), prints its table, and returns the folder.
+pub(crate) fn write_sweep_folder(
+    plan: &SweepPlan,
+    runs: &[RunResult],
+    seed: u64,
+    convergence: Option<&[ConvergenceRow]>,
+    opts: &SimOptions,
+    out: &Path,
+) -> Result<PathBuf> {
+    let stage = Staged::begin(&out.join(plan.folder))?;
     let dir = stage.path().to_path_buf();
-    let summaries = multi
-        .runs
+    let summaries = runs
         .iter()
         .map(metric_summaries)
         .collect::<Result<Vec<_>>>()?;
-    output::studies::write_sweep(&dir.join("sweep.csv"), &paths, &labels, &summaries)?;
-    if precision.is_some() {
-        output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
+    output::studies::write_sweep(&dir.join("sweep.csv"), plan.paths, plan.labels, &summaries)?;
+    if let Some(rows) = convergence {
+        output::studies::write_convergence(&dir.join("convergence.csv"), rows)?;
     }
-    let base = Scenario::load(file, &opts.sets)?;
-    write_provenance(&dir, opts, seed, multi.runs[0].rows.len(), &[&base])?;
-    let resolved = base.resolved_toml(seed, multi.runs[0].rows.len());
+    let n = runs[0].rows.len();
+    write_provenance(&dir, opts, seed, n, &[plan.base])?;
+    let resolved = plan.base.resolved_toml(seed, n);
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
     })?;
@@ -102,8 +150,7 @@ pub fn sweep(
     stage.commit()?;
     print!(
         "{}",
-        output::terminal::sweep_table(&paths, &labels, &summaries)
+        output::terminal::sweep_table(plan.paths, plan.labels, &summaries)
     );
-    print_stop(&multi.stop, precision.as_ref(), &dir);
-    Ok(())
+    Ok(dir)
 }

@@ -74,10 +74,12 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
         Some(Kind::Compare) => plot_compare(dir),
         Some(Kind::Sweep) => plot_sweep(dir),
         Some(Kind::Tornado) => plot_tornado(dir),
-        None if dir.join("manifest.toml").is_file() => Err(Error::Usage(format!(
-            "{}: a shard folder (run --shard) has no charts: join the shards with `leaksim merge`",
+        None if dir.join("manifest.toml").is_file() || dir.join("sweep.toml").is_file() => {
+            Err(Error::Usage(format!(
+            "{}: a shard folder (run or sweep --shard) has no charts: join the shards with `leaksim merge`",
             dir.display()
-        ))),
+        )))
+        }
         None => Err(Error::Usage(format!(
             "{}: no leaksim results here (expected replications.csv, compare.csv, sweep.csv or tornado.csv)",
             dir.display()

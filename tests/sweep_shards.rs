@@ -1,0 +1,177 @@
+//! Sharded sweeps: `sweep --shard K/M` then `merge` gives the bytes of one `sweep`; sweep shards
+//! that do not form one sweep are refused with nothing written.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Output;
+
+const TEXAS: &str = "scenarios/project_texas_2022.toml";
+const SWEEP: &str = "project-texas-2022-sweep";
+const GRID: [&str; 4] = [
+    "--vary",
+    "perimeter.oracle.gatekeeper.team_size=5,300",
+    "--vary",
+    "store.singapore.delete_on_day=0,120",
+];
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn refused(o: &Output, expect: &[&str]) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit 2 expected: {err}");
+    for e in expect {
+        assert!(err.contains(e), "`{e}` missing from: {err}");
+    }
+}
+
+/// Runs `leaksim sweep` of the grid on Project Texas, 121 replications, with `extra` options
+/// (seed 9 unless they give one), in `dir`.
+fn sweep(dir: &Path, extra: &[&str]) -> Output {
+    let file = root().join(TEXAS).display().to_string();
+    let mut args = vec!["sweep", &file];
+    args.extend(GRID);
+    args.extend(["--reps", "121", "--quiet"]);
+    if !extra.contains(&"--seed") {
+        args.extend(["--seed", "9"]);
+    }
+    args.extend(extra);
+    leaksim_in(dir, &args)
+}
+
+/// Runs sweep shard `k` of `m` into `dir/<out>` and returns its sweep shard folder.
+fn shard(dir: &Path, k: u64, m: u64, out: &str, extra: &[&str]) -> String {
+    let spec = format!("{k}/{m}");
+    let mut args = vec!["--shard", &spec, "--out", out];
+    args.extend(extra);
+    ok(&sweep(dir, &args));
+    dir.join(out).join(SWEEP).display().to_string()
+}
+
+fn merge(dir: &Path, shards: &[&str], out: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["merge"];
+    args.extend(shards);
+    args.extend(["--out", out, "--quiet"]);
+    args.extend(extra);
+    leaksim_in(dir, &args)
+}
+
+#[test]
+fn merged_sweep_shards_give_the_bytes_of_one_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Uneven shards (121 = 40 + 40 + 41), different thread counts, given out of order.
+    let s0 = shard(dir, 0, 3, "s0", &["--threads", "2"]);
+    let s1 = shard(dir, 1, 3, "s1", &["--threads", "1"]);
+    let s2 = shard(dir, 2, 3, "s2", &["--threads", "1"]);
+    let manifest = std::fs::read_to_string(Path::new(&s1).join("sweep.toml")).unwrap();
+    for key in ["shard = 1", "shards = 3", "replications = 121", "seed = 9"] {
+        assert!(manifest.contains(key), "`{key}` missing from:\n{manifest}");
+    }
+    assert!(
+        Path::new(&s1).join("point-003/manifest.toml").is_file(),
+        "one run shard per point of the 2x2 grid"
+    );
+    ok(&merge(dir, &[&s2, &s0, &s1], "merged", &["--xlsx"]));
+    ok(&sweep(dir, &["--out", "direct", "--xlsx"]));
+    let direct = read_dir_files(&dir.join("direct").join(SWEEP));
+    let merged = read_dir_files(&dir.join("merged").join(SWEEP));
+    let names: Vec<&str> = direct.iter().map(|(n, _)| n.as_str()).collect();
+    for f in ["sweep.csv", "sweep.png", "report.html", "results.xlsx"] {
+        assert!(names.contains(&f), "{f} missing: {names:?}");
+    }
+    assert_eq!(
+        names,
+        merged.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in direct.iter().zip(&merged) {
+        assert!(
+            a == b,
+            "{name} differs between the sweep and its merged shards"
+        );
+    }
+    // The four points differ: the team size and the deletion day both move the answer.
+    let csv = String::from_utf8_lossy(&direct.iter().find(|(n, _)| n == "sweep.csv").unwrap().1)
+        .to_string();
+    let means: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(",review_mean_wait_hours,"))
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(means.len(), 4, "{csv}");
+    assert_ne!(means[0], means[2], "team size 5 and 300 wait alike: {csv}");
+}
+
+#[test]
+fn sweep_shards_that_do_not_form_one_sweep_are_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let s0 = shard(dir, 0, 2, "s0", &[]);
+    let s1 = shard(dir, 1, 2, "s1", &[]);
+    refused(
+        &merge(dir, &[&s1], "res", &[]),
+        &["shard 0/2 is missing", SWEEP],
+    );
+    refused(&merge(dir, &[&s0, &s0], "res", &[]), &["both shard 0/2"]);
+    let seed = shard(dir, 1, 2, "seed", &["--seed", "10"]);
+    refused(&merge(dir, &[&s0, &seed], "res", &[]), &["seed 10, not 9"]);
+    let set = ["--set", "controls.firewall.block_probability=0.5"];
+    let other = shard(dir, 1, 2, "set", &set);
+    refused(
+        &merge(dir, &[&s0, &other], "res", &[]),
+        &["base scenario digest", "--set differs"],
+    );
+    let file = root().join(TEXAS).display().to_string();
+    let run = [
+        "run", &file, "--reps", "121", "--seed", "9", "--shard", "1/2",
+    ];
+    ok(&leaksim_in(
+        dir,
+        &[&run[..], &["--out", "run", "--quiet"]].concat(),
+    ));
+    let run = dir.join("run/project-texas-2022").display().to_string();
+    refused(
+        &merge(dir, &[&s0, &run], "res", &[]),
+        &["not a sweep shard folder", "cannot be merged together"],
+    );
+    // A damaged point: its rows cut short.
+    let cut = dir.join("s1").join(SWEEP).join("point-002/rows.bin");
+    let len = std::fs::metadata(&cut).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&cut)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    refused(&merge(dir, &[&s0, &s1], "res", &[]), &["point-002"]);
+    assert!(!dir.join("res").exists(), "a refused merge writes nothing");
+    refused(&leaksim_in(dir, &["plot", &s0]), &["leaksim merge"]);
+}
+
+#[test]
+fn sweep_shard_options_are_checked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let shard = ["--shard", "0/2", "--out", "res"];
+    refused(
+        &sweep(dir, &[&shard[..], &["--precision", "0.1"]].concat()),
+        &["--precision"],
+    );
+    refused(
+        &sweep(dir, &[&shard[..], &["--xlsx"]].concat()),
+        &["--xlsx"],
+    );
+    refused(
+        &sweep(dir, &["--shard", "3/200", "--out", "res"]),
+        &["more shards than the 121 replications"],
+    );
+    refused(&sweep(dir, &["--shard", "2/2"]), &["0 <= K < M"]);
+    assert!(!dir.join("res").exists(), "a refused sweep writes nothing");
+}
