@@ -78,38 +78,12 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
     let m = first.shard.m;
     check_replications(first.replications)?;
     crate::analysis::memory::check(&s, first.replications, charts)?;
-    let mut order: Vec<Option<usize>> = vec![None; m as usize];
-    for (i, man) in manifests.iter().enumerate() {
-        if let Some(j) = order[man.shard.k as usize] {
-            return Err(Error::Usage(format!(
-                "{} and {} are both shard {}/{m}",
-                dirs[j].display(),
-                dirs[i].display(),
-                man.shard.k
-            )));
-        }
-        order[man.shard.k as usize] = Some(i);
-    }
-    let missing: Vec<String> = (0..m)
-        .filter(|&k| order[k as usize].is_none())
-        .map(|k| format!("{k}/{m}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "`{}` ran in {m} shards and shard {} {} missing: merge needs every one (given: {})",
-            first.scenario,
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" },
-            dirs.iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        )));
-    }
+    let shards: Vec<_> = manifests.iter().map(|man| man.shard).collect();
+    let order = super::shard::in_shard_order(dirs, &shards, &format!("`{}`", first.scenario))?;
     let mut spools = Vec::with_capacity(m as usize);
     let mut timeline = crate::sim::timeline::Timeline::new(crate::sim::runner::timeline_days(&s));
     let (mut elapsed, mut threads) = (0.0, 1);
-    for i in order.into_iter().flatten() {
+    for i in order {
         let (dir, man) = (&dirs[i], &manifests[i]);
         let (start, count) = man.shard.range(man.replications);
         let spool = Spool::open(dir)?.with_params(s.params.len())?;

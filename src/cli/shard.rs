@@ -73,6 +73,7 @@ pub(crate) fn run_shard(
     out: &Path,
 ) -> Result<()> {
     let cfg = opts.config(s);
+    shard.check(cfg.replications, &s.name)?;
     let stage = Staged::begin(&out.join(&s.name))?;
     let label = format!("{} shard {}/{}", s.name, shard.k, shard.m);
     let (first, count, elapsed) =
@@ -96,7 +97,8 @@ pub(crate) fn run_shard(
 
 /// Runs shard `shard` of `s` under `cfg` and writes its files into `dir` (made if missing): rows,
 /// timeline, resolved scenario, manifest. Returns its first replication, its count and its
-/// seconds; `label` names it on the progress bar.
+/// seconds; `label` names it on the progress bar. The caller has checked `shard` against the
+/// replications (`Shard::check`) before making any folder.
 pub(crate) fn write_shard(
     s: &Scenario,
     cfg: &runner::RunConfig,
@@ -106,7 +108,6 @@ pub(crate) fn write_shard(
     dir: &Path,
     label: &str,
 ) -> Result<(u64, u64, f64)> {
-    shard.check(cfg.replications, &s.name)?;
     let (first, count) = shard.range(cfg.replications);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let pool = runner::pool(cfg.threads)?;
@@ -219,72 +220,42 @@ impl Manifest {
 
     /// Reads the manifest of the shard folder `dir`.
     pub fn read(dir: &Path) -> Result<Manifest> {
-        let path = dir.join(MANIFEST);
-        let bad = |what: &str| {
-            Error::Usage(format!(
-                "{}: not a leaksim shard manifest ({what})",
-                path.display()
-            ))
-        };
-        if !path.is_file() {
-            return Err(Error::Usage(format!(
-                "{}: not a shard folder (no {MANIFEST}; shards are written by `leaksim run --shard K/M`)",
-                dir.display()
-            )));
+        let f = ManifestFile::read(
+            dir,
+            MANIFEST,
+            "a shard folder (no manifest.toml; shards are written by `leaksim run --shard K/M`)",
+        )?;
+        let format = f.int("format")?;
+        if format != FORMAT as u64 {
+            return Err(f.bad(&format!("format {format} (this leaksim reads {FORMAT})")));
         }
-        let text = crate::scenario::tree::read_bounded(&path).map_err(|e| bad(&e))?;
-        let t: toml::Table = text.parse().map_err(|e| bad(&format!("{e}")))?;
-        let int = |k: &str| -> Result<u64> {
-            t.get(k)
-                .and_then(toml::Value::as_integer)
-                .and_then(|v| u64::try_from(v).ok())
-                .ok_or_else(|| bad(&format!("no whole number `{k}`")))
-        };
-        let text = |k: &str| -> Result<String> {
-            t.get(k)
-                .and_then(toml::Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| bad(&format!("no text `{k}`")))
-        };
-        if int("format")? != FORMAT as u64 {
-            return Err(bad(&format!(
-                "format {} (this leaksim reads {FORMAT})",
-                int("format")?
-            )));
-        }
-        let shard = Shard {
-            k: int("shard")?,
-            m: int("shards")?,
-        };
-        if shard.m == 0 || shard.k >= shard.m {
-            return Err(bad("shard outside 0..shards"));
-        }
-        let thresholds = t
-            .get("thresholds")
-            .and_then(toml::Value::as_array)
-            .ok_or_else(|| bad("no `thresholds`"))?
-            .iter()
-            .map(|v| {
-                v.as_float()
-                    .ok_or_else(|| bad("a threshold is not a number"))
-            })
-            .collect::<Result<Vec<f64>>>()?;
+        let thresholds =
+            f.t.get("thresholds")
+                .and_then(toml::Value::as_array)
+                .ok_or_else(|| f.bad("no `thresholds`"))?
+                .iter()
+                .map(|v| {
+                    v.as_float()
+                        .ok_or_else(|| f.bad("a threshold is not a number"))
+                })
+                .collect::<Result<Vec<f64>>>()?;
         Ok(Manifest {
-            scenario: text("scenario")?,
-            digest: text("digest")?,
-            version: text("leaksim_version")?,
-            seed: int("seed")?,
-            replications: int("replications")?,
-            shard,
-            first: int("first")?,
-            count: int("count")?,
-            command: text("command")?,
+            scenario: f.text("scenario")?,
+            digest: f.text("digest")?,
+            version: f.text("leaksim_version")?,
+            seed: f.int("seed")?,
+            replications: f.int("replications")?,
+            shard: f.shard()?,
+            first: f.int("first")?,
+            count: f.int("count")?,
+            command: f.text("command")?,
             thresholds,
-            elapsed: t
+            elapsed: f
+                .t
                 .get("elapsed_seconds")
                 .and_then(toml::Value::as_float)
                 .unwrap_or(0.0),
-            threads: int("threads").unwrap_or(1) as usize,
+            threads: f.int("threads").unwrap_or(1) as usize,
         })
     }
 
@@ -299,4 +270,102 @@ impl Manifest {
             ))
         })
     }
+}
+
+/// A shard manifest's table (`manifest.toml`, `sweep.toml`), with errors that name its file.
+pub(crate) struct ManifestFile {
+    path: PathBuf,
+    /// The table as read.
+    pub t: toml::Table,
+}
+
+impl ManifestFile {
+    /// Reads `dir/name`; a folder without it is "not `what`".
+    pub fn read(dir: &Path, name: &str, what: &str) -> Result<ManifestFile> {
+        let path = dir.join(name);
+        if !path.is_file() {
+            return Err(Error::Usage(format!("{}: not {what}", dir.display())));
+        }
+        let text = crate::scenario::tree::read_bounded(&path)
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        let t = text.parse().map_err(|e| {
+            Error::Usage(format!(
+                "{}: not a leaksim shard manifest ({e})",
+                path.display()
+            ))
+        })?;
+        Ok(ManifestFile { path, t })
+    }
+
+    /// An error naming the file and what is wrong with it.
+    pub fn bad(&self, what: &str) -> Error {
+        Error::Usage(format!(
+            "{}: not a leaksim shard manifest ({what})",
+            self.path.display()
+        ))
+    }
+
+    /// The whole number at `key`.
+    pub fn int(&self, key: &str) -> Result<u64> {
+        self.t
+            .get(key)
+            .and_then(toml::Value::as_integer)
+            .and_then(|v| u64::try_from(v).ok())
+            .ok_or_else(|| self.bad(&format!("no whole number `{key}`")))
+    }
+
+    /// The text at `key`.
+    pub fn text(&self, key: &str) -> Result<String> {
+        self.t
+            .get(key)
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| self.bad(&format!("no text `{key}`")))
+    }
+
+    /// The shard (`shard`, `shards`), checked.
+    pub fn shard(&self) -> Result<Shard> {
+        let shard = Shard {
+            k: self.int("shard")?,
+            m: self.int("shards")?,
+        };
+        if shard.m == 0 || shard.k >= shard.m {
+            return Err(self.bad("shard outside 0..shards"));
+        }
+        Ok(shard)
+    }
+}
+
+/// The folders `dirs` (holding `shards`, all of one M) in shard order: refuses a shard given twice
+/// or missing, naming `what` ran (a scenario, a sweep).
+pub(crate) fn in_shard_order(dirs: &[PathBuf], shards: &[Shard], what: &str) -> Result<Vec<usize>> {
+    let m = shards[0].m;
+    let mut order: Vec<Option<usize>> = vec![None; m as usize];
+    for (i, sh) in shards.iter().enumerate() {
+        if let Some(j) = order[sh.k as usize] {
+            return Err(Error::Usage(format!(
+                "{} and {} are both shard {}/{m} of {what}",
+                dirs[j].display(),
+                dirs[i].display(),
+                sh.k
+            )));
+        }
+        order[sh.k as usize] = Some(i);
+    }
+    let missing: Vec<String> = (0..m)
+        .filter(|&k| order[k as usize].is_none())
+        .map(|k| format!("{k}/{m}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(format!(
+            "{what} ran in {m} shards and shard {} {} missing: merge needs every one (given: {})",
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" },
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    Ok(order.into_iter().flatten().collect())
 }

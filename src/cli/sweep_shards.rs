@@ -5,7 +5,7 @@
 //! replications, K and M), the base scenario resolved (`scenario.resolved.toml`), and one run
 //! shard folder per point (`point-000/`, `point-001/`, ...), which merge joins as it joins a run's.
 
-use super::shard::{write_shard, Shard};
+use super::shard::{write_shard, ManifestFile, Shard};
 use super::sweep::{write_sweep_folder, SweepPlan};
 use super::*;
 use crate::output;
@@ -249,32 +249,8 @@ fn check_same_sweep(dirs: &[PathBuf], manifests: &[SweepManifest]) -> Result<()>
             )));
         }
     }
-    let m = first.shard.m;
-    let mut seen: Vec<Option<usize>> = vec![None; m as usize];
-    for (i, man) in manifests.iter().enumerate() {
-        if let Some(j) = seen[man.shard.k as usize] {
-            return Err(Error::Usage(format!(
-                "{} and {} are both shard {}/{m} of sweep `{}`",
-                dirs[j].display(),
-                dirs[i].display(),
-                man.shard.k,
-                first.folder
-            )));
-        }
-        seen[man.shard.k as usize] = Some(i);
-    }
-    let missing: Vec<String> = (0..m)
-        .filter(|&k| seen[k as usize].is_none())
-        .map(|k| format!("{k}/{m}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "sweep `{}` ran in {m} shards and shard {} {} missing: merge needs every one",
-            first.folder,
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" }
-        )));
-    }
+    let shards: Vec<_> = manifests.iter().map(|man| man.shard).collect();
+    super::shard::in_shard_order(dirs, &shards, &format!("sweep `{}`", first.folder))?;
     Ok(())
 }
 
@@ -318,70 +294,41 @@ impl SweepManifest {
     }
 
     fn read(dir: &Path) -> Result<SweepManifest> {
-        let path = dir.join(SWEEP_MANIFEST);
-        let bad = |what: &str| {
-            Error::Usage(format!(
-                "{}: not a leaksim sweep shard manifest ({what})",
-                path.display()
-            ))
-        };
-        if !path.is_file() {
-            return Err(Error::Usage(format!(
-                "{}: not a sweep shard folder (no {SWEEP_MANIFEST}; sweep shards are written by `leaksim sweep --shard K/M`), and shards of a sweep and of runs cannot be merged together",
-                dir.display()
-            )));
-        }
-        let text = crate::scenario::tree::read_bounded(&path).map_err(|e| bad(&e))?;
-        let t: toml::Table = text.parse().map_err(|e| bad(&format!("{e}")))?;
-        let int = |k: &str| -> Result<u64> {
-            t.get(k)
-                .and_then(toml::Value::as_integer)
-                .and_then(|v| u64::try_from(v).ok())
-                .ok_or_else(|| bad(&format!("no whole number `{k}`")))
-        };
-        let text = |k: &str| -> Result<String> {
-            t.get(k)
-                .and_then(toml::Value::as_str)
-                .map(str::to_string)
-                .ok_or_else(|| bad(&format!("no text `{k}`")))
-        };
+        let f = ManifestFile::read(
+            dir,
+            SWEEP_MANIFEST,
+            "a sweep shard folder (no sweep.toml; sweep shards are written by `leaksim sweep --shard K/M`), and shards of a sweep and of runs cannot be merged together",
+        )?;
         let texts = |v: &toml::Value| -> Result<Vec<String>> {
             v.as_array()
-                .ok_or_else(|| bad("a list expected"))?
+                .ok_or_else(|| f.bad("a list expected"))?
                 .iter()
                 .map(|x| {
                     x.as_str()
                         .map(str::to_string)
-                        .ok_or_else(|| bad("text expected"))
+                        .ok_or_else(|| f.bad("text expected"))
                 })
                 .collect()
         };
-        let shard = Shard {
-            k: int("shard")?,
-            m: int("shards")?,
-        };
-        if shard.m == 0 || shard.k >= shard.m {
-            return Err(bad("shard outside 0..shards"));
-        }
-        let paths = texts(t.get("paths").ok_or_else(|| bad("no `paths`"))?)?;
-        let labels = t
-            .get("points")
-            .and_then(toml::Value::as_array)
-            .ok_or_else(|| bad("no `points`"))?
-            .iter()
-            .map(texts)
-            .collect::<Result<Vec<_>>>()?;
+        let paths = texts(f.t.get("paths").ok_or_else(|| f.bad("no `paths`"))?)?;
+        let labels =
+            f.t.get("points")
+                .and_then(toml::Value::as_array)
+                .ok_or_else(|| f.bad("no `points`"))?
+                .iter()
+                .map(texts)
+                .collect::<Result<Vec<_>>>()?;
         if labels.is_empty() || labels.iter().any(|l| l.len() != paths.len()) {
-            return Err(bad("points do not match the varied paths"));
+            return Err(f.bad("points do not match the varied paths"));
         }
         Ok(SweepManifest {
-            version: text("leaksim_version")?,
-            folder: text("sweep")?,
-            digest: text("digest")?,
-            seed: int("seed")?,
-            replications: int("replications")?,
-            shard,
-            command: text("command")?,
+            version: f.text("leaksim_version")?,
+            folder: f.text("sweep")?,
+            digest: f.text("digest")?,
+            seed: f.int("seed")?,
+            replications: f.int("replications")?,
+            shard: f.shard()?,
+            command: f.text("command")?,
             paths,
             labels,
         })
