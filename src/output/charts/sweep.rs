@@ -137,13 +137,22 @@ impl Chart for SweepChart {
                             BLACK.stroke_width(2),
                         )))
                         .map_err(e2s)?;
-                    chart
-                        .draw_series(std::iter::once(Text::new(
+                    // The label stands above the circle, clear of it: to its right, or to its
+                    // left when the circle is in the right half of the panel.
+                    let right = pts.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
+                    let left = pts.iter().map(|p| p[0]).fold(f64::MAX, f64::min);
+                    let (dx, h) = if best[0] > (left + right) / 2.0 {
+                        (-12, HPos::Right)
+                    } else {
+                        (12, HPos::Left)
+                    };
+                    let label = EmptyElement::at((best[0], clip(best[2])))
+                        + Text::new(
                             format!("lowest total cost at {}", tick(best[0])),
-                            (best[0], clip(best[2])),
-                            label_style().pos(Pos::new(HPos::Left, VPos::Bottom)),
-                        )))
-                        .map_err(e2s)?;
+                            (dx, -8),
+                            label_style().pos(Pos::new(h, VPos::Bottom)),
+                        );
+                    chart.draw_series(std::iter::once(label)).map_err(e2s)?;
                 }
             }
         }
