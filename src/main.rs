@@ -138,8 +138,8 @@ enum Command {
     },
     /// Join the shard folders of one run (`leaksim run --shard K/M`, in any order) into OUT/NAME/:
     /// every file `leaksim run` writes for the same scenario, seed and --reps, byte for byte.
-    /// Given the shard folders of one sweep (`leaksim sweep --shard K/M`), writes the sweep's
-    /// folder as `leaksim sweep` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
+    /// Given the shard folders of one sweep or tornado (`--shard K/M`), writes its folder as
+    /// `leaksim sweep` or `leaksim tornado` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
     /// nothing is written.
     Merge {
         /// Shard folders (every K of 0..M once).
@@ -214,7 +214,8 @@ enum Command {
     },
     /// Swing each uncertain parameter (and each --param) from its 10th to its 90th percentile (a
     /// fixed value: by --swing) with the others at their medians, and rank them by the swing of
-    /// --metric. Writes OUT/SCENARIO-tornado/tornado.csv.
+    /// --metric. Writes OUT/SCENARIO-tornado/tornado.csv. With --shard K/M, only the K-th of M
+    /// ranges of the replications of every run, into a tornado shard folder for `leaksim merge`.
     Tornado {
         /// Scenario file (TOML).
         #[arg(value_name = "FILE")]
@@ -232,6 +233,11 @@ enum Command {
         /// Folder for results.
         #[arg(long, default_value = "output", value_name = "DIR")]
         out: PathBuf,
+        /// Run only the K-th (0-based) of M contiguous ranges of every run's replications and
+        /// write a tornado shard folder OUT/NAME/; `leaksim merge` joins the M folders into the
+        /// tornado's folder.
+        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
+        shard: Option<cli::shard::Shard>,
     },
     /// Redraw the charts (PNG, SVG) and report.html of result folders from their CSV files alone.
     Plot {
@@ -399,6 +405,7 @@ fn main() -> ExitCode {
             sim,
             study,
             out,
+            shard,
         } => cli::tornado(
             &file,
             &params,
@@ -406,6 +413,7 @@ fn main() -> ExitCode {
             &sim.options(),
             &study.options(),
             &out,
+            shard,
         ),
         Command::Diff { a, b, sets } => cli::diff(&a, &b, &sets),
         Command::Plot { dirs } => cli::plot(&dirs),

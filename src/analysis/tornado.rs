@@ -148,16 +148,12 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
     })
 }
 
-/// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
-pub fn tornado(
+/// The scenarios a tornado runs: the base (all medians), then each parameter low and high.
+pub fn tornado_scenarios(
     file: &Path,
     sets: &[String],
     plan: &TornadoPlan,
-    metric: usize,
-    cfg: &runner::RunConfig,
-    spool: &Path,
-    progress: &dyn Progress,
-) -> Result<(f64, Vec<TornadoRow>)> {
+) -> Result<Vec<Scenario>> {
     let mut base_sets = sets.to_vec();
     base_sets.extend(plan.medians.iter().cloned());
     let mut scenarios = vec![Scenario::load(file, &base_sets)?];
@@ -168,6 +164,20 @@ pub fn tornado(
             scenarios.push(Scenario::load(file, &all)?);
         }
     }
+    Ok(scenarios)
+}
+
+/// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
+pub fn tornado(
+    file: &Path,
+    sets: &[String],
+    plan: &TornadoPlan,
+    metric: usize,
+    cfg: &runner::RunConfig,
+    spool: &Path,
+    progress: &dyn Progress,
+) -> Result<(f64, Vec<TornadoRow>)> {
+    let scenarios = tornado_scenarios(file, sets, plan)?;
     for s in &scenarios {
         super::budget::check(s, cfg.max_events)?;
     }
@@ -184,15 +194,23 @@ pub fn tornado(
         },
         progress,
     )?;
-    let means = multi
-        .runs
+    tornado_rows(&plan.swings, &multi.runs, metric)
+}
+
+/// The base mean of `metric` and the tornado's rows, largest swing first, from the runs of
+/// [`tornado_scenarios`] for `swings` (path, low, high).
+pub fn tornado_rows(
+    swings: &[(String, f64, f64)],
+    runs: &[runner::RunResult],
+    metric: usize,
+) -> Result<(f64, Vec<TornadoRow>)> {
+    let means = runs
         .iter()
         .map(|r| Ok(MeanCi::of(&present(&r.rows, metric)?).mean))
         .collect::<Result<Vec<f64>>>()?;
     let mean = |i: usize| means[i];
     let base = mean(0);
-    let mut rows: Vec<TornadoRow> = plan
-        .swings
+    let mut rows: Vec<TornadoRow> = swings
         .iter()
         .enumerate()
         .map(|(k, (path, lo, hi))| {

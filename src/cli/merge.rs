@@ -12,8 +12,8 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
-    if dirs.iter().any(|d| super::sweep_shards::is_sweep_shard(d)) {
-        return super::sweep_shards::merge_sweep(dirs, opts, out);
+    if dirs.iter().any(|d| super::study_shards::is_study_shard(d)) {
+        return super::study_shards::merge_study(dirs, opts, out);
     }
     let step = Step::start(
         &format!(

@@ -12,8 +12,8 @@ mod plot;
 pub mod progress;
 mod run;
 pub mod shard;
+mod study_shards;
 mod sweep;
-mod sweep_shards;
 mod tornado;
 mod validate;
 

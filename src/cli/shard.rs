@@ -272,7 +272,7 @@ impl Manifest {
     }
 }
 
-/// A shard manifest's table (`manifest.toml`, `sweep.toml`), with errors that name its file.
+/// A shard manifest's table (`manifest.toml`, `study.toml`), with errors that name its file.
 pub(crate) struct ManifestFile {
     path: PathBuf,
     /// The table as read.

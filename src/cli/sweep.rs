@@ -2,13 +2,14 @@
 
 use super::progress::Bar;
 use super::shard::Shard;
+use super::study_shards::{run_study_shard, Study, StudyKind};
 use super::*;
 use crate::analysis::precision::{run_many, ConvergenceRow, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
 use crate::output::folder::Staged;
-use crate::sim::runner::RunResult;
+use crate::sim::runner::{RunConfig, RunResult};
 
 /// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers;
 /// with `shard`, only that shard's replications of every point, into a sweep shard folder for
@@ -49,14 +50,19 @@ pub fn sweep(
     let (seed, batch) = shared_settings(&scenarios, opts);
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
     if let Some(sh) = shard {
-        let plan = SweepPlan {
+        let study_shard = Study {
+            kind: StudyKind::Sweep { paths, labels },
             folder: &folder,
-            paths: &paths,
-            labels: &labels,
             scenarios: &scenarios,
             base: &Scenario::load(file, &opts.sets)?,
         };
-        return super::sweep_shards::run_sweep_shard(&plan, seed, batch, opts, study, sh, out);
+        let cfg = RunConfig {
+            seed,
+            replications: batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
+            threads: opts.threads,
+            max_events: opts.max_events(),
+        };
+        return run_study_shard(&study_shard, &cfg, opts, precision.is_some(), sh, out);
     }
     let most = precision.as_ref().map_or(
         batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
@@ -100,7 +106,6 @@ pub fn sweep(
         folder: &folder,
         paths: &paths,
         labels: &labels,
-        scenarios: &scenarios,
         base: &base,
     };
     let convergence = precision.as_ref().map(|_| multi.convergence.as_slice());
@@ -109,13 +114,12 @@ pub fn sweep(
     Ok(())
 }
 
-/// What a sweep runs: its folder name, varied paths, each point's values and scenario, and the
-/// base scenario (without the varied values).
+/// What a sweep's folder records: its name, varied paths, each point's values, and the base
+/// scenario (without the varied values).
 pub(crate) struct SweepPlan<'a> {
     pub folder: &'a str,
     pub paths: &'a [String],
     pub labels: &'a [Vec<String>],
-    pub scenarios: &'a [Scenario],
     pub base: &'a Scenario,
 }
 

@@ -1,13 +1,19 @@
 //! `leaksim tornado`.
 
 use super::progress::Bar;
+use super::shard::Shard;
+use super::study_shards::{run_study_shard, Study, StudyKind};
 use super::*;
-use crate::analysis::tornado::{tornado as run_tornado, tornado_plan};
+use crate::analysis::tornado::{
+    tornado as run_tornado, tornado_plan, tornado_scenarios, TornadoRow,
+};
 use crate::output;
 use crate::output::folder::Staged;
+use crate::sim::runner::RunConfig;
 
 /// `leaksim tornado`: swings each uncertain parameter (and each `--param`) from low to high with
-/// the others at their medians, and ranks them by the swing of the metric.
+/// the others at their medians, and ranks them by the swing of the metric; with `shard`, only that
+/// shard's replications of every run, into a tornado shard folder for `leaksim merge`.
 pub fn tornado(
     file: &Path,
     params: &[String],
@@ -15,6 +21,7 @@ pub fn tornado(
     opts: &SimOptions,
     study: &StudyOptions,
     out: &Path,
+    shard: Option<Shard>,
 ) -> Result<()> {
     if !(swing > 0.0 && swing.is_finite()) {
         return Err(Error::Usage(format!(
@@ -29,6 +36,24 @@ pub fn tornado(
     let mut median_sets = opts.sets.clone();
     median_sets.extend(plan.medians.iter().cloned());
     let medians = Scenario::load(file, &median_sets)?;
+    let folder = format!("{}-tornado", s.name);
+    if let Some(sh) = shard {
+        let scenarios = tornado_scenarios(file, &opts.sets, &plan)?;
+        for p in &scenarios {
+            crate::analysis::budget::check(p, cfg.max_events)?;
+        }
+        let kind = StudyKind::Tornado {
+            metric: study.metric.clone(),
+            swings: plan.swings.clone(),
+        };
+        let shard_study = Study {
+            kind,
+            folder: &folder,
+            scenarios: &scenarios,
+            base: &medians,
+        };
+        return run_study_shard(&shard_study, &cfg, opts, false, sh, out);
+    }
     // The base and each swing's two ends are spooled at once.
     let runs = 1 + 2 * plan.swings.len() as u64;
     let spool = output::disk::spool_bytes(&medians, cfg.replications).saturating_mul(runs);
@@ -42,10 +67,27 @@ pub fn tornado(
         out,
         &Bar::new(opts.quiet),
     )?;
-    let stage = Staged::begin(&out.join(format!("{}-tornado", s.name)))?;
+    let dir = write_tornado_folder(&medians, &study.metric, base, &rows, &cfg, opts, out)?;
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+/// Writes a tornado's folder `out/<name>-tornado/` (tornado.csv, provenance, the scenario at its
+/// medians resolved, charts) from its `rows` and the `base` mean of `metric` with every parameter
+/// at its median, prints its table, and returns the folder.
+pub(crate) fn write_tornado_folder(
+    medians: &Scenario,
+    metric: &str,
+    base: f64,
+    rows: &[TornadoRow],
+    cfg: &RunConfig,
+    opts: &SimOptions,
+    out: &Path,
+) -> Result<PathBuf> {
+    let stage = Staged::begin(&out.join(format!("{}-tornado", medians.name)))?;
     let dir = stage.path().to_path_buf();
-    output::studies::write_tornado(&dir.join("tornado.csv"), &rows, &study.metric, base)?;
-    write_provenance(&dir, opts, cfg.seed, cfg.replications, &[&medians])?;
+    output::studies::write_tornado(&dir.join("tornado.csv"), rows, metric, base)?;
+    write_provenance(&dir, opts, cfg.seed, cfg.replications, &[medians])?;
     let resolved = medians.resolved_toml(cfg.seed, cfg.replications);
     output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
@@ -55,8 +97,7 @@ pub fn tornado(
     stage.commit()?;
     print!(
         "{}",
-        output::terminal::tornado_table(&s.name, &study.metric, base, &rows)
+        output::terminal::tornado_table(&medians.name, metric, base, rows)
     );
-    println!("wrote {}", dir.display());
-    Ok(())
+    Ok(dir)
 }

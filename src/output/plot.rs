@@ -74,9 +74,9 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
         Some(Kind::Compare) => plot_compare(dir),
         Some(Kind::Sweep) => plot_sweep(dir),
         Some(Kind::Tornado) => plot_tornado(dir),
-        None if dir.join("manifest.toml").is_file() || dir.join("sweep.toml").is_file() => {
+        None if dir.join("manifest.toml").is_file() || dir.join("study.toml").is_file() => {
             Err(Error::Usage(format!(
-            "{}: a shard folder (run or sweep --shard) has no charts: join the shards with `leaksim merge`",
+            "{}: a shard folder (run, sweep or tornado --shard) has no charts: join the shards with `leaksim merge`",
             dir.display()
         )))
         }

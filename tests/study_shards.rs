@@ -1,5 +1,6 @@
-//! Sharded sweeps: `sweep --shard K/M` then `merge` gives the bytes of one `sweep`; sweep shards
-//! that do not form one sweep are refused with nothing written.
+//! Sharded studies: `sweep --shard K/M` or `tornado --shard K/M` then `merge` gives the bytes of
+//! one `sweep` or `tornado`; study shards that do not form one study are refused with nothing
+//! written.
 
 mod common;
 use common::*;
@@ -71,8 +72,14 @@ fn merged_sweep_shards_give_the_bytes_of_one_sweep() {
     let s0 = shard(dir, 0, 3, "s0", &["--threads", "2"]);
     let s1 = shard(dir, 1, 3, "s1", &["--threads", "1"]);
     let s2 = shard(dir, 2, 3, "s2", &["--threads", "1"]);
-    let manifest = std::fs::read_to_string(Path::new(&s1).join("sweep.toml")).unwrap();
-    for key in ["shard = 1", "shards = 3", "replications = 121", "seed = 9"] {
+    let manifest = std::fs::read_to_string(Path::new(&s1).join("study.toml")).unwrap();
+    for key in [
+        "study = \"sweep\"",
+        "shard = 1",
+        "shards = 3",
+        "replications = 121",
+        "seed = 9",
+    ] {
         assert!(manifest.contains(key), "`{key}` missing from:\n{manifest}");
     }
     assert!(
@@ -110,7 +117,68 @@ fn merged_sweep_shards_give_the_bytes_of_one_sweep() {
 }
 
 #[test]
-fn sweep_shards_that_do_not_form_one_sweep_are_refused_and_nothing_is_written() {
+fn merged_tornado_shards_give_the_bytes_of_one_tornado() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = root().join(TEXAS).display().to_string();
+    let args = [
+        "tornado",
+        &file,
+        "--param",
+        "perimeter.oracle.gatekeeper.team_size",
+        "--reps",
+        "90",
+        "--seed",
+        "3",
+        "--quiet",
+    ];
+    let mut shards = Vec::new();
+    for (k, threads) in [(1, "1"), (0, "2")] {
+        let (spec, out) = (format!("{k}/2"), format!("t{k}"));
+        let extra = ["--shard", &spec, "--out", &out, "--threads", threads];
+        ok(&leaksim_in(dir, &[&args[..], &extra].concat()));
+        shards.push(dir.join(out).join("project-texas-2022-tornado"));
+    }
+    let manifest = std::fs::read_to_string(shards[0].join("study.toml")).unwrap();
+    assert!(manifest.contains("study = \"tornado\""), "{manifest}");
+    let paths: Vec<String> = shards.iter().map(|p| p.display().to_string()).collect();
+    ok(&merge(dir, &[&paths[0], &paths[1]], "merged", &[]));
+    ok(&leaksim_in(
+        dir,
+        &[&args[..], &["--out", "direct"]].concat(),
+    ));
+    let direct = read_dir_files(&dir.join("direct/project-texas-2022-tornado"));
+    let merged = read_dir_files(&dir.join("merged/project-texas-2022-tornado"));
+    let names: Vec<&str> = direct.iter().map(|(n, _)| n.as_str()).collect();
+    for f in [
+        "tornado.csv",
+        "tornado.png",
+        "report.html",
+        "provenance.toml",
+    ] {
+        assert!(names.contains(&f), "{f} missing: {names:?}");
+    }
+    assert_eq!(
+        names,
+        merged.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in direct.iter().zip(&merged) {
+        assert!(
+            a == b,
+            "{name} differs between the tornado and its merged shards"
+        );
+    }
+    let csv =
+        String::from_utf8_lossy(&direct[names.iter().position(|n| *n == "tornado.csv").unwrap()].1)
+            .to_string();
+    assert!(
+        csv.lines().count() > 2 && csv.contains("perimeter.oracle.gatekeeper.team_size"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn study_shards_that_do_not_form_one_study_are_refused_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let s0 = shard(dir, 0, 2, "s0", &[]);
@@ -122,6 +190,33 @@ fn sweep_shards_that_do_not_form_one_sweep_are_refused_and_nothing_is_written() 
     refused(&merge(dir, &[&s0, &s0], "res", &[]), &["both shard 0/2"]);
     let seed = shard(dir, 1, 2, "seed", &["--seed", "10"]);
     refused(&merge(dir, &[&s0, &seed], "res", &[]), &["seed 10, not 9"]);
+    let grid = shard(
+        dir,
+        1,
+        2,
+        "grid",
+        &["--vary", "perimeter.oracle.firewall.breaches_per_year=1,2"],
+    );
+    refused(
+        &merge(dir, &[&s0, &grid], "res", &[]),
+        &["points", "breaches_per_year"],
+    );
+    let file = root().join(TEXAS).display().to_string();
+    let tornado = [
+        "tornado", &file, "--reps", "121", "--seed", "9", "--shard", "1/2",
+    ];
+    ok(&leaksim_in(
+        dir,
+        &[&tornado[..], &["--out", "tornado", "--quiet"]].concat(),
+    ));
+    let tornado = dir
+        .join("tornado/project-texas-2022-tornado")
+        .display()
+        .to_string();
+    refused(
+        &merge(dir, &[&s0, &tornado], "res", &[]),
+        &["kind of study tornado, not sweep"],
+    );
     let set = ["--set", "controls.firewall.block_probability=0.5"];
     let other = shard(dir, 1, 2, "set", &set);
     refused(
@@ -139,7 +234,10 @@ fn sweep_shards_that_do_not_form_one_sweep_are_refused_and_nothing_is_written() 
     let run = dir.join("run/project-texas-2022").display().to_string();
     refused(
         &merge(dir, &[&s0, &run], "res", &[]),
-        &["not a sweep shard folder", "cannot be merged together"],
+        &[
+            "not a sweep or tornado shard folder",
+            "cannot be merged together",
+        ],
     );
     // A damaged point: its rows cut short.
     let cut = dir.join("s1").join(SWEEP).join("point-002/rows.bin");
