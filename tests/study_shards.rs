@@ -56,6 +56,20 @@ fn shard(dir: &Path, k: u64, m: u64, out: &str, extra: &[&str]) -> String {
     dir.join(out).join(SWEEP).display().to_string()
 }
 
+/// Runs shard 1/2 of `leaksim COMMAND` on Project Texas (121 replications, seed 9) into
+/// `dir/COMMAND/` and returns its shard folder, `folder`.
+fn other_shard(dir: &Path, command: &str, folder: &str) -> String {
+    let file = root().join(TEXAS).display().to_string();
+    let args = [
+        command, &file, "--reps", "121", "--seed", "9", "--shard", "1/2",
+    ];
+    ok(&leaksim_in(
+        dir,
+        &[&args[..], &["--out", command, "--quiet"]].concat(),
+    ));
+    dir.join(command).join(folder).display().to_string()
+}
+
 fn merge(dir: &Path, shards: &[&str], out: &str, extra: &[&str]) -> Output {
     let mut args = vec!["merge"];
     args.extend(shards);
@@ -201,18 +215,7 @@ fn study_shards_that_do_not_form_one_study_are_refused_and_nothing_is_written() 
         &merge(dir, &[&s0, &grid], "res", &[]),
         &["points", "breaches_per_year"],
     );
-    let file = root().join(TEXAS).display().to_string();
-    let tornado = [
-        "tornado", &file, "--reps", "121", "--seed", "9", "--shard", "1/2",
-    ];
-    ok(&leaksim_in(
-        dir,
-        &[&tornado[..], &["--out", "tornado", "--quiet"]].concat(),
-    ));
-    let tornado = dir
-        .join("tornado/project-texas-2022-tornado")
-        .display()
-        .to_string();
+    let tornado = other_shard(dir, "tornado", "project-texas-2022-tornado");
     refused(
         &merge(dir, &[&s0, &tornado], "res", &[]),
         &["kind of study tornado, not sweep"],
@@ -223,15 +226,7 @@ fn study_shards_that_do_not_form_one_study_are_refused_and_nothing_is_written() 
         &merge(dir, &[&s0, &other], "res", &[]),
         &["base scenario digest", "--set differs"],
     );
-    let file = root().join(TEXAS).display().to_string();
-    let run = [
-        "run", &file, "--reps", "121", "--seed", "9", "--shard", "1/2",
-    ];
-    ok(&leaksim_in(
-        dir,
-        &[&run[..], &["--out", "run", "--quiet"]].concat(),
-    ));
-    let run = dir.join("run/project-texas-2022").display().to_string();
+    let run = other_shard(dir, "run", "project-texas-2022");
     refused(
         &merge(dir, &[&s0, &run], "res", &[]),
         &[
