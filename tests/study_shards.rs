@@ -70,6 +70,25 @@ fn other_shard(dir: &Path, command: &str, folder: &str) -> String {
     dir.join(command).join(folder).display().to_string()
 }
 
+/// Checks that folders `direct` and `merged` hold the same files with the same bytes, `expect`
+/// among them, and returns `direct`'s files.
+fn same_files(direct: &Path, merged: &Path, expect: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let (a, b) = (read_dir_files(direct), read_dir_files(merged));
+    let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+    for f in expect {
+        assert!(names.contains(f), "{f} missing: {names:?}");
+    }
+    let other: Vec<&str> = b.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, other, "the merged folder holds other files");
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{name} differs between the direct study and its merged shards"
+        );
+    }
+    a
+}
+
 fn merge(dir: &Path, shards: &[&str], out: &str, extra: &[&str]) -> Output {
     let mut args = vec!["merge"];
     args.extend(shards);
@@ -102,22 +121,11 @@ fn merged_sweep_shards_give_the_bytes_of_one_sweep() {
     );
     ok(&merge(dir, &[&s2, &s0, &s1], "merged", &["--xlsx"]));
     ok(&sweep(dir, &["--out", "direct", "--xlsx"]));
-    let direct = read_dir_files(&dir.join("direct").join(SWEEP));
-    let merged = read_dir_files(&dir.join("merged").join(SWEEP));
-    let names: Vec<&str> = direct.iter().map(|(n, _)| n.as_str()).collect();
-    for f in ["sweep.csv", "sweep.png", "report.html", "results.xlsx"] {
-        assert!(names.contains(&f), "{f} missing: {names:?}");
-    }
-    assert_eq!(
-        names,
-        merged.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()
+    let direct = same_files(
+        &dir.join("direct").join(SWEEP),
+        &dir.join("merged").join(SWEEP),
+        &["sweep.csv", "sweep.png", "report.html", "results.xlsx"],
     );
-    for ((name, a), (_, b)) in direct.iter().zip(&merged) {
-        assert!(
-            a == b,
-            "{name} differs between the sweep and its merged shards"
-        );
-    }
     // The four points differ: the team size and the deletion day both move the answer.
     let csv = String::from_utf8_lossy(&direct.iter().find(|(n, _)| n == "sweep.csv").unwrap().1)
         .to_string();
@@ -161,27 +169,17 @@ fn merged_tornado_shards_give_the_bytes_of_one_tornado() {
         dir,
         &[&args[..], &["--out", "direct"]].concat(),
     ));
-    let direct = read_dir_files(&dir.join("direct/project-texas-2022-tornado"));
-    let merged = read_dir_files(&dir.join("merged/project-texas-2022-tornado"));
-    let names: Vec<&str> = direct.iter().map(|(n, _)| n.as_str()).collect();
-    for f in [
-        "tornado.csv",
-        "tornado.png",
-        "report.html",
-        "provenance.toml",
-    ] {
-        assert!(names.contains(&f), "{f} missing: {names:?}");
-    }
-    assert_eq!(
-        names,
-        merged.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()
+    let direct = same_files(
+        &dir.join("direct/project-texas-2022-tornado"),
+        &dir.join("merged/project-texas-2022-tornado"),
+        &[
+            "tornado.csv",
+            "tornado.png",
+            "report.html",
+            "provenance.toml",
+        ],
     );
-    for ((name, a), (_, b)) in direct.iter().zip(&merged) {
-        assert!(
-            a == b,
-            "{name} differs between the tornado and its merged shards"
-        );
-    }
+    let names: Vec<&str> = direct.iter().map(|(n, _)| n.as_str()).collect();
     let csv =
         String::from_utf8_lossy(&direct[names.iter().position(|n| *n == "tornado.csv").unwrap()].1)
             .to_string();

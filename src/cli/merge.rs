@@ -65,16 +65,7 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
     let first = &manifests[0];
     check_same_run(dirs, &manifests)?;
     // The scenario the shards ran, read back from the first shard and checked against its digest.
-    let resolved = dirs[0].join("scenario.resolved.toml");
-    let s = Scenario::load(&resolved, &[])?;
-    if s.digest() != first.digest {
-        return Err(Error::Usage(format!(
-            "{}: its scenario digest is {}, not the {} its manifest records (was the file edited?)",
-            resolved.display(),
-            s.digest(),
-            first.digest
-        )));
-    }
+    let s = super::shard::load_resolved(&dirs[0], &first.digest, "manifest")?;
     let m = first.shard.m;
     check_replications(first.replications)?;
     crate::analysis::memory::check(&s, first.replications, charts)?;

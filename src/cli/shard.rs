@@ -369,3 +369,18 @@ pub(crate) fn in_shard_order(dirs: &[PathBuf], shards: &[Shard], what: &str) -> 
     }
     Ok(order.into_iter().flatten().collect())
 }
+
+/// The scenario `dir/scenario.resolved.toml` of a shard folder, refused unless it has the digest
+/// its `manifest` records.
+pub(crate) fn load_resolved(dir: &Path, digest: &str, manifest: &str) -> Result<Scenario> {
+    let resolved = dir.join("scenario.resolved.toml");
+    let s = Scenario::load(&resolved, &[])?;
+    if s.digest() != digest {
+        return Err(Error::Usage(format!(
+            "{}: its scenario digest is {}, not the {digest} its {manifest} records (was the file edited?)",
+            resolved.display(),
+            s.digest()
+        )));
+    }
+    Ok(s)
+}

@@ -154,16 +154,7 @@ pub(crate) fn merge_study(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Re
             first.folder
         ))
     })?;
-    let resolved = dirs[0].join("scenario.resolved.toml");
-    let base = Scenario::load(&resolved, &[])?;
-    if base.digest() != first.digest {
-        return Err(Error::Usage(format!(
-            "{}: its scenario digest is {}, not the {} its study manifest records (was the file edited?)",
-            resolved.display(),
-            base.digest(),
-            first.digest
-        )));
-    }
+    let base = super::shard::load_resolved(&dirs[0], &first.digest, "study manifest")?;
     let step = super::progress::Step::start(
         &format!(
             "merging {} {} shard folders of {} points: statistics and charts",
