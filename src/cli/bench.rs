@@ -8,36 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// An M/M/c gatekeeper scenario named `name`: 1,000 staff sending `requests_per_hour` requests in
-/// all, each reviewed by one of `team` reviewers for an exponential time of mean 1 hour.
-pub fn mmc_scenario(name: &str, team: usize, requests_per_hour: f64, horizon_days: f64) -> String {
-    format!(
-        r#"[scenario]
-name = "{name}"
-horizon_days = {horizon_days}
-[[data_class]]
-name = "protected"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "cloud"
-jurisdiction = "US"
-classes = ["protected"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 1000
-requests_per_person_per_day = {rpd}
-classes = ["protected"]
-[controls.gatekeeper]
-team_size = {team}
-review_hours = {{ dist = "exponential", mean = 1.0 }}
-catch_probability = 0.9
-"#,
-        rpd = requests_per_hour * 24.0 / 1000.0
-    )
-}
+pub use crate::sim::bare::mmc_scenario;
 
 /// Peak resident memory of this process in KiB (Linux), if known.
 pub fn peak_rss_kib() -> Option<u64> {
@@ -83,6 +54,14 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
         .iter()
         .sum();
     println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
+    let start = Instant::now();
+    let (bare_reviewed, _) = crate::sim::bare::mmc(1, n, 50, 45.0, 1.0, 365.0 * 24.0);
+    let bare_secs = start.elapsed().as_secs_f64();
+    println!(
+        "  bare M/M/50 loop, same streams (sim::bare): {} requests/s; engine / bare = {:.2}",
+        human(bare_reviewed as f64 / bare_secs, 0),
+        (reviewed / secs) / (bare_reviewed as f64 / bare_secs)
+    );
     let rss_small = peak_rss_kib();
     let busy = Scenario::from_text(&mmc_scenario("bench-mmc", 500, 450.0, 365.0), "bench-mmc")?;
     let (secs10, r10) = time_run(&busy, n, Some(1))?;
