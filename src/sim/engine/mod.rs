@@ -242,9 +242,18 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// Reports every day that ended at or before `t` to the observer.
-    #[inline]
+    /// Reports every day that ended at or before `t` to the observer (the test that none did is
+    /// inlined: it is made at every event).
+    #[inline(always)]
     fn close_days(&mut self, t: f64) {
+        if (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
+            self.close_days_to(t);
+        }
+    }
+
+    /// [`Sim::close_days`] once a day has ended.
+    #[inline(never)]
+    fn close_days_to(&mut self, t: f64) {
         let day_end = |d: usize| (d as f64 + 1.0) * crate::model::HOURS_PER_DAY;
         let backlog_at = |w: &Workspace, end: f64| -> usize {
             w.perims
