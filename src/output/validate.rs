@@ -421,6 +421,29 @@ fn describe_question(o: &mut String, s: &Scenario) {
             ""
         }
     );
+    let w = &q.window;
+    if w.from > 0.0 || w.to < s.horizon_days {
+        let _ = writeln!(
+            o,
+            "  counted from day {} to day {} (window_days; horizon {} days)",
+            w.from, w.to, s.horizon_days
+        );
+    }
+    for w in &q.also {
+        let _ = writeln!(
+            o,
+            "  also `{}`: day {} to day {} (columns reached.{} and reached_records.{})",
+            w.name, w.from, w.to, w.name, w.name
+        );
+    }
+    for i in &s.inputs {
+        let _ = writeln!(
+            o,
+            "input {}: one value for {}",
+            i.path(),
+            i.paths.join(", ")
+        );
+    }
 }
 
 /// The names of classes `cs`, comma-separated.

@@ -76,6 +76,9 @@ pub struct Outcome {
     /// Distinct records per (recipient, class), `reach[r * classes + c]`, then distinct records
     /// read by staff per (jurisdiction, class), `reach[(recipients + j) * classes + c]`.
     pub reach: Vec<f64>,
+    /// Per named measurement window (`[question] also`): 1 if a record reached the question's
+    /// recipients within it, else 0, then the records that did: `[reached, records]` each.
+    pub windows: Vec<f64>,
     /// Whether the replication went over its budget of events and stopped early (its figures
     /// are then incomplete and must not be used).
     pub over_budget: bool,
@@ -91,7 +94,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             records += l;
             exposure += l * cm.weight;
             loss += l * cm.loss_per_record;
-            let q = self.w.asked[c];
+            let q = self.w.window[c];
             r_records += q;
             r_exposure += q * cm.weight;
             r_loss += q * cm.loss_per_record;
@@ -174,10 +177,17 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         for j in 0..nj {
             reach.extend((0..nc).map(|c| self.w.access[c * nj + j]));
         }
+        let mut windows = Vec::with_capacity(2 * m.question.windows.len().saturating_sub(1));
+        for k in 1..m.question.windows.len() {
+            let r: f64 = self.w.window[k * nc..(k + 1) * nc].iter().sum();
+            windows.push(if r > 0.0 { 1.0 } else { 0.0 });
+            windows.push(r);
+        }
         Outcome {
             metrics: self.out,
             paths,
             reach,
+            windows,
             over_budget: false,
         }
     }
@@ -188,6 +198,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             metrics: self.out,
             paths: Vec::new(),
             reach: Vec::new(),
+            windows: Vec::new(),
             over_budget: true,
         }
     }
