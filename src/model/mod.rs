@@ -6,6 +6,9 @@
 //! in order, then `private`. This folder imports `scenario` and `random`, nothing above them.
 
 mod build;
+mod cost;
+
+pub use cost::Costs;
 
 use crate::random::Dist;
 

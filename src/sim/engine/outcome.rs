@@ -120,38 +120,22 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         } else {
             f64::NAN
         };
-        let c = &m.cost;
-        let mut cost = c.legit_wait_per_hour * self.legit_wait_sum;
         let (mut busy, mut capacity) = (0.0, 0.0);
         for (p, ps) in m.perimeters.iter().zip(&self.w.perims) {
             if let Some(g) = &p.gatekeeper {
                 busy += ps.busy;
                 capacity += g.team as f64 * (m.horizon - g.from).max(0.0);
-                cost += c.reviewer * g.team as f64 * m.active_years(g.from);
-            }
-            if let Some(f) = &p.firewall {
-                cost += c.firewall * m.active_years(f.from);
-            }
-            if let Some(e) = &p.enclave {
-                cost += c.enclave * m.active_years(e.from);
-            }
-            if let Some(cr) = &p.code_review {
-                cost += c.code_review * m.active_years(cr.from);
-            }
-            if let Some(a) = &p.audit {
-                cost += c.audit * m.active_years(a.from);
-            }
-            if let Some(a) = &p.third_party_audit {
-                cost += c.third_party_audit * m.active_years(a.from);
             }
         }
+        let costs = m.costs(self.legit_wait_sum);
         o[idx::REVIEWER_UTILIZATION] = if capacity > 0.0 {
             busy / capacity
         } else {
             f64::NAN
         };
-        o[idx::CONTROL_COST] = cost;
-        o[idx::TOTAL_COST] = cost + loss;
+        o[idx::CONTROL_COST] = costs.control;
+        o[idx::DELAY_COST] = costs.delay;
+        o[idx::TOTAL_COST] = costs.total(loss);
         let mut paths: Vec<PathRow> = self
             .w
             .paths
