@@ -220,8 +220,9 @@ enum Command {
         /// Scenario file (TOML).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// A fixed value to swing too, by its --set path (repeatable).
-        #[arg(long = "param", value_name = "PATH")]
+        /// A fixed value to swing too, by its --set path (repeatable); PATH=FROM..TO swings it
+        /// (or an uncertain parameter, or a tied input `inputs.NAME`) over that range instead.
+        #[arg(long = "param", value_name = "PATH[=FROM..TO]")]
         params: Vec<String>,
         /// Relative swing of fixed values (0.5: from -50% to +50%).
         #[arg(long, default_value_t = 0.5, value_name = "SHARE")]

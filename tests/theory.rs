@@ -216,8 +216,9 @@ fn waits_and_their_cost_are_counted_within_the_horizon() {
             wait <= horizon,
             "mean wait {wait} h in a {horizon} h horizon"
         );
-        // Waiting is the only cost: the hours waited within the horizon.
-        assert!((r.metrics[idx::CONTROL_COST] - wait * n).abs() < 1e-6 * wait * n);
+        // Waiting is the only cost, in delay_cost: the hours waited within the horizon.
+        assert!((r.metrics[idx::DELAY_COST] - wait * n).abs() < 1e-6 * wait * n);
+        assert_eq!(r.metrics[idx::CONTROL_COST], 0.0);
         // The reviewer is busy from the first request to the horizon, and never more.
         let u = r.metrics[idx::REVIEWER_UTILIZATION];
         assert!(u <= 1.0 && u > 0.95, "{u}");
@@ -235,8 +236,8 @@ fn the_mean_review_wait_counts_reviewed_requests_only() {
         assert!(skipped > reviewed, "overloaded: most requests skip review");
         // A request is reviewed only if its review starts within the bypass delay.
         assert!(r.metrics[idx::REVIEW_MEAN_WAIT_HOURS] <= bypass);
-        // Every legitimate wait is charged: reviewed waits plus bypass delays.
-        let cost = r.metrics[idx::CONTROL_COST];
+        // Every legitimate wait is charged (delay_cost): reviewed waits plus bypass delays.
+        let cost = r.metrics[idx::DELAY_COST];
         let reviewed_waits = r.metrics[idx::REVIEW_MEAN_WAIT_HOURS] * reviewed;
         assert!(cost >= reviewed_waits + skipped * bypass - 240.0, "{cost}");
         assert!(cost <= reviewed_waits + skipped * bypass + 1e-6);

@@ -1,6 +1,6 @@
 //! Comparing runs with a baseline run, metric by metric: the rows of `compare.csv`.
 
-use super::paired::{paired, Paired};
+use super::paired::{paired, paired_as, Paired};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::metrics::{self, idx};
@@ -11,8 +11,8 @@ use crate::sim::runner::RunResult;
 pub struct CompareRow {
     /// Scenario name.
     pub scenario: String,
-    /// Metric name.
-    pub metric: &'static str,
+    /// Metric name (or a named window's column, e.g. `reached.once_migrated`).
+    pub metric: String,
     /// Paired statistics against the baseline.
     pub paired: Paired,
     /// Extra control cost per unit of expected loss avoided, relative to the baseline.
@@ -42,8 +42,21 @@ pub fn compare_rows(
         for (m, name) in metrics::NAMES.iter().enumerate() {
             out.push(CompareRow {
                 scenario: s.name.clone(),
-                metric: name,
+                metric: name.to_string(),
                 paired: pair(r, m)?,
+                cost_per_loss_avoided: cpla,
+            });
+        }
+        // Named windows that the baseline has too (same name).
+        let base_cols = scenarios[baseline].window_columns();
+        for (k, name) in s.window_columns().iter().enumerate() {
+            let Some(b) = base_cols.iter().position(|x| x == name) else {
+                continue;
+            };
+            out.push(CompareRow {
+                scenario: s.name.clone(),
+                metric: name.clone(),
+                paired: paired_as(&r.rows.window(k)?, &base.window(b)?, k % 2 == 0),
                 cost_per_loss_avoided: cpla,
             });
         }

@@ -19,6 +19,12 @@ pub struct Paired {
 /// Compares the values of metric `m` in a run (`values`) with the baseline's (`base`), pairing
 /// replications by index.
 pub fn paired(values: &[f64], base: &[f64], m: usize) -> Paired {
+    paired_as(values, base, metrics::is_probability(m))
+}
+
+/// [`paired`] for a column that is a probability (0/1 values) when `probability` is set, e.g. a
+/// named window's `reached.NAME`.
+pub fn paired_as(values: &[f64], base: &[f64], probability: bool) -> Paired {
     let mut own = Vec::with_capacity(values.len());
     let mut diffs = Vec::with_capacity(values.len());
     let (mut lower, mut higher) = (0usize, 0usize);
@@ -33,13 +39,13 @@ pub fn paired(values: &[f64], base: &[f64], m: usize) -> Paired {
         diffs.push(x - y);
         lower += usize::from(x < y);
         higher += usize::from(x > y);
-        if metrics::is_probability(m) {
+        if probability {
             table[usize::from(x > 0.5)][usize::from(y > 0.5)] += 1.0;
         }
     }
     let mut mean = MeanCi::of(&own);
     let mut delta = MeanCi::of(&diffs);
-    if metrics::is_probability(m) {
+    if probability {
         let n = own.len() as f64;
         (mean.low, mean.high) = wilson_interval(own.iter().sum(), n);
         (delta.low, delta.high) = newcombe_paired(table);

@@ -24,9 +24,14 @@ pub fn metric_summaries(r: &RunResult) -> Result<Vec<MetricSummary>> {
     Ok(out)
 }
 
-/// Summary rows of every metric, plus one per uncertain parameter.
+/// Summary rows of every metric, of every named window's columns, then one per uncertain
+/// parameter.
 pub fn summarize(s: &Scenario, r: &RunResult) -> Result<Vec<MetricSummary>> {
     let mut out = metric_summaries(r)?;
+    for (k, name) in s.window_columns().iter().enumerate() {
+        let v = r.rows.window(k)?;
+        out.push(MetricSummary::of_present(name, v, k % 2 == 0));
+    }
     for (i, p) in s.params.iter().enumerate() {
         out.push(MetricSummary::of_present(&p.path, r.rows.param(i)?, false));
     }

@@ -67,8 +67,29 @@ fn scaled_distribution(node: &tree::Node, factor: f64) -> Option<(String, f64)> 
     Some((toml::Value::Table(t).to_string(), location))
 }
 
-/// Plans a tornado: every uncertain parameter from its 10th to 90th percentile, plus each `extra`
-/// path (a fixed value, or a per-event distribution's location) by +/- `swing`.
+/// Splits a `--param` into its path and, for `PATH=FROM..TO`, its explicit range.
+fn param_range(arg: &str) -> Result<(String, Option<(f64, f64)>)> {
+    let Some((path, range)) = arg.split_once('=') else {
+        return Ok((arg.trim().to_string(), None));
+    };
+    let bad = || {
+        Error::Usage(format!(
+            "--param {arg}: expected PATH or PATH=FROM..TO with two numbers, e.g. store.virginia.delete_on_day=30..365"
+        ))
+    };
+    let (a, b) = range.split_once("..").ok_or_else(bad)?;
+    let lo: f64 = a.trim().parse().map_err(|_| bad())?;
+    let hi: f64 = b.trim().parse().map_err(|_| bad())?;
+    if !(lo.is_finite() && hi.is_finite()) || lo == hi {
+        return Err(bad());
+    }
+    Ok((path.trim().to_string(), Some((lo, hi))))
+}
+
+/// Plans a tornado: every uncertain parameter (a tied input among them) from its 10th to 90th
+/// percentile, plus each `extra` path (a fixed value, or a per-event distribution's location) by
+/// +/- `swing`; an `extra` written `PATH=FROM..TO` swings that value (a fixed one, an uncertain
+/// parameter or a tied input) from FROM to TO instead.
 pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<TornadoPlan> {
     let round = |v: f64, integer: bool| if integer { v.round() } else { v };
     let medians = s
@@ -97,13 +118,30 @@ pub fn tornado_plan(s: &Scenario, extra: &[String], swing: f64) -> Result<Tornad
         .iter()
         .map(|(_, lo, hi)| (fmt_value(*lo), fmt_value(*hi)))
         .collect();
-    for path in extra {
-        if swings.iter().any(|(p, _, _)| p == path) {
+    for arg in extra {
+        let (path, range) = param_range(arg)?;
+        let path = &path;
+        if let Some(k) = swings.iter().position(|(p, _, _)| p == path) {
+            if let Some((lo, hi)) = range {
+                swings[k] = (path.clone(), lo, hi);
+                settings[k] = (fmt_value(lo), fmt_value(hi));
+            }
             continue;
         }
         let node = tree::get_path(&s.tree, path).ok_or_else(|| {
             Error::Usage(format!("--param {path}: the scenario has no such value"))
         })?;
+        if let Some((lo, hi)) = range {
+            if !matches!(node.value, tree::Val::Int(_) | tree::Val::Float(_)) {
+                return Err(Error::Usage(format!(
+                    "--param {arg}: an explicit range takes a number or an uncertain parameter; `{path}` is {}",
+                    node.value.type_name()
+                )));
+            }
+            swings.push((path.clone(), lo, hi));
+            settings.push((fmt_value(lo), fmt_value(hi)));
+            continue;
+        }
         if let tree::Val::Table(_) = node.value {
             let lo = scaled_distribution(node, 1.0 - swing);
             let hi = scaled_distribution(node, 1.0 + swing);

@@ -77,7 +77,7 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
     for i in order {
         let (dir, man) = (&dirs[i], &manifests[i]);
         let (start, count) = man.shard.range(man.replications);
-        let spool = Spool::open(dir)?.with_params(s.params.len())?;
+        let spool = Spool::open(dir)?.with_params(s.window_columns().len(), s.params.len())?;
         if (man.first, man.count) != (start, count)
             || spool.first() != start
             || spool.len() != count
@@ -96,7 +96,10 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
                 "{}: rows of {} values, not the {} of scenario `{}`",
                 dir.display(),
                 spool.width(),
-                crate::sim::metrics::idx::COUNT + s.params.len() + s.reach_len(),
+                crate::sim::metrics::idx::COUNT
+                    + s.window_columns().len()
+                    + s.params.len()
+                    + s.reach_len(),
                 s.name
             )));
         }

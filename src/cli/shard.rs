@@ -115,7 +115,13 @@ pub(crate) fn write_shard(
     bar.planned(label, count);
     let start = std::time::Instant::now();
     let mut timeline = Timeline::new(runner::timeline_days(s));
-    let mut spool = Spool::create_from(dir, s.params.len(), s.reach_len(), first)?;
+    let mut spool = Spool::create_from(
+        dir,
+        s.window_columns().len(),
+        s.params.len(),
+        s.reach_len(),
+        first,
+    )?;
     runner::run_into(
         s,
         cfg.seed,

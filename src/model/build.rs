@@ -132,6 +132,17 @@ impl Model {
                 classes: mask(&q.classes),
                 recipients: mask(&q.recipients),
                 include_access: q.include_access,
+                windows: std::iter::once(&q.window)
+                    .chain(&q.also)
+                    .map(|w| {
+                        let to = if w.to >= s.horizon_days {
+                            f64::INFINITY
+                        } else {
+                            w.to * HOURS_PER_DAY
+                        };
+                        (w.from * HOURS_PER_DAY, to)
+                    })
+                    .collect(),
             },
             cost: CostModel {
                 reviewer: v(&s.cost.reviewer),

@@ -6,6 +6,9 @@
 //! in order, then `private`. This folder imports `scenario` and `random`, nothing above them.
 
 mod build;
+mod cost;
+
+pub use cost::Costs;
 
 use crate::random::Dist;
 
@@ -205,6 +208,18 @@ pub struct QuestionModel {
     pub recipients: u64,
     /// Whether staff access from listed jurisdictions counts.
     pub include_access: bool,
+    /// Measurement windows in hours, `[from, to)` (`to` infinite for a window ending at the
+    /// horizon): the headline window first, then each named window (`also`).
+    pub windows: Vec<(f64, f64)>,
+}
+
+impl QuestionModel {
+    /// Whether hour `t` falls in window `w` (a bit set of the windows it falls in is the caller's).
+    #[inline]
+    pub fn in_window(&self, w: usize, t: f64) -> bool {
+        let (from, to) = self.windows[w];
+        t >= from && t < to
+    }
 }
 
 /// Yearly costs.

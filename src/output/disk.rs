@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Bytes of one replication's rows in the spool (metrics, parameters, reach; 8 bytes each).
 pub fn spool_bytes(s: &Scenario, n: u64) -> u64 {
-    let width = (idx::COUNT + s.params.len() + s.reach_len()) as u64;
+    let width = (idx::COUNT + s.window_columns().len() + s.params.len() + s.reach_len()) as u64;
     n.saturating_mul(8 * width)
 }
 
@@ -23,7 +23,7 @@ pub fn rows_file_bytes(s: &Scenario, n: u64, parquet: bool) -> u64 {
     if parquet {
         return 0;
     }
-    let columns = (1 + idx::COUNT + s.params.len()) as u64;
+    let columns = (1 + idx::COUNT + s.window_columns().len() + s.params.len()) as u64;
     n.saturating_mul(2 * columns)
 }
 

@@ -22,11 +22,13 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
         let mut c = csv::Writer::from_writer(w);
         let mut header: Vec<&str> = vec!["replication"];
         header.extend(NAMES.iter().copied());
+        let windows = s.window_columns();
+        header.extend(windows.iter().map(String::as_str));
         header.extend(s.params.iter().map(|p| p.path.as_str()));
         c.write_record(&header).map_err(csv_err)?;
         // Numbers never need quoting: the rows are written as text directly.
         let w = c.into_inner().map_err(|e| e.into_error())?;
-        let width = NAMES.len() + s.params.len();
+        let width = NAMES.len() + windows.len() + s.params.len();
         let (mut line, mut scratch) = (Vec::new(), String::new());
         r.rows.for_each_block(|first, len, values| {
             for i in 0..len {

@@ -106,9 +106,11 @@ fn double_group<W: Write + Send>(
 
 /// Writes `replications.parquet`: `replication`, every metric, every uncertain parameter.
 pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
+    let windows = s.window_columns();
     let names: Vec<&str> = NAMES
         .iter()
         .copied()
+        .chain(windows.iter().map(String::as_str))
         .chain(s.params.iter().map(|p| p.path.as_str()))
         .collect();
     let mut fields = vec![field(

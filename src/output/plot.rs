@@ -94,7 +94,12 @@ fn exceedance_series(dir: &Path, label: &str, metrics: &[&str]) -> Result<Vec<Ex
     };
     let names: Vec<String> = header
         .iter()
-        .filter(|h| *h != "replication" && !NAMES.contains(&h.as_str()))
+        .filter(|h| {
+            *h != "replication"
+                && !NAMES.contains(&h.as_str())
+                && !h.starts_with("reached.")
+                && !h.starts_with("reached_records.")
+        })
         .cloned()
         .collect();
     let mut wanted = metrics.to_vec();

@@ -42,6 +42,12 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         })
         .collect();
     let mut probabilities = vec![(s.question_label(), reached)];
+    for k in 0..s.question.also.len() {
+        let name = format!("reached.{}", s.question.also[k].name);
+        if let Some(m) = summary.iter().find(|m| m.metric == name) {
+            probabilities.push((s.window_label(k), m));
+        }
+    }
     if s.question.stated {
         probabilities.push(("P(any leak)".to_string(), leaked));
     }
@@ -111,7 +117,7 @@ pub const KEY_METRICS: [&str; 8] = [
 ];
 
 fn fmt_metric(metric: &str, v: f64) -> String {
-    if metric == "leaked" || metric == "reached" {
+    if metric == "leaked" || metric == "reached" || metric.starts_with("reached.") {
         format!("{:.2}%", 100.0 * v)
     } else {
         human(v, 0)
@@ -129,7 +135,8 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
     );
     let mut last = "";
-    for r in rows.iter().filter(|r| KEY_METRICS.contains(&r.metric)) {
+    let shown = |m: &str| KEY_METRICS.contains(&m) || m.starts_with("reached.");
+    for r in rows.iter().filter(|r| shown(&r.metric)) {
         let p = &r.paired;
         let scen = if r.scenario != last {
             r.scenario.as_str()
@@ -139,18 +146,18 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         last = &r.scenario;
         let mean = format!(
             "{} [{}, {}]",
-            fmt_metric(r.metric, p.mean.mean),
-            fmt_metric(r.metric, p.mean.low),
-            fmt_metric(r.metric, p.mean.high)
+            fmt_metric(&r.metric, p.mean.mean),
+            fmt_metric(&r.metric, p.mean.low),
+            fmt_metric(&r.metric, p.mean.high)
         );
         let delta = if r.scenario == baseline {
             "(baseline)".to_string()
         } else {
             format!(
                 "{} [{}, {}]",
-                fmt_metric(r.metric, p.delta.mean),
-                fmt_metric(r.metric, p.delta.low),
-                fmt_metric(r.metric, p.delta.high)
+                fmt_metric(&r.metric, p.delta.mean),
+                fmt_metric(&r.metric, p.delta.low),
+                fmt_metric(&r.metric, p.delta.high)
             )
         };
         let lower = if r.scenario == baseline {

@@ -22,26 +22,6 @@ fn val(s: &Scenario, n: &crate::scenario::Num) -> String {
     }
 }
 
-/// The yearly cost of every perimeter's controls, at the parameters' means.
-fn yearly_control_cost(m: &Model) -> f64 {
-    let c = &m.cost;
-    m.perimeters
-        .iter()
-        .map(|p| {
-            p.gatekeeper
-                .as_ref()
-                .map_or(0.0, |g| c.reviewer * g.team as f64)
-                + p.firewall.as_ref().map_or(0.0, |_| c.firewall)
-                + p.enclave.as_ref().map_or(0.0, |_| c.enclave)
-                + p.code_review.as_ref().map_or(0.0, |_| c.code_review)
-                + p.audit.as_ref().map_or(0.0, |_| c.audit)
-                + p.third_party_audit
-                    .as_ref()
-                    .map_or(0.0, |_| c.third_party_audit)
-        })
-        .sum()
-}
-
 /// What `validate` prints: the scenario as resolved, derived figures, and warnings.
 pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut o = String::new();
@@ -201,11 +181,15 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         }
     }
     describe_question(&mut o, s);
+    let yearly: f64 = (0..m.perimeters.len())
+        .map(|p| m.yearly_control_cost(p))
+        .sum();
     let _ = writeln!(
         o,
-        "controls cost {} {} a year when active all year (every perimeter), before the cost of waiting",
-        human(yearly_control_cost(&m), 0),
-        s.currency
+        "controls cost {} {} a year when active all year (every perimeter); {} over the horizon, each paid while its perimeter guards a store (control_cost; waiting is delay_cost)",
+        human(yearly, 0),
+        s.currency,
+        human(m.costs(0.0).control, 0)
     );
     for l in gatekeeper_loads(s) {
         let _ = writeln!(o, "derived ({} gatekeeper):", l.perimeter);
@@ -421,6 +405,29 @@ fn describe_question(o: &mut String, s: &Scenario) {
             ""
         }
     );
+    let w = &q.window;
+    if w.from > 0.0 || w.to < s.horizon_days {
+        let _ = writeln!(
+            o,
+            "  counted from day {} to day {} (window_days; horizon {} days)",
+            w.from, w.to, s.horizon_days
+        );
+    }
+    for w in &q.also {
+        let _ = writeln!(
+            o,
+            "  also `{}`: day {} to day {} (columns reached.{} and reached_records.{})",
+            w.name, w.from, w.to, w.name, w.name
+        );
+    }
+    for i in &s.inputs {
+        let _ = writeln!(
+            o,
+            "input {}: one value for {}",
+            i.path(),
+            i.paths.join(", ")
+        );
+    }
 }
 
 /// The names of classes `cs`, comma-separated.

@@ -9,11 +9,14 @@
 mod controls;
 pub mod dates;
 pub mod diff;
+mod inputs;
 mod read;
 mod table;
 pub mod tree;
 mod types;
+mod windows;
 
+pub use inputs::TiedInput;
 pub use types::*;
 
 use crate::error::Result;
@@ -113,8 +116,10 @@ pub struct Scenario {
     pub tolerance: Vec<(f64, f64)>,
     /// Costs.
     pub cost: Cost,
-    /// Uncertain parameters, in the order they appear.
+    /// Uncertain parameters, in the order they appear (a tied input where it is first used).
     pub params: Vec<Param>,
+    /// Tied inputs (`[inputs.NAME]`): one value setting several fields.
+    pub inputs: Vec<TiedInput>,
     /// The resolved tree (after `extends` and `--set`), for `scenario.resolved.toml`.
     pub tree: Node,
     /// The file it was read from.
@@ -144,10 +149,28 @@ impl Scenario {
             .map_or(PRIVATE, |j| j.name.as_str())
     }
 
-    /// The question as a probability's label, e.g. `P(protected -> CN)`.
+    /// The question as a probability's label, e.g. `P(protected -> CN)`; with a headline window
+    /// shorter than the horizon, e.g. `P(protected -> CN, days 0-365)`.
     pub fn question_label(&self) -> String {
+        let w = &self.question.window;
+        if w.from == 0.0 && w.to >= self.horizon_days {
+            self.question_label_in("")
+        } else {
+            self.question_label_in(&format!(", days {}-{}", w.from, w.to))
+        }
+    }
+
+    /// The label of named window `k` (`[question] also`), e.g.
+    /// `P(protected -> CN, days 365-730: once_migrated)`.
+    pub fn window_label(&self, k: usize) -> String {
+        let w = &self.question.also[k];
+        self.question_label_in(&format!(", days {}-{}: {}", w.from, w.to, w.name))
+    }
+
+    fn question_label_in(&self, window: &str) -> String {
         let q = &self.question;
         if !q.stated {
+            // No `[question]`, hence no window either.
             return "P(any leak)".to_string();
         }
         let classes: Vec<&str> = q
@@ -161,7 +184,7 @@ impl Scenario {
             .map(|&r| self.recipient_name(r))
             .collect();
         format!(
-            "P({} -> {}{})",
+            "P({} -> {}{}{window})",
             classes.join("+"),
             recipients.join("+"),
             if q.include_access {
@@ -183,6 +206,21 @@ impl Scenario {
         (self.recipients() + self.jurisdictions.len()) * self.classes.len()
     }
 
+    /// The columns of the named measurement windows (`[question] also`), after the metrics in
+    /// `replications.csv`: `reached.NAME` (0/1) and `reached_records.NAME` for each window.
+    pub fn window_columns(&self) -> Vec<String> {
+        self.question
+            .also
+            .iter()
+            .flat_map(|w| {
+                [
+                    format!("reached.{}", w.name),
+                    format!("reached_records.{}", w.name),
+                ]
+            })
+            .collect()
+    }
+
     /// Reads a scenario file, resolves `extends`, applies `--set` options, and validates it.
     pub fn load(path: &Path, sets: &[String]) -> Result<Scenario> {
         let mut tree = tree::load_file(path)?;
@@ -200,8 +238,13 @@ impl Scenario {
 
     /// Validates a resolved tree.
     pub fn from_tree(tree: Node, source: &str) -> Result<Scenario> {
-        let mut r = Reader { params: Vec::new() };
+        let mut r = Reader {
+            params: Vec::new(),
+            inputs: inputs::read_inputs(&tree)?,
+        };
         let mut s = r.scenario(&tree)?;
+        r.check_inputs_used()?;
+        s.inputs = r.inputs.into_iter().map(|p| p.input).collect();
         s.params = r.params;
         s.tree = tree;
         s.source = source.to_string();

@@ -24,6 +24,7 @@ impl Reader {
                 "perimeter",
                 "cost",
                 "report",
+                "inputs",
             ],
         )?;
         let sn = top.get("scenario").ok_or_else(|| {
@@ -277,7 +278,7 @@ impl Reader {
                 controls,
             });
         }
-        let question = question(&top, &class_names, &jur_names)?;
+        let question = question(&top, &class_names, &jur_names, horizon_days)?;
         let tolerance = tolerance(&top)?;
 
         let empty = Node {
@@ -342,6 +343,7 @@ impl Reader {
             tolerance,
             cost,
             params: Vec::new(),
+            inputs: Vec::new(),
             tree: root.clone(),
             source: String::new(),
         })
@@ -512,7 +514,12 @@ fn tolerance(top: &Tbl) -> Result<Vec<(f64, f64)>> {
 }
 
 /// The `[question]` table; with none, every class and every recipient count.
-fn question(top: &Tbl, class_names: &[String], jur_names: &[String]) -> Result<Question> {
+fn question(
+    top: &Tbl,
+    class_names: &[String],
+    jur_names: &[String],
+    horizon: f64,
+) -> Result<Question> {
     let all_recipients: Vec<usize> = (0..=jur_names.len()).collect();
     let Some(qn) = top.get("question") else {
         return Ok(Question {
@@ -520,9 +527,22 @@ fn question(top: &Tbl, class_names: &[String], jur_names: &[String]) -> Result<Q
             recipients: all_recipients,
             include_access: false,
             stated: false,
+            window: super::windows::whole(horizon),
+            also: Vec::new(),
         });
     };
-    let t = Tbl::open(qn, "question", &["classes", "recipients", "include_access"])?;
+    let t = Tbl::open(
+        qn,
+        "question",
+        &[
+            "classes",
+            "recipients",
+            "include_access",
+            "window_days",
+            "also",
+        ],
+    )?;
+    let (window, also) = super::windows::read_windows(&t, horizon)?;
     let mut names: Vec<String> = jur_names.to_vec();
     names.push(PRIVATE.to_string());
     Ok(Question {
@@ -538,5 +558,7 @@ fn question(top: &Tbl, class_names: &[String], jur_names: &[String]) -> Result<Q
             .unwrap_or(all_recipients),
         include_access: t.bool_or("include_access", false)?,
         stated: true,
+        window,
+        also,
     })
 }

@@ -44,6 +44,8 @@ impl Kind {
 
 pub(super) struct Reader {
     pub(super) params: Vec<Param>,
+    /// Tied inputs (`[inputs]`), read before the rest of the scenario.
+    pub(super) inputs: Vec<super::inputs::Pending>,
 }
 
 /// A table being read: checks its keys against what is allowed and reads typed values.
@@ -325,11 +327,17 @@ impl<'a> Tbl<'a> {
 
     /// A parameter field: a number, or a distribution drawn once per replication.
     pub(super) fn num(&self, r: &mut Reader, k: &str, kind: Kind) -> Result<Num> {
+        if let Some(v) = r.tied(&self.key(k), self.get(k), kind)? {
+            return Ok(v);
+        }
         let n = self.req(k)?;
         self.num_of(r, n, k, kind)
     }
 
     pub(super) fn num_or(&self, r: &mut Reader, k: &str, kind: Kind, default: f64) -> Result<Num> {
+        if let Some(v) = r.tied(&self.key(k), self.get(k), kind)? {
+            return Ok(v);
+        }
         match self.get(k) {
             None => Ok(Num::fixed(default)),
             Some(n) => self.num_of(r, n, k, kind),
@@ -337,6 +345,9 @@ impl<'a> Tbl<'a> {
     }
 
     pub(super) fn opt_num(&self, r: &mut Reader, k: &str, kind: Kind) -> Result<Option<Num>> {
+        if let Some(v) = r.tied(&self.key(k), self.get(k), kind)? {
+            return Ok(Some(v));
+        }
         self.get(k).map(|n| self.num_of(r, n, k, kind)).transpose()
     }
 

@@ -470,6 +470,10 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
                 unreachable!()
             };
             match t.iter_mut().find(|(k, _)| k == seg) {
+                // A tied input (`inputs.NAME`) keeps its paths: the value replaces its distribution.
+                Some((_, n)) if i == 1 && segments[0] == "inputs" && n.get("paths").is_some() => {
+                    *n = tied_value(n, value, &origin);
+                }
                 Some((_, n)) => *n = value,
                 None => t.push((seg.to_string(), value)),
             }
@@ -625,4 +629,34 @@ pub fn flatten(root: &Node) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(root, "", true, &mut out);
     out
+}
+
+/// A tied input's table with `value` (a number, or a distribution table) in place of its
+/// distribution, its `paths` kept.
+fn tied_value(old: &Node, value: Node, origin: &Origin) -> Node {
+    let paths = old.get("paths").cloned().expect("checked by the caller");
+    let mut t: Table = match value.value {
+        Val::Table(t) => t.into_iter().filter(|(k, _)| k != "paths").collect(),
+        v => vec![
+            (
+                "dist".to_string(),
+                Node {
+                    value: Val::Str("constant".into()),
+                    origin: origin.clone(),
+                },
+            ),
+            (
+                "value".to_string(),
+                Node {
+                    value: v,
+                    origin: origin.clone(),
+                },
+            ),
+        ],
+    };
+    t.push(("paths".to_string(), paths));
+    Node {
+        value: Val::Table(t),
+        origin: origin.clone(),
+    }
 }

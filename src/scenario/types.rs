@@ -113,6 +113,24 @@ pub struct Question {
     pub include_access: bool,
     /// Whether the file states a `[question]` (else every class and recipient).
     pub stated: bool,
+    /// The days the headline metrics (`reached`, `reached_records`, ...) count: `window_days`,
+    /// by default the whole horizon.
+    pub window: Window,
+    /// Further named windows (`also`), each adding `reached.NAME` and `reached_records.NAME`.
+    pub also: Vec<Window>,
+}
+
+/// A measurement window: records that reach the question's recipients from day `from` (inclusive)
+/// to day `to` (exclusive; a window ending at the horizon includes it). Records they already
+/// held when it opens are not counted again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    /// Its name (empty for the headline window).
+    pub name: String,
+    /// First day.
+    pub from: f64,
+    /// Last day (exclusive).
+    pub to: f64,
 }
 
 /// A data centre or cloud.

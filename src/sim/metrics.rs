@@ -57,6 +57,7 @@ metrics! {
     COMPELLED_DEMANDS = "compelled_demands",
     COMPELLED_THEFTS = "compelled_thefts",
     FLOWS_BLOCKED = "flows_blocked",
+    DELAY_COST = "delay_cost",
 }
 
 /// One replication's metrics; NaN marks an empty cell (e.g. no leak: no `first_leak_hours`).
@@ -97,9 +98,10 @@ pub fn describe(name: &str) -> &'static str {
         "legit_blocked" => "legitimate requests blocked (no review path through the firewall)",
         "review_mean_wait_hours" => "mean wait before review starts, of reviewed requests (within the horizon)",
         "reviewer_utilization" => "share of reviewer time busy while the team is active",
-        "control_cost" => "yearly control costs x active years (every perimeter) + cost of legitimate waiting within the horizon",
+        "control_cost" => "yearly control costs x years active within the horizon (a perimeter's controls until its last store is deleted)",
+        "delay_cost" => "hours legitimate requests waited for review within the horizon x legit_wait_per_hour",
         "events" => "events simulated",
-        "total_cost" => "control_cost + loss",
+        "total_cost" => "loss + control_cost + delay_cost",
         "insiders" => "malicious insiders drawn",
         "no_data_attempts" => "illicit attempts that found no store holding the class",
         "circumvented_review" => "illicit attempts that went around review",

@@ -38,6 +38,8 @@ pub struct RepRow {
     pub metrics: Metrics,
     /// Values drawn for the uncertain parameters, in [`Scenario::params`] order.
     pub params: Vec<f64>,
+    /// Per named measurement window: reached (0/1), then records (see [`Scenario::window_columns`]).
+    pub windows: Vec<f64>,
     /// Records each recipient obtained per route, class, actor and store.
     pub paths: Vec<PathRow>,
     /// Distinct records per (recipient, class), then read by staff per (jurisdiction, class):
@@ -172,6 +174,7 @@ pub fn run_range(
                         params,
                         paths: o.paths,
                         reach: o.reach,
+                        windows: o.windows,
                     },
                 ));
                 on_done();
@@ -205,7 +208,7 @@ pub const CHUNK: u64 = 16_384;
 
 /// A new spool for the rows of `s`, in a temporary folder under `dir`.
 pub fn spool_for(s: &Scenario, dir: &std::path::Path) -> Result<Spool> {
-    Spool::create_temp(dir, s.params.len(), s.reach_len())
+    Spool::create_temp(dir, s.window_columns().len(), s.params.len(), s.reach_len())
 }
 
 /// Runs replications `first..first + count` of `s` as [`run_range`] does, [`CHUNK`] at a time,

@@ -83,6 +83,8 @@ fn make_dirs(dir: &Path) -> Result<Vec<PathBuf>> {
 /// The replication results of one run, on disk.
 pub struct Spool {
     width: usize,
+    /// Values of the named measurement windows (`[question] also`), after the metrics.
+    windows: usize,
     params: usize,
     parts: Vec<Part>,
     writer: Option<Writer>,
@@ -132,9 +134,9 @@ fn corrupt(path: &Path, what: &str) -> Error {
 }
 
 impl Spool {
-    /// A new spool for rows of `params` uncertain parameters and `reach` reach values, in a fresh
-    /// temporary folder under `dir` (removed when the spool is dropped).
-    pub fn create_temp(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
+    /// A new spool for rows of `windows` window values, `params` uncertain parameters and `reach`
+    /// reach values, in a fresh temporary folder under `dir` (removed when the spool is dropped).
+    pub fn create_temp(dir: &Path, windows: usize, params: usize, reach: usize) -> Result<Spool> {
         let made = make_dirs(dir)?;
         remove_abandoned(dir);
         let nanos = std::time::SystemTime::now()
@@ -151,19 +153,25 @@ impl Spool {
             }
         };
         let owned = Owned(folder.clone(), made);
-        let mut s = Spool::create(&folder, params, reach)?;
+        let mut s = Spool::create(&folder, windows, params, reach)?;
         s._owned = Some(owned);
         Ok(s)
     }
 
     /// A new spool writing `rows.bin` and `paths.bin` into the existing folder `dir`.
-    pub fn create(dir: &Path, params: usize, reach: usize) -> Result<Spool> {
-        Spool::create_from(dir, params, reach, 0)
+    pub fn create(dir: &Path, windows: usize, params: usize, reach: usize) -> Result<Spool> {
+        Spool::create_from(dir, windows, params, reach, 0)
     }
 
     /// A new spool in `dir` whose first replication is `first` (a shard's).
-    pub fn create_from(dir: &Path, params: usize, reach: usize, first: u64) -> Result<Spool> {
-        let width = metrics::idx::COUNT + params + reach;
+    pub fn create_from(
+        dir: &Path,
+        windows: usize,
+        params: usize,
+        reach: usize,
+        first: u64,
+    ) -> Result<Spool> {
+        let width = metrics::idx::COUNT + windows + params + reach;
         let (rows, paths) = (dir.join(ROWS_FILE), dir.join(PATHS_FILE));
         let open = |p: &Path, magic: &[u8; 8]| -> Result<BufWriter<File>> {
             let mut w = BufWriter::with_capacity(1 << 20, File::create(p).map_err(io(p))?);
@@ -176,6 +184,7 @@ impl Spool {
         let pw = open(&paths, PATHS_MAGIC)?;
         Ok(Spool {
             width,
+            windows,
             params,
             parts: vec![Part {
                 rows,
@@ -216,7 +225,12 @@ impl Spool {
 
     /// Reach values per replication.
     pub fn reach_len(&self) -> usize {
-        self.width - metrics::idx::COUNT - self.params
+        self.width - metrics::idx::COUNT - self.windows - self.params
+    }
+
+    /// Window values per replication (two per named window: reached, records).
+    pub fn windows(&self) -> usize {
+        self.windows
     }
 
     /// The files of a spool made by [`Spool::create`] (the first part's).
@@ -316,6 +330,7 @@ impl Spool {
         }
         Ok(Spool {
             width,
+            windows: 0,
             params: 0,
             parts: vec![Part {
                 rows,
@@ -335,15 +350,17 @@ impl Spool {
         self.parts.first().map(|p| p.first).unwrap_or(0)
     }
 
-    /// Sets how many of the values are uncertain parameters (not stored in the files).
-    pub fn with_params(mut self, params: usize) -> Result<Spool> {
-        if metrics::idx::COUNT + params > self.width {
+    /// Sets how many of the values are window values and uncertain parameters (not stored in the
+    /// files).
+    pub fn with_params(mut self, windows: usize, params: usize) -> Result<Spool> {
+        if metrics::idx::COUNT + windows + params > self.width {
             return Err(Error::Usage(format!(
                 "{}: holds {} values per replication, fewer than the scenario's metrics and parameters",
                 self.parts[0].rows.display(),
                 self.width
             )));
         }
+        self.windows = windows;
         self.params = params;
         Ok(self)
     }
@@ -355,7 +372,7 @@ impl Spool {
             match &mut out {
                 None => out = Some(s),
                 Some(o) => {
-                    if s.width != o.width || s.params != o.params {
+                    if s.width != o.width || s.params != o.params || s.windows != o.windows {
                         return Err(corrupt(&s.parts[0].rows, "a different row width"));
                     }
                     if s.first() != o.first() + o.len {
@@ -391,14 +408,19 @@ impl Spool {
         self.column(m)
     }
 
+    /// Window value `k` of every replication (see [`Spool::windows`]).
+    pub fn window(&self, k: usize) -> Result<Vec<f64>> {
+        self.column(metrics::idx::COUNT + k)
+    }
+
     /// Uncertain parameter `i` of every replication.
     pub fn param(&self, i: usize) -> Result<Vec<f64>> {
-        self.column(metrics::idx::COUNT + i)
+        self.column(metrics::idx::COUNT + self.windows + i)
     }
 
     /// Reach value `k` of every replication.
     pub fn reach(&self, k: usize) -> Result<Vec<f64>> {
-        self.column(metrics::idx::COUNT + self.params + k)
+        self.column(metrics::idx::COUNT + self.windows + self.params + k)
     }
 
     /// Calls `f(first, len, values)` for each block of consecutive replications in order, with the
@@ -458,16 +480,19 @@ fn le_f64(b: &[u8]) -> f64 {
     f64::from_le_bytes(b.try_into().expect("8 bytes"))
 }
 
-/// Column `c` of a replication's row: metrics, then parameters, then reach.
+/// Column `c` of a replication's row: metrics, then window values, then parameters, then reach.
 #[inline]
 fn value(r: &RepRow, c: usize) -> f64 {
     let m = metrics::idx::COUNT;
+    let w = m + r.windows.len();
     if c < m {
         r.metrics[c]
-    } else if c < m + r.params.len() {
-        r.params[c - m]
+    } else if c < w {
+        r.windows[c - m]
+    } else if c < w + r.params.len() {
+        r.params[c - w]
     } else {
-        r.reach[c - m - r.params.len()]
+        r.reach[c - w - r.params.len()]
     }
 }
 
@@ -530,13 +555,14 @@ mod tests {
                 })
                 .collect(),
             reach: (0..reach).map(|k| (i * 1000 + k as u64) as f64).collect(),
+            windows: vec![i as f64 * 0.5, 1.0],
         }
     }
 
     #[test]
     fn columns_blocks_and_paths_read_back_exactly() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Spool::create_temp(dir.path(), 2, 3).unwrap();
+        let mut s = Spool::create_temp(dir.path(), 2, 2, 3).unwrap();
         let rows: Vec<RepRow> = (0..10).map(|i| row(i, 2, 3)).collect();
         s.append(&rows[..4]).unwrap();
         s.append(&rows[4..]).unwrap();
@@ -576,7 +602,7 @@ mod tests {
     #[test]
     fn a_cut_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Spool::create(dir.path(), 0, 1).unwrap();
+        let mut s = Spool::create(dir.path(), 2, 0, 1).unwrap();
         s.append(&[row(0, 0, 1), row(1, 0, 1)]).unwrap();
         drop(s);
         assert_eq!(Spool::open(dir.path()).unwrap().len(), 2);

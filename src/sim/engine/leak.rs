@@ -45,7 +45,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         let q = &self.m.question;
         if q.classes & (1u64 << class) != 0 && q.recipients & (1u64 << recipient) != 0 {
-            w.asked[class] += new_records(total, w.asked[class], n);
+            Self::ask(q, w, t, class, total, n);
         }
         let cell = class * self.m.recipients() + recipient;
         let new = new_records(total, w.got[cell], n);
@@ -69,7 +69,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     }
 
     /// Staff of actor `a` read `n` records of `class` through an approved legitimate request.
-    pub(super) fn add_access(&mut self, _t: f64, class: usize, a: usize, n: f64) {
+    pub(super) fn add_access(&mut self, t: f64, class: usize, a: usize, n: f64) {
         let total = self.m.classes[class].records;
         if total <= 0.0 || n <= 0.0 {
             return;
@@ -81,7 +81,28 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         w.access_any[class] += new_records(total, w.access_any[class], n);
         let q = &self.m.question;
         if q.include_access && q.classes & (1u64 << class) != 0 && q.recipients & (1u64 << j) != 0 {
-            w.asked[class] += new_records(total, w.asked[class], n);
+            Self::ask(q, w, t, class, total, n);
+        }
+    }
+
+    /// `n` random records of `class` (of `total`) reach the question's recipients at hour `t`:
+    /// those new to them count in every measurement window that holds `t`.
+    #[inline]
+    fn ask(
+        q: &crate::model::QuestionModel,
+        w: &mut Workspace,
+        t: f64,
+        class: usize,
+        total: f64,
+        n: f64,
+    ) {
+        let new = new_records(total, w.asked[class], n);
+        w.asked[class] += new;
+        let nc = w.asked.len();
+        for k in 0..q.windows.len() {
+            if q.in_window(k, t) {
+                w.window[k * nc + class] += new;
+            }
         }
     }
 }

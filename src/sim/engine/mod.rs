@@ -136,6 +136,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         zeros(&mut w.leaked, nc);
         zeros(&mut w.got, nc * nr);
         zeros(&mut w.asked, nc);
+        zeros(&mut w.window, nc * m.question.windows.len());
         zeros(&mut w.access, nc * nj);
         zeros(&mut w.access_any, nc);
         w.perims

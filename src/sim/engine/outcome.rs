@@ -76,6 +76,9 @@ pub struct Outcome {
     /// Distinct records per (recipient, class), `reach[r * classes + c]`, then distinct records
     /// read by staff per (jurisdiction, class), `reach[(recipients + j) * classes + c]`.
     pub reach: Vec<f64>,
+    /// Per named measurement window (`[question] also`): 1 if a record reached the question's
+    /// recipients within it, else 0, then the records that did: `[reached, records]` each.
+    pub windows: Vec<f64>,
     /// Whether the replication went over its budget of events and stopped early (its figures
     /// are then incomplete and must not be used).
     pub over_budget: bool,
@@ -91,7 +94,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             records += l;
             exposure += l * cm.weight;
             loss += l * cm.loss_per_record;
-            let q = self.w.asked[c];
+            let q = self.w.window[c];
             r_records += q;
             r_exposure += q * cm.weight;
             r_loss += q * cm.loss_per_record;
@@ -117,38 +120,22 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         } else {
             f64::NAN
         };
-        let c = &m.cost;
-        let mut cost = c.legit_wait_per_hour * self.legit_wait_sum;
         let (mut busy, mut capacity) = (0.0, 0.0);
         for (p, ps) in m.perimeters.iter().zip(&self.w.perims) {
             if let Some(g) = &p.gatekeeper {
                 busy += ps.busy;
                 capacity += g.team as f64 * (m.horizon - g.from).max(0.0);
-                cost += c.reviewer * g.team as f64 * m.active_years(g.from);
-            }
-            if let Some(f) = &p.firewall {
-                cost += c.firewall * m.active_years(f.from);
-            }
-            if let Some(e) = &p.enclave {
-                cost += c.enclave * m.active_years(e.from);
-            }
-            if let Some(cr) = &p.code_review {
-                cost += c.code_review * m.active_years(cr.from);
-            }
-            if let Some(a) = &p.audit {
-                cost += c.audit * m.active_years(a.from);
-            }
-            if let Some(a) = &p.third_party_audit {
-                cost += c.third_party_audit * m.active_years(a.from);
             }
         }
+        let costs = m.costs(self.legit_wait_sum);
         o[idx::REVIEWER_UTILIZATION] = if capacity > 0.0 {
             busy / capacity
         } else {
             f64::NAN
         };
-        o[idx::CONTROL_COST] = cost;
-        o[idx::TOTAL_COST] = cost + loss;
+        o[idx::CONTROL_COST] = costs.control;
+        o[idx::DELAY_COST] = costs.delay;
+        o[idx::TOTAL_COST] = costs.total(loss);
         let mut paths: Vec<PathRow> = self
             .w
             .paths
@@ -174,10 +161,17 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         for j in 0..nj {
             reach.extend((0..nc).map(|c| self.w.access[c * nj + j]));
         }
+        let mut windows = Vec::with_capacity(2 * m.question.windows.len().saturating_sub(1));
+        for k in 1..m.question.windows.len() {
+            let r: f64 = self.w.window[k * nc..(k + 1) * nc].iter().sum();
+            windows.push(if r > 0.0 { 1.0 } else { 0.0 });
+            windows.push(r);
+        }
         Outcome {
             metrics: self.out,
             paths,
             reach,
+            windows,
             over_budget: false,
         }
     }
@@ -188,6 +182,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             metrics: self.out,
             paths: Vec::new(),
             reach: Vec::new(),
+            windows: Vec::new(),
             over_budget: true,
         }
     }

@@ -135,6 +135,9 @@ pub struct Workspace {
     pub(super) got: Vec<f64>,
     /// Distinct records of each class the question's recipients hold together.
     pub(super) asked: Vec<f64>,
+    /// Of those, the records that reached them within each measurement window:
+    /// `window[w * classes + class]` (window 0: the headline).
+    pub(super) window: Vec<f64>,
     /// Distinct records of each class staff of each jurisdiction read: `access[class * jurs + j]`.
     pub(super) access: Vec<f64>,
     /// Distinct records of each class read by any staff.

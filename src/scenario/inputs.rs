@@ -1,0 +1,228 @@
+//! Tied inputs (`[inputs.NAME]`): one value, fixed or drawn once per replication, that sets
+//! every numeric field it names, e.g. the day every legacy store is deleted.
+//!
+//! ```toml
+//! [inputs.legacy_deletion_day]
+//! dist = "pert", min = 30, mode = 120, max = 270   # or dist = "constant", value = 120
+//! paths = ["store.virginia.delete_on_day", "store.singapore.delete_on_day"]
+//! ```
+//!
+//! An uncertain tied input is one uncertain parameter named `inputs.NAME` (its column in
+//! `replications.csv`, its `--set` path, its row in a tornado); the fields it names read that one
+//! draw. A field a tied input names must not be given a value of its own.
+
+use super::table::{err, Kind, Reader, Tbl};
+use super::tree::{Node, Val};
+use super::{Num, NumValue, Param};
+use crate::error::Result;
+use crate::random::Dist;
+
+/// A tied input: one value shared by every field in `paths`.
+#[derive(Clone, Debug)]
+pub struct TiedInput {
+    /// Its name (`[inputs.NAME]`); its `--set` path and column are `inputs.NAME`.
+    pub name: String,
+    /// Its distribution (`Dist::Constant` for a fixed value).
+    pub dist: Dist,
+    /// The `--set` paths of the fields it sets, e.g. `store.virginia.delete_on_day`.
+    pub paths: Vec<String>,
+}
+
+impl TiedInput {
+    /// Its `--set` path and column name: `inputs.NAME`.
+    pub fn path(&self) -> String {
+        format!("inputs.{}", self.name)
+    }
+}
+
+/// A tied input while a scenario is read: which uncertain parameter it became, which of its
+/// paths were met, and where it was written (for errors).
+pub(super) struct Pending {
+    pub(super) input: TiedInput,
+    pub(super) param: Option<usize>,
+    pub(super) used: Vec<bool>,
+    pub(super) origin: crate::error::Origin,
+}
+
+/// Reads the `[inputs]` table (none: no tied input).
+pub(super) fn read_inputs(root: &Node) -> Result<Vec<Pending>> {
+    let Some(n) = root.get("inputs") else {
+        return Ok(Vec::new());
+    };
+    let Val::Table(t) = &n.value else {
+        return Err(err(
+            &n.origin,
+            "inputs",
+            format!("expected a table, found {}", n.value.type_name()),
+        ));
+    };
+    let mut out: Vec<Pending> = Vec::new();
+    for (name, node) in t {
+        let key = format!("inputs.{name}");
+        super::check_folder_name(name).map_err(|m| err(&node.origin, &key, m))?;
+        let Val::Table(fields) = &node.value else {
+            return Err(err(
+                &node.origin,
+                &key,
+                "expected a table: a distribution (`dist = ...`) and `paths = [...]`",
+            ));
+        };
+        let paths_node = node.get("paths").ok_or_else(|| {
+            err(
+                &node.origin,
+                &format!("{key}.paths"),
+                "missing required key: the `--set` paths of the fields this input sets",
+            )
+        })?;
+        let Val::Array(items) = &paths_node.value else {
+            return Err(err(
+                &paths_node.origin,
+                &format!("{key}.paths"),
+                "expected an array of paths, e.g. [\"store.virginia.delete_on_day\"]",
+            ));
+        };
+        let mut paths = Vec::new();
+        for it in items {
+            let Val::Str(p) = &it.value else {
+                return Err(err(
+                    &it.origin,
+                    &format!("{key}.paths"),
+                    format!("expected a path string, found {}", it.value.type_name()),
+                ));
+            };
+            let taken = paths.contains(p) || out.iter().any(|o| o.input.paths.contains(p));
+            if taken {
+                return Err(err(
+                    &it.origin,
+                    &format!("{key}.paths"),
+                    format!("`{p}` is named twice: a field takes one tied input"),
+                ));
+            }
+            paths.push(p.clone());
+        }
+        if paths.is_empty() {
+            return Err(err(
+                &paths_node.origin,
+                &format!("{key}.paths"),
+                "expected at least one path",
+            ));
+        }
+        // The distribution is the table without `paths`.
+        let dist_node = Node {
+            value: Val::Table(
+                fields
+                    .iter()
+                    .filter(|(k, _)| k != "paths")
+                    .cloned()
+                    .collect(),
+            ),
+            origin: node.origin.clone(),
+        };
+        let dist = dist_from(&dist_node, name)?;
+        out.push(Pending {
+            used: vec![false; paths.len()],
+            input: TiedInput {
+                name: name.clone(),
+                dist,
+                paths,
+            },
+            param: None,
+            origin: node.origin.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// The distribution of input `name` from its table (without `paths`).
+fn dist_from(node: &Node, name: &str) -> Result<Dist> {
+    let holder = Node {
+        value: Val::Table(vec![(name.to_string(), node.clone())]),
+        origin: node.origin.clone(),
+    };
+    let t = Tbl::open(&holder, "inputs", &[name])?;
+    t.dist_of(node, name)
+}
+
+impl Reader {
+    /// The value of field `key` (of kind `kind`) if a tied input names it; `given` is the
+    /// field's own node, an error when present.
+    pub(super) fn tied(
+        &mut self,
+        key: &str,
+        given: Option<&Node>,
+        kind: Kind,
+    ) -> Result<Option<Num>> {
+        let Some((i, k)) = self
+            .inputs
+            .iter()
+            .enumerate()
+            .find_map(|(i, p)| p.input.paths.iter().position(|x| x == key).map(|k| (i, k)))
+        else {
+            return Ok(None);
+        };
+        let ip = self.inputs[i].input.path();
+        if let Some(n) = given {
+            return Err(err(
+                &n.origin,
+                key,
+                format!("this value is set by `{ip}` (one value for every path it names): give it there, or remove `{key}` from its paths"),
+            ));
+        }
+        self.inputs[i].used[k] = true;
+        let dist = self.inputs[i].input.dist.clone();
+        let (lo, hi) = dist.support();
+        let ok = match kind {
+            Kind::Probability => lo >= 0.0 && hi <= 1.0,
+            Kind::NonNegative | Kind::Count => lo >= 0.0 && hi.is_finite(),
+            Kind::Members => lo >= 0.5 && hi.is_finite(),
+            Kind::Positive => lo > 0.0,
+        };
+        if !ok {
+            return Err(err(
+                &self.inputs[i].origin,
+                &ip,
+                format!(
+                    "`{key}` takes {}; this input ranges over [{lo}, {hi}]",
+                    kind.describe()
+                ),
+            ));
+        }
+        if let Dist::Constant(v) = dist {
+            let v = if matches!(kind, Kind::Count | Kind::Members) {
+                v.round()
+            } else {
+                v
+            };
+            return Ok(Some(Num::fixed(v)));
+        }
+        let idx = match self.inputs[i].param {
+            Some(p) => p,
+            None => {
+                self.params.push(Param {
+                    path: ip,
+                    dist,
+                    integer: matches!(kind, Kind::Count | Kind::Members),
+                });
+                self.inputs[i].param = Some(self.params.len() - 1);
+                self.params.len() - 1
+            }
+        };
+        Ok(Some(Num {
+            value: NumValue::Param(idx),
+        }))
+    }
+
+    /// Checks that every path of every tied input named a numeric field the scenario read.
+    pub(super) fn check_inputs_used(&self) -> Result<()> {
+        for p in &self.inputs {
+            if let Some(k) = p.used.iter().position(|u| !u) {
+                return Err(err(
+                    &p.origin,
+                    &format!("{}.paths", p.input.path()),
+                    format!("`{}` is not a numeric field of this scenario (a path such as store.NAME.delete_on_day or actor.NAME.headcount)", p.input.paths[k]),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,180 @@
+//! Tied inputs (`[inputs.NAME]`): one draw per replication sets every field named, it is one
+//! uncertain parameter (`inputs.NAME`) that `--set` and the tornado (with `--param
+//! PATH=FROM..TO`) accept, and its closed form holds when fixed.
+
+mod common;
+use common::*;
+use leaksim::analysis::tornado::tornado_plan;
+use leaksim::model::{Model, HOURS_PER_DAY};
+use leaksim::sim::metrics::idx;
+use leaksim::sim::runner::draw_params;
+use leaksim::Scenario;
+
+/// Two stores abroad, seized at `demands` a year, deleted on the day the input `deletion` sets.
+fn two_abroad(deletion: &str, extra: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "tied"
+horizon_days = 365
+[[data_class]]
+name = "d"
+records = 5000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+compelled_demands_per_year = 2.0
+[[store]]
+name = "a"
+jurisdiction = "CN"
+classes = ["d"]
+{extra}
+[[store]]
+name = "b"
+jurisdiction = "CN"
+classes = ["d"]
+[[store]]
+name = "home"
+jurisdiction = "US"
+classes = ["d"]
+[inputs.deletion]
+{deletion}
+paths = ["store.a.delete_on_day", "store.b.delete_on_day"]
+"#
+    )
+}
+
+#[test]
+fn one_draw_sets_every_store_it_names() {
+    let s = scenario(&two_abroad(
+        r#"dist = "uniform"
+min = 10
+max = 300"#,
+        "",
+    ));
+    let names: Vec<&str> = s.params.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(names, ["inputs.deletion"]);
+    assert_eq!(s.inputs[0].paths.len(), 2);
+    let mut seen = Vec::new();
+    for rep in 0..50 {
+        let values = draw_params(&s, 3, rep);
+        let m = Model::build(&s, &values);
+        assert_eq!(m.stores[0].delete_at, values[0] * HOURS_PER_DAY);
+        assert_eq!(m.stores[1].delete_at, values[0] * HOURS_PER_DAY);
+        assert!(m.stores[2].delete_at.is_infinite());
+        seen.push(values[0]);
+    }
+    assert!(seen.iter().all(|&d| (10.0..=300.0).contains(&d)));
+    assert!(
+        seen.windows(2).any(|w| w[0] != w[1]),
+        "drawn per replication"
+    );
+}
+
+#[test]
+fn set_fixes_a_tied_input_and_the_seizure_follows_the_poisson_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tied.toml");
+    std::fs::write(
+        &f,
+        two_abroad("dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365", ""),
+    )
+    .unwrap();
+    let day = 73.0;
+    let s = Scenario::load(&f, &[format!("inputs.deletion={day}")]).unwrap();
+    assert!(
+        s.params.is_empty(),
+        "a fixed input is no uncertain parameter"
+    );
+    let m = Model::build(&s, &[]);
+    assert_eq!(m.stores[1].delete_at, day * HOURS_PER_DAY);
+    // Both stores abroad go on `day`: a demand before it seizes them (the home store is out of
+    // reach), so P = 1 - exp(-2 x day / 365).
+    let n = 20_000;
+    let rows = run(&s, 5, n, 2);
+    let p = 1.0 - (-2.0 * day / 365.0f64).exp();
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    let p_sim = mean_of(&rows, idx::LEAKED);
+    assert!((p_sim - p).abs() < 4.0 * se, "{p_sim} vs {p}");
+    // A distribution through --set replaces the old one and keeps the paths.
+    let s = Scenario::load(
+        &f,
+        &["inputs.deletion={ dist = \"uniform\", min = 1, max = 2 }".to_string()],
+    )
+    .unwrap();
+    assert_eq!(s.params[0].path, "inputs.deletion");
+    assert_eq!(s.params[0].dist.support(), (1.0, 2.0));
+}
+
+#[test]
+fn the_tornado_swings_a_tied_input_over_an_explicit_range() {
+    let s = scenario(&two_abroad(
+        "dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365",
+        "",
+    ));
+    let plan = tornado_plan(&s, &[], 0.5).unwrap();
+    assert_eq!(plan.swings[0].0, "inputs.deletion");
+    let plan = tornado_plan(
+        &s,
+        &[
+            "inputs.deletion=30..365".to_string(),
+            "jurisdiction.CN.compelled_demands_per_year=0.5..4".to_string(),
+        ],
+        0.5,
+    )
+    .unwrap();
+    assert_eq!(plan.swings[0], ("inputs.deletion".to_string(), 30.0, 365.0));
+    assert_eq!(
+        plan.swings[1],
+        (
+            "jurisdiction.CN.compelled_demands_per_year".to_string(),
+            0.5,
+            4.0
+        )
+    );
+    for bad in [
+        "inputs.deletion=30",
+        "inputs.deletion=a..b",
+        "inputs.deletion=5..5",
+    ] {
+        let e = tornado_plan(&s, &[bad.to_string()], 0.5).err().expect(bad);
+        assert!(e.to_string().contains("FROM..TO"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn bad_tied_inputs_are_refused_with_their_key() {
+    let pert = "dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365";
+    let cases = [
+        (
+            two_abroad(pert, "delete_on_day = 10"),
+            "store.a.delete_on_day",
+            "is set by `inputs.deletion`",
+        ),
+        (
+            two_abroad(pert, "").replace("store.b.delete_on_day", "store.b.delete_on_dy"),
+            "inputs.deletion.paths",
+            "not a numeric field",
+        ),
+        (
+            two_abroad("dist = \"uniform\"\nmin = -5\nmax = 5", ""),
+            "inputs.deletion",
+            "a number >= 0",
+        ),
+        (
+            two_abroad(pert, "").replace("paths = [", "pathz = ["),
+            "inputs.deletion.paths",
+            "missing required key",
+        ),
+    ];
+    for (text, key, msg) in cases {
+        let e = Scenario::from_text(&text, "t.toml")
+            .expect_err(key)
+            .to_string();
+        assert!(
+            e.contains(key) && e.contains(msg) && e.contains("t.toml"),
+            "{key}: {e}"
+        );
+    }
+}

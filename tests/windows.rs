@@ -1,0 +1,184 @@
+//! Measurement windows of the `[question]` (`window_days`, `also`) against closed forms: a
+//! Poisson route counted within a window, records already held when a window opens, and the
+//! default window (the whole horizon) leaving every figure as it was.
+
+mod common;
+use common::*;
+use leaksim::sim::metrics::idx;
+
+/// One malicious insider making `rate` attempts a year behind a firewall blocking `block`, over
+/// `days`, each success taking 10 of a million records; `question` is appended to `[question]`.
+fn insider(rate: f64, block: f64, days: f64, question: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "window"
+horizon_days = {days}
+[question]
+classes = ["d"]
+recipients = ["CN", "private"]
+{question}
+[[data_class]]
+name = "d"
+records = 1000000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "insider"
+jurisdiction = "CN"
+headcount = 1
+malicious_fraction = 1.0
+illicit_attempts_per_insider_per_year = {rate}
+records_per_attempt = 10
+[controls.firewall]
+allow = ["US"]
+block_probability = {block}
+"#
+    )
+}
+
+fn within(p_sim: f64, p: f64, n: u64, what: &str) {
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    assert!(
+        (p_sim - p).abs() < 4.0 * se,
+        "{what}: {p_sim:.4} vs closed form {p:.4} (se {se:.4})"
+    );
+}
+
+#[test]
+fn a_window_counts_a_poisson_route_over_its_own_days() {
+    let (rate, block) = (2.0, 0.7);
+    let s = scenario(&insider(
+        rate,
+        block,
+        730.0,
+        r#"window_days = [100, 200]
+also = [{ name = "second_year", window_days = [365, 730] }]"#,
+    ));
+    assert_eq!(
+        s.window_columns(),
+        ["reached.second_year", "reached_records.second_year"]
+    );
+    let n = 20_000;
+    let rows = run(&s, 11, n, 2);
+    let success = rate * (1.0 - block);
+    within(
+        mean_of(&rows, idx::REACHED),
+        1.0 - (-success * 100.0 / 365.0).exp(),
+        n,
+        "P(reached within days 100-200)",
+    );
+    let second: Vec<f64> = rows.iter().map(|r| r.windows[0]).collect();
+    within(
+        second.iter().sum::<f64>() / n as f64,
+        1.0 - (-success).exp(),
+        n,
+        "P(reached within the second year)",
+    );
+    // The whole horizon's `leaked` is unaffected by the windows.
+    within(
+        mean_of(&rows, idx::LEAKED),
+        1.0 - (-success * 2.0).exp(),
+        n,
+        "P(leaked over two years)",
+    );
+    for r in &rows {
+        // A window's records are those that reached the recipients within it: each success
+        // takes 10 records, so a window with none has none, and one with a success has some.
+        assert_eq!(r.windows[0] > 0.0, r.windows[1] > 0.0);
+        assert!(r.metrics[idx::REACHED_RECORDS] <= r.metrics[idx::RECORDS_LEAKED]);
+        assert!(r.windows[1] + r.metrics[idx::REACHED_RECORDS] <= r.metrics[idx::RECORDS_LEAKED]);
+    }
+}
+
+/// A store abroad seized by its state at `demands` a year: a seizure takes every record.
+fn seized(question: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "seized"
+horizon_days = 730
+[question]
+classes = ["d"]
+recipients = ["CN"]
+{question}
+[[data_class]]
+name = "d"
+records = 5000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+compelled_demands_per_year = 1.0
+[[store]]
+name = "abroad"
+jurisdiction = "CN"
+classes = ["d"]
+"#
+    )
+}
+
+#[test]
+fn records_held_before_a_window_opens_are_not_counted_again() {
+    let s = scenario(&seized(
+        r#"window_days = [0, 365]
+also = [{ name = "year2", window_days = [365, 730] }]"#,
+    ));
+    let n = 20_000;
+    let rows = run(&s, 4, n, 2);
+    let q = (-1.0f64).exp();
+    within(
+        mean_of(&rows, idx::REACHED),
+        1.0 - q,
+        n,
+        "P(seized in year 1)",
+    );
+    // The first seizure takes every record: year 2 counts only a first seizure in year 2.
+    let year2 = rows.iter().map(|r| r.windows[0]).sum::<f64>() / n as f64;
+    within(year2, q * (1.0 - q), n, "P(first seized in year 2)");
+    for r in &rows {
+        assert!(r.metrics[idx::REACHED] + r.windows[0] <= 1.0);
+    }
+}
+
+#[test]
+fn the_default_window_is_the_whole_horizon() {
+    let plain = scenario(&seized(""));
+    let explicit = scenario(&seized("window_days = [0, 730]"));
+    assert_eq!(plain.question_label(), explicit.question_label());
+    let (a, b) = (run(&plain, 7, 500, 2), run(&explicit, 7, 500, 2));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.metrics.map(f64::to_bits), y.metrics.map(f64::to_bits));
+        assert!(x.windows.is_empty() && y.windows.is_empty());
+    }
+    assert!(mean_of(&a, idx::REACHED) > 0.5);
+}
+
+#[test]
+fn bad_windows_are_refused_with_their_key() {
+    for (q, key) in [
+        ("window_days = [200, 100]", "question.window_days"),
+        ("window_days = [0, 800]", "question.window_days"),
+        ("window_days = 365", "question.window_days"),
+        (
+            r#"also = [{ name = "a", window_days = [0, 10] }, { name = "a", window_days = [5, 10] }]"#,
+            "question.also.name",
+        ),
+        (r#"also = [{ name = "a" }]"#, "question.also.window_days"),
+        (
+            r#"also = [{ name = "a b", window_days = [0, 1] }]"#,
+            "question.also.name",
+        ),
+    ] {
+        let e = leaksim::Scenario::from_text(&seized(q), "w.toml")
+            .expect_err(q)
+            .to_string();
+        assert!(e.contains(key) && e.contains("w.toml"), "{q}: {e}");
+    }
+}
