@@ -14,6 +14,7 @@ pub mod paired;
 pub mod precision;
 pub mod queueing;
 pub mod reach;
+pub mod routes;
 pub mod sensitivity;
 pub mod stats;
 pub mod summary;
