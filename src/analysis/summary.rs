@@ -44,6 +44,8 @@ pub struct RunAnalyses {
     pub reach: Vec<ReachRow>,
     /// `sensitivity.csv`, when the scenario has uncertain parameters.
     pub sensitivity: Option<Vec<SensitivityRow>>,
+    /// `routes.csv`: the route table beside the run's counters.
+    pub routes: super::routes::RouteReport,
 }
 
 /// Computes a run's summary, tail risk (at `thresholds`), who gets the data, and sensitivity.
@@ -57,5 +59,6 @@ pub fn analyse_run(s: &Scenario, r: &RunResult, thresholds: &[f64]) -> Result<Ru
         } else {
             Some(sensitivity(s, r)?)
         },
+        routes: super::routes::route_report(s, r)?,
     })
 }

@@ -97,3 +97,21 @@ pub const TIMELINE_COLUMNS: [&str; 7] = [
 ];
 /// Columns of `markers.csv`.
 pub const MARKERS_COLUMNS: [&str; 2] = ["day", "label"];
+/// Columns of `routes.csv`: closed-form routes at the inputs' central values (`level` = `route`),
+/// then each engine counter's expected and simulated events (`level` = `counter`).
+pub const ROUTES_COLUMNS: [&str; 14] = [
+    "level",
+    "channel",
+    "actor",
+    "class",
+    "store",
+    "recipient",
+    "p_success",
+    "attempts_per_year",
+    "expected_successes",
+    "expected_share",
+    "simulated_mean",
+    "simulated_ci95_low",
+    "simulated_ci95_high",
+    "simulated_share",
+];

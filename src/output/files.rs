@@ -186,6 +186,7 @@ pub fn write_analyses(
     write_markers(&dir.join("markers.csv"), s)?;
     write_tail(&dir.join("tail.csv"), &[(&s.name, &a.tail)], false)?;
     write_reach(&dir.join("reach.csv"), &a.reach)?;
+    super::routes::write_routes(&dir.join("routes.csv"), s, &a.routes)?;
     if let Some(rows) = &a.sensitivity {
         write_sensitivity(&dir.join("sensitivity.csv"), rows)?;
     }

@@ -18,6 +18,7 @@ pub mod html;
 pub mod parquet;
 pub mod plot;
 pub mod rowfiles;
+pub mod routes;
 pub mod studies;
 pub mod terminal;
 pub mod validate;

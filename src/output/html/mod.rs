@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page per results folder, with its charts inlined and its
 //! key tables, built from the folder's files alone.
 
+mod routes;
 mod sections;
 
 use super::charts::Table;
@@ -254,6 +255,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             ));
             body.push_str(&sections::tail_table(dir, horizon, &currency)?);
             body.push_str(&sections::sensitivity_table(dir)?);
+            body.push_str(&routes::routes_section(dir)?);
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
