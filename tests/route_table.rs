@@ -61,7 +61,9 @@ fn check_scenario(file: &str, reps: u64) {
         if let (Some(a), Channel::Review | Channel::Direct | Channel::CompelledTheft) =
             (r.actor, r.channel)
         {
-            *expected.entry((a, r.store, r.class, r.recipient)).or_default() += r.successes;
+            *expected
+                .entry((a, r.store, r.class, r.recipient))
+                .or_default() += r.successes;
         }
     }
     let mut sums: BTreeMap<Key, (f64, f64)> = expected.keys().map(|k| (*k, (0.0, 0.0))).collect();

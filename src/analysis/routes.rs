@@ -95,9 +95,17 @@ impl RouteTotals {
     pub fn rows(&self) -> [(&'static str, f64, Counter); 4] {
         [
             ("theft", self.theft, Counter::Theft),
-            ("compelled_theft", self.compelled_theft, Counter::Metric(idx::COMPELLED_THEFTS)),
+            (
+                "compelled_theft",
+                self.compelled_theft,
+                Counter::Metric(idx::COMPELLED_THEFTS),
+            ),
             ("seizure", self.seizure, Counter::Metric(idx::SEIZURES)),
-            ("compelled_operator", self.compelled_operator, Counter::Metric(idx::OPERATOR_HANDOVERS)),
+            (
+                "compelled_operator",
+                self.compelled_operator,
+                Counter::Metric(idx::OPERATOR_HANDOVERS),
+            ),
         ]
     }
 }
@@ -366,8 +374,10 @@ pub fn route_table(m: &Model) -> RouteTable {
     };
     let n = (m.horizon / STEP_HOURS).ceil().max(0.0) as usize;
     let times: Vec<f64> = (0..n).map(|k| (k as f64 + 0.5) * STEP_HOURS).collect();
-    let mut acc: std::collections::BTreeMap<(Channel, Option<usize>, usize, usize, usize), (f64, f64)> =
-        Default::default();
+    let mut acc: std::collections::BTreeMap<
+        (Channel, Option<usize>, usize, usize, usize),
+        (f64, f64),
+    > = Default::default();
     let mut totals = RouteTotals::default();
     for a in 0..m.actors.len() {
         insider_routes(&ctx, a, &times, &mut acc, &mut totals);
@@ -376,15 +386,17 @@ pub fn route_table(m: &Model) -> RouteTable {
     let routes = acc
         .into_iter()
         .filter(|(_, (att, succ))| *att > 0.0 && *succ > 0.0)
-        .map(|((channel, actor, class, store, recipient), (attempts, successes))| Route {
-            channel,
-            actor,
-            class,
-            store,
-            recipient,
-            attempts,
-            successes,
-        })
+        .map(
+            |((channel, actor, class, store, recipient), (attempts, successes))| Route {
+                channel,
+                actor,
+                class,
+                store,
+                recipient,
+                attempts,
+                successes,
+            },
+        )
         .collect();
     RouteTable {
         routes,
@@ -542,7 +554,11 @@ fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTota
                 }
                 for (i, ch, reached) in [
                     (0, Channel::Seizure, st.jurisdiction == j),
-                    (1, Channel::CompelledOperator, st.operator_subject_to & bit != 0),
+                    (
+                        1,
+                        Channel::CompelledOperator,
+                        st.operator_subject_to & bit != 0,
+                    ),
                 ] {
                     if !reached {
                         continue;
@@ -578,7 +594,9 @@ fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTota
                         let o = ctx.odds(a, c, s, t, false);
                         let att = per_step * pick * w / nc;
                         let p = o.review + o.direct;
-                        let e = acc.entry((Channel::CompelledTheft, Some(a), c, s, j)).or_default();
+                        let e = acc
+                            .entry((Channel::CompelledTheft, Some(a), c, s, j))
+                            .or_default();
                         e.0 += att;
                         e.1 += att * p;
                         totals.compelled_theft += att * p;

@@ -32,13 +32,23 @@ fn sig(v: f64) -> String {
 pub fn write_routes(path: &Path, s: &Scenario, rr: &RouteReport) -> Result<()> {
     let t = &rr.table;
     let total: f64 = t.routes.iter().map(|r| r.successes).sum();
-    let share = |x: f64, of: f64| if of > 0.0 { fmt_num(x / of) } else { String::new() };
+    let share = |x: f64, of: f64| {
+        if of > 0.0 {
+            fmt_num(x / of)
+        } else {
+            String::new()
+        }
+    };
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(ROUTES_COLUMNS).map_err(csv_err)?;
         for r in &t.routes {
             let [a, cl, st, rc] = names(s, r);
-            let per_year = if t.years > 0.0 { r.attempts / t.years } else { 0.0 };
+            let per_year = if t.years > 0.0 {
+                r.attempts / t.years
+            } else {
+                0.0
+            };
             c.write_record([
                 "route",
                 r.channel.name(),
@@ -117,7 +127,11 @@ pub fn routes_text(s: &Scenario, t: &RouteTable) -> String {
     );
     for r in &t.routes {
         let [a, cl, st, rc] = names(s, r);
-        let per_year = if t.years > 0.0 { r.attempts / t.years } else { 0.0 };
+        let per_year = if t.years > 0.0 {
+            r.attempts / t.years
+        } else {
+            0.0
+        };
         let _ = writeln!(
             o,
             "  {:<18} {:<24} {:<10} {:<14} {:<8} {:>10} {:>12} {:>12}",
@@ -132,14 +146,21 @@ pub fn routes_text(s: &Scenario, t: &RouteTable) -> String {
         );
     }
     if t.routes.is_empty() {
-        let _ = writeln!(o, "  none: no actor or state can take any record in this model");
+        let _ = writeln!(
+            o,
+            "  none: no actor or state can take any record in this model"
+        );
     }
     let rows = t.totals.rows();
     let parts: Vec<String> = rows
         .iter()
         .map(|(n, e, _)| format!("{n} {}", human(*e, 3)))
         .collect();
-    let _ = writeln!(o, "  expected events over the horizon: {}", parts.join(", "));
+    let _ = writeln!(
+        o,
+        "  expected events over the horizon: {}",
+        parts.join(", ")
+    );
     for g in &t.gate_channels {
         let _ = writeln!(o, "  note: {}", gate_channel_text(s, g));
     }

@@ -128,8 +128,24 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         "{:<26} {:<15} {:>40} {:>44} {:>9}",
         "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
     );
+    // Scenarios in order; in each, the headline, then the legitimate work blocked beside it.
+    let mut scenarios: Vec<&str> = Vec::new();
+    for r in rows {
+        if !scenarios.contains(&r.scenario.as_str()) {
+            scenarios.push(&r.scenario);
+        }
+    }
+    let order: Vec<&str> = std::iter::once("reached")
+        .chain(std::iter::once("legit_blocked"))
+        .chain(KEY_METRICS.iter().copied().filter(|m| *m != "reached"))
+        .collect();
+    let ordered = scenarios.iter().flat_map(|sc| {
+        order
+            .iter()
+            .filter_map(move |m| rows.iter().find(|r| r.scenario == *sc && r.metric == *m))
+    });
     let mut last = "";
-    for r in rows.iter().filter(|r| KEY_METRICS.contains(&r.metric)) {
+    for r in ordered {
         let p = &r.paired;
         let scen = if r.scenario != last {
             r.scenario.as_str()
@@ -163,6 +179,11 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
             "{:<26} {:<15} {:>40} {:>44} {:>9}",
             scen, r.metric, mean, delta, lower
         );
+        if r.metric == "legit_blocked" && r.scenario != baseline {
+            if let Some(text) = blocking_note(rows, r) {
+                let _ = writeln!(o, "{:<26} {text}", "");
+            }
+        }
         if r.metric == "total_cost" && r.scenario != baseline {
             let c = r.cost_per_loss_avoided;
             let text = if c.is_nan() {
@@ -179,6 +200,21 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         }
     }
     o
+}
+
+/// Says when a scenario lowers the headline while it blocks more legitimate work than the
+/// baseline (both paired differences clear of zero at 95%).
+fn blocking_note(rows: &[CompareRow], blocked: &CompareRow) -> Option<String> {
+    let reached = rows
+        .iter()
+        .find(|r| r.scenario == blocked.scenario && r.metric == "reached")?;
+    let (dr, db) = (&reached.paired.delta, &blocked.paired.delta);
+    (dr.high < 0.0 && db.low > 0.0).then(|| {
+        format!(
+            "lowers the risk by blocking legitimate work: {} more legitimate requests blocked per replication",
+            human(db.mean, 0)
+        )
+    })
 }
 
 /// The table `sweep` prints: each point's key metrics; `summaries[i]` is point i's summary.

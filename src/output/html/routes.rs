@@ -44,7 +44,11 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
          below come from the run, with its inputs drawn from their distributions.</p>"
     );
     for g in gate_notes(dir) {
-        let _ = writeln!(o, "<p><strong>A channel, not a control.</strong> {}.</p>", esc(&g));
+        let _ = writeln!(
+            o,
+            "<p><strong>A channel, not a control.</strong> {}.</p>",
+            esc(&g)
+        );
     }
     let routes: Vec<Vec<String>> = t
         .rows
