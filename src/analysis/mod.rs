@@ -17,6 +17,7 @@ pub mod reach;
 pub mod routes;
 pub mod sensitivity;
 pub mod stats;
+pub mod structural;
 pub mod summary;
 pub mod sweep;
 pub mod tail;

@@ -53,7 +53,14 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         .max()
         .unwrap_or(0)
         .max(22);
-    for (label, m) in &probabilities {
+    let structural = crate::analysis::structural::structural_zero(s);
+    for (i, (label, m)) in probabilities.iter().enumerate() {
+        if let (0, Some(r)) = (i, &structural) {
+            // No interval: nothing was measured, the model has no route.
+            let text = crate::analysis::structural::no_route_text(r);
+            let _ = writeln!(o, "  {label:<w$} 0 (structural) {text}");
+            continue;
+        }
         let _ = writeln!(
             o,
             "  {label:<w$} {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
@@ -153,6 +160,14 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
             ""
         };
         last = &r.scenario;
+        if let (true, Some(reasons)) = (r.metric.starts_with("reached"), &r.structural) {
+            let _ = writeln!(o, "{:<26} {:<15} {:>40}", scen, r.metric, "0 (structural)");
+            if r.metric == "reached" {
+                let text = crate::analysis::structural::no_route_text(reasons);
+                let _ = writeln!(o, "{:<26} {text}", "");
+            }
+            continue;
+        }
         let mean = format!(
             "{} [{}, {}]",
             fmt_metric(r.metric, p.mean.mean),

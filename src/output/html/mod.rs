@@ -108,6 +108,7 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
         "detected",
     ];
     let n = t.col("n").unwrap_or(10);
+    let structural = t.col("structural");
     Ok(keys
         .iter()
         .filter_map(|k| t.rows.iter().find(|r| r[0] == *k))
@@ -115,6 +116,22 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
         .filter(|r| r.get(n).is_none_or(|v| v != "0"))
         .map(|r| {
             let m = r[0].as_str();
+            if let Some(text) = structural.and_then(|i| r.get(i)).filter(|x| !x.is_empty()) {
+                // A structural zero: no interval, the reason instead.
+                let name = if m == "reached" {
+                    "P(reached): the question"
+                } else {
+                    m
+                };
+                return vec![
+                    name.to_string(),
+                    "0 (structural)".to_string(),
+                    text.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ];
+            }
             let name = match m {
                 "leaked" => "P(any leak)".to_string(),
                 "reached" => "P(reached): the question".to_string(),
