@@ -17,6 +17,8 @@ pub struct CompareRow {
     pub paired: Paired,
     /// Extra control cost per unit of expected loss avoided, relative to the baseline.
     pub cost_per_loss_avoided: f64,
+    /// The reasons no route reaches the scenario's question (a structural zero), if none does.
+    pub structural: Option<String>,
 }
 
 /// Compares every run with the baseline run, metric by metric (one metric column of two runs in
@@ -39,12 +41,14 @@ pub fn compare_rows(
         } else {
             f64::NAN
         };
+        let structural = super::structural::structural_zero(s);
         for (m, name) in metrics::NAMES.iter().enumerate() {
             out.push(CompareRow {
                 scenario: s.name.clone(),
                 metric: name.to_string(),
                 paired: pair(r, m)?,
                 cost_per_loss_avoided: cpla,
+                structural: structural.clone(),
             });
         }
         // Named windows that the baseline has too (same name).
@@ -58,6 +62,7 @@ pub fn compare_rows(
                 metric: name.clone(),
                 paired: paired_as(&r.rows.window(k)?, &base.window(b)?, k % 2 == 0),
                 cost_per_loss_avoided: cpla,
+                structural: structural.clone(),
             });
         }
     }

@@ -49,6 +49,10 @@ pub struct RunAnalyses {
     pub reach: Vec<ReachRow>,
     /// `sensitivity.csv`, when the scenario has uncertain parameters.
     pub sensitivity: Option<Vec<SensitivityRow>>,
+    /// `routes.csv`: the route table beside the run's counters.
+    pub routes: super::routes::RouteReport,
+    /// The reasons no route reaches the question, when none does (a structural zero).
+    pub structural: Option<String>,
 }
 
 /// Computes a run's summary, tail risk (at `thresholds`), who gets the data, and sensitivity.
@@ -62,5 +66,7 @@ pub fn analyse_run(s: &Scenario, r: &RunResult, thresholds: &[f64]) -> Result<Ru
         } else {
             Some(sensitivity(s, r)?)
         },
+        routes: super::routes::route_report(s, r)?,
+        structural: super::structural::structural_zero(s),
     })
 }

@@ -43,8 +43,9 @@ pub const TRACE_COLUMNS: [&str; 8] = [
     "records",
     "recipient",
 ];
-/// Columns of `summary.csv` (`n` is leaksim's addition).
-pub const SUMMARY_COLUMNS: [&str; 11] = [
+/// Columns of `summary.csv` (`n` and `structural` are leaksim's additions; `structural` says
+/// "no route in this model: ..." on the question's rows when no route reaches it).
+pub const SUMMARY_COLUMNS: [&str; 12] = [
     "metric",
     "mean",
     "sd",
@@ -56,9 +57,10 @@ pub const SUMMARY_COLUMNS: [&str; 11] = [
     "p99",
     "max",
     "n",
+    "structural",
 ];
-/// Columns of `compare.csv` (the last two are leaksim's additions).
-pub const COMPARE_COLUMNS: [&str; 12] = [
+/// Columns of `compare.csv` (the last three are leaksim's additions).
+pub const COMPARE_COLUMNS: [&str; 13] = [
     "scenario",
     "metric",
     "mean",
@@ -71,6 +73,7 @@ pub const COMPARE_COLUMNS: [&str; 12] = [
     "p_higher",
     "cost_per_loss_avoided",
     "baseline",
+    "structural",
 ];
 /// Columns of `sweep.csv` after the varied paths.
 pub const SWEEP_COLUMNS: [&str; 5] = ["metric", "mean", "ci95_low", "ci95_high", "p95"];
@@ -97,3 +100,21 @@ pub const TIMELINE_COLUMNS: [&str; 7] = [
 ];
 /// Columns of `markers.csv`.
 pub const MARKERS_COLUMNS: [&str; 2] = ["day", "label"];
+/// Columns of `routes.csv`: closed-form routes at the inputs' central values (`level` = `route`),
+/// then each engine counter's expected and simulated events (`level` = `counter`).
+pub const ROUTES_COLUMNS: [&str; 14] = [
+    "level",
+    "channel",
+    "actor",
+    "class",
+    "store",
+    "recipient",
+    "p_success",
+    "attempts_per_year",
+    "expected_successes",
+    "expected_share",
+    "simulated_mean",
+    "simulated_ci95_low",
+    "simulated_ci95_high",
+    "simulated_share",
+];

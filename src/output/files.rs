@@ -101,7 +101,8 @@ pub fn write_reach(path: &Path, rows: &[ReachRow]) -> Result<()> {
 }
 
 /// Writes `summary.csv`.
-pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
+/// `structural` (the reasons of a structural zero) goes on the question's rows.
+pub fn write_summary(path: &Path, rows: &[MetricSummary], structural: Option<&str>) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(SUMMARY_COLUMNS).map_err(csv_err)?;
@@ -120,10 +121,20 @@ pub fn write_summary(path: &Path, rows: &[MetricSummary]) -> Result<()> {
             let mut rec = vec![m.metric.clone()];
             rec.extend(nums.iter().map(|v| fmt_num(*v)));
             rec.push(m.n.to_string());
+            rec.push(structural_cell(&m.metric, structural));
             c.write_record(&rec).map_err(csv_err)?;
         }
         c.flush()
     })
+}
+
+/// The `structural` cell of a metric's row: "no route in this model: ..." on the question's rows
+/// (`reached` and the records, exposure and loss of its recipients) of a structural zero.
+pub fn structural_cell(metric: &str, structural: Option<&str>) -> String {
+    match structural {
+        Some(r) if metric.starts_with("reached") => crate::analysis::structural::no_route_text(r),
+        _ => String::new(),
+    }
 }
 
 /// Writes `trace.csv`.
@@ -176,7 +187,11 @@ pub fn write_analyses(
     a: &RunAnalyses,
     trace: Option<&[TraceRow]>,
 ) -> Result<()> {
-    write_summary(&dir.join("summary.csv"), &a.summary)?;
+    write_summary(
+        &dir.join("summary.csv"),
+        &a.summary,
+        a.structural.as_deref(),
+    )?;
     let resolved = s.resolved_toml(r.seed, r.rows.len());
     write_atomic(&dir.join("scenario.resolved.toml"), |w| {
         w.write_all(resolved.as_bytes())
@@ -188,6 +203,7 @@ pub fn write_analyses(
     write_markers(&dir.join("markers.csv"), s)?;
     write_tail(&dir.join("tail.csv"), &[(&s.name, &a.tail)], false)?;
     write_reach(&dir.join("reach.csv"), &a.reach)?;
+    super::routes::write_routes(&dir.join("routes.csv"), s, &a.routes)?;
     if let Some(rows) = &a.sensitivity {
         write_sensitivity(&dir.join("sensitivity.csv"), rows)?;
     }

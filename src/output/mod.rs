@@ -17,6 +17,7 @@ pub mod format;
 pub mod html;
 pub mod parquet;
 pub mod plot;
+pub mod routes;
 pub mod rowfiles;
 pub mod studies;
 pub mod terminal;

@@ -35,6 +35,7 @@ pub(super) fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
         "tornado.csv" => &TORNADO_COLUMNS,
         "timeline.csv" => &TIMELINE_COLUMNS,
         "markers.csv" => &MARKERS_COLUMNS,
+        "routes.csv" => &ROUTES_COLUMNS,
         _ => &[],
     };
     Table::read_with(&dir.join(file), required)

@@ -57,6 +57,10 @@ pub fn write_compare(path: &Path, rows: &[CompareRow], baseline: &str) -> Result
             let mut rec = vec![r.scenario.clone(), r.metric.to_string()];
             rec.extend(nums.iter().map(|v| fmt_num(*v)));
             rec.push(baseline.to_string());
+            rec.push(super::files::structural_cell(
+                &r.metric,
+                r.structural.as_deref(),
+            ));
             c.write_record(&rec).map_err(csv_err)?;
         }
         c.flush()

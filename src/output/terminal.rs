@@ -59,7 +59,14 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         .max()
         .unwrap_or(0)
         .max(22);
-    for (label, m) in &probabilities {
+    let structural = crate::analysis::structural::structural_zero(s);
+    for (i, (label, m)) in probabilities.iter().enumerate() {
+        if let (0, Some(r)) = (i, &structural) {
+            // No interval: nothing was measured, the model has no route.
+            let text = crate::analysis::structural::no_route_text(r);
+            let _ = writeln!(o, "  {label:<w$} 0 (structural) {text}");
+            continue;
+        }
         let _ = writeln!(
             o,
             "  {label:<w$} {:>7.2}%   95% CI [{:.2}%, {:.2}%]",
@@ -134,9 +141,32 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         "{:<26} {:<15} {:>40} {:>44} {:>9}",
         "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
     );
+    // Scenarios in order; in each, the headline, then the legitimate work blocked beside it.
+    let mut scenarios: Vec<&str> = Vec::new();
+    for r in rows {
+        if !scenarios.contains(&r.scenario.as_str()) {
+            scenarios.push(&r.scenario);
+        }
+    }
+    let order: Vec<&str> = std::iter::once("reached")
+        .chain(std::iter::once("legit_blocked"))
+        .chain(KEY_METRICS.iter().copied().filter(|m| *m != "reached"))
+        .collect();
+    // The question's extra windows (`reached.NAME`) follow the headline.
+    let ordered = scenarios.iter().flat_map(|sc| {
+        let headline = rows
+            .iter()
+            .filter(move |r| r.scenario == *sc && r.metric == "reached");
+        let windows = rows
+            .iter()
+            .filter(move |r| r.scenario == *sc && r.metric.starts_with("reached."));
+        let rest = order[1..]
+            .iter()
+            .filter_map(move |m| rows.iter().find(|r| r.scenario == *sc && r.metric == *m));
+        headline.chain(windows).chain(rest)
+    });
     let mut last = "";
-    let shown = |m: &str| KEY_METRICS.contains(&m) || m.starts_with("reached.");
-    for r in rows.iter().filter(|r| shown(&r.metric)) {
+    for r in ordered {
         let p = &r.paired;
         let scen = if r.scenario != last {
             r.scenario.as_str()
@@ -144,6 +174,14 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
             ""
         };
         last = &r.scenario;
+        if let (true, Some(reasons)) = (r.metric.starts_with("reached"), &r.structural) {
+            let _ = writeln!(o, "{:<26} {:<15} {:>40}", scen, r.metric, "0 (structural)");
+            if r.metric == "reached" {
+                let text = crate::analysis::structural::no_route_text(reasons);
+                let _ = writeln!(o, "{:<26} {text}", "");
+            }
+            continue;
+        }
         let mean = format!(
             "{} [{}, {}]",
             fmt_metric(&r.metric, p.mean.mean),
@@ -170,6 +208,11 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
             "{:<26} {:<15} {:>40} {:>44} {:>9}",
             scen, r.metric, mean, delta, lower
         );
+        if r.metric == "legit_blocked" && r.scenario != baseline {
+            if let Some(text) = blocking_note(rows, r) {
+                let _ = writeln!(o, "{:<26} {text}", "");
+            }
+        }
         if r.metric == "total_cost" && r.scenario != baseline {
             let c = r.cost_per_loss_avoided;
             let text = if c.is_nan() {
@@ -186,6 +229,21 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         }
     }
     o
+}
+
+/// Says when a scenario lowers the headline while it blocks more legitimate work than the
+/// baseline (both paired differences clear of zero at 95%).
+fn blocking_note(rows: &[CompareRow], blocked: &CompareRow) -> Option<String> {
+    let reached = rows
+        .iter()
+        .find(|r| r.scenario == blocked.scenario && r.metric == "reached")?;
+    let (dr, db) = (&reached.paired.delta, &blocked.paired.delta);
+    (dr.high < 0.0 && db.low > 0.0).then(|| {
+        format!(
+            "lowers the risk by blocking legitimate work: {} more legitimate requests blocked per replication",
+            human(db.mean, 0)
+        )
+    })
 }
 
 /// The table `sweep` prints: each point's key metrics; `summaries[i]` is point i's summary.

@@ -276,6 +276,8 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
         }
     }
+    let routes = crate::analysis::routes::central_table(s);
+    o.push_str(&super::routes::routes_text(s, &routes));
     (o, warn)
 }
 

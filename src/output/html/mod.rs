@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page per results folder, with its charts inlined and its
 //! key tables, built from the folder's files alone.
 
+mod routes;
 mod sections;
 
 use super::charts::Table;
@@ -107,6 +108,7 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
         "detected",
     ];
     let n = t.col("n").unwrap_or(10);
+    let structural = t.col("structural");
     Ok(keys
         .iter()
         .filter_map(|k| t.rows.iter().find(|r| r[0] == *k))
@@ -114,6 +116,22 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
         .filter(|r| r.get(n).is_none_or(|v| v != "0"))
         .map(|r| {
             let m = r[0].as_str();
+            if let Some(text) = structural.and_then(|i| r.get(i)).filter(|x| !x.is_empty()) {
+                // A structural zero: no interval, the reason instead.
+                let name = if m == "reached" {
+                    "P(reached): the question"
+                } else {
+                    m
+                };
+                return vec![
+                    name.to_string(),
+                    "0 (structural)".to_string(),
+                    text.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ];
+            }
             let name = match m {
                 "leaked" => "P(any leak)".to_string(),
                 "reached" => "P(reached): the question".to_string(),
@@ -254,6 +272,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             ));
             body.push_str(&sections::tail_table(dir, horizon, &currency)?);
             body.push_str(&sections::sensitivity_table(dir)?);
+            body.push_str(&routes::routes_section(dir)?);
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
