@@ -73,7 +73,8 @@ impl Weights {
             .enumerate()
             .filter(|(i, _)| test(*i))
             .map(|(_, w)| w)
-            .sum()
+            .sum::<f64>()
+            + 0.0
     }
 
     /// The weighted quantile `q` of `x`: the smallest value whose cumulative weight reaches q,
@@ -136,4 +137,116 @@ pub fn percentile_interval(mut v: Vec<f64>) -> (f64, f64) {
         crate::analysis::stats::quantile_sorted(&v, 0.025),
         crate::analysis::stats::quantile_sorted(&v, 0.975),
     )
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SensitivityRow {
+    /// Deal index.
+    pub deal: usize,
+    /// Metric position.
+    pub metric: usize,
+    /// Input index.
+    pub input: usize,
+    /// `sobol` (Saltelli design) or `binned` (given data).
+    pub method: &'static str,
+    /// The indices.
+    pub indices: sobol::Indices,
+}
+
+/// An exploration's numbers: the draws and what is computed from them, under one weighting.
+#[derive(Clone, Debug)]
+pub struct Analyses {
+    /// The draws' weights.
+    pub weights: Weights,
+    /// `uncertainty.csv` rows.
+    pub uncertainty: Vec<quantiles::UncertaintyRow>,
+    /// `ranking.csv` rows.
+    pub ranking: Vec<ranking::RankRow>,
+    /// `sensitivity.csv` rows.
+    pub sensitivity: Vec<SensitivityRow>,
+}
+
+/// Computes the analyses of `draws` under `weights`: `values[d][i]` is input i's value in draw d.
+/// Sobol indices need the whole Saltelli design with equal weights; otherwise (a hypercube, or
+/// weights from evidence) the given-data index.
+pub fn analyse(
+    draws: &Draws,
+    design: &design::Design,
+    values: &[Vec<f64>],
+    deals: usize,
+    thresholds: &[f64],
+    weights: Weights,
+    seed: u64,
+) -> Analyses {
+    let metrics = driver::probability_metrics().len();
+    let uncertainty = quantiles::uncertainty(draws, deals, metrics, thresholds, &weights, seed);
+    let ranking = ranking::ranking(draws, deals, metrics, &weights);
+    let k = values.first().map_or(0, |v| v.len());
+    let mut sensitivity = Vec::new();
+    let saltelli = design.kind == design::DesignKind::Sobol && weights.label == "prior";
+    for deal in 0..deals {
+        for metric in 0..metrics {
+            let y = draws.column(deal, metric);
+            let key = format!("explore-sensitivity-{deal}-{metric}");
+            if saltelli {
+                for (input, indices) in sobol::sobol_indices(&y, k, seed, &key)
+                    .into_iter()
+                    .enumerate()
+                {
+                    sensitivity.push(SensitivityRow {
+                        deal,
+                        metric,
+                        input,
+                        method: "sobol",
+                        indices,
+                    });
+                }
+            } else {
+                for input in 0..k {
+                    let x: Vec<f64> = values.iter().map(|v| v[input]).collect();
+                    sensitivity.push(SensitivityRow {
+                        deal,
+                        metric,
+                        input,
+                        method: "binned",
+                        indices: sobol::given_data(&x, &y, &weights, seed, &key),
+                    });
+                }
+            }
+        }
+    }
+    Analyses {
+        weights,
+        uncertainty,
+        ranking,
+        sensitivity,
+    }
+}
+
+pub use driver::Draws;
+
+/// Everything an exploration produced, for the writers.
+#[derive(Clone, Debug)]
+pub struct Exploration {
+    /// Deal names, in the order given.
+    pub deals: Vec<String>,
+    /// Each deal's headline label (its question, e.g. `P(protected -> CN)`).
+    pub questions: Vec<String>,
+    /// Probability metric names, headline first.
+    pub metrics: Vec<&'static str>,
+    /// Input names.
+    pub inputs: Vec<String>,
+    /// The design.
+    pub design: design::Design,
+    /// `values[d][i]`: input i's value in draw d (through the first deal that has it).
+    pub values: Vec<Vec<f64>>,
+    /// The draws' estimates.
+    pub draws: Draws,
+    /// `--thresholds`.
+    pub thresholds: Vec<f64>,
+    /// Seed.
+    pub seed: u64,
+    /// The analyses with equal weights, then (with evidence) conditioned on it.
+    pub analyses: Vec<Analyses>,
 }
