@@ -4,7 +4,8 @@
 //! divided by the variance of the A and B rows, and 95% intervals from the bootstrap over base
 //! rows (estimate +/- z x the resamples' standard deviation, as SALib's `S1_conf`). Under a
 //! Latin hypercube, a given-data first-order index: the share of the variance explained by the
-//! means of the draws in sqrt(N) bins of equal count of the input (the correlation ratio).
+//! means of the draws in sqrt(N) bins of equal count of the input (the correlation ratio,
+//! adjusted for chance).
 
 use super::quantiles::Est;
 use super::Weights;
@@ -112,7 +113,8 @@ pub fn sobol_indices(y: &[f64], k: usize, seed: u64, key: &str) -> Vec<Indices> 
 
 /// The given-data first-order index of input values `x` on outputs `y` under `weights`: the
 /// weighted variance of the bin means (sqrt(N) bins of equal count along x) over the weighted
-/// variance of y.
+/// variance of y (the correlation ratio), adjusted for chance as epsilon squared,
+/// 1 - (1 - eta^2)(N - 1)/(N - bins): about 0 for an input with no effect (it may fall below).
 pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights) -> f64 {
     let n = x.len();
     let bins = ((n as f64).sqrt().round() as usize).max(1);
@@ -138,7 +140,9 @@ pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights) -> f64 {
         let m = part.iter().map(|&i| weights.w[i] * y[i]).sum::<f64>() / w;
         between += w * (m - total).powi(2);
     }
-    between / var
+    // Epsilon squared: the correlation ratio adjusted for the variance bins explain by chance.
+    let eta2 = between / var;
+    1.0 - (1.0 - eta2) * (n as f64 - 1.0) / (n as f64 - bins as f64).max(1.0)
 }
 
 /// [`binned_first_order`] with a bootstrap interval (the draws resampled by weight).
