@@ -172,35 +172,25 @@ impl InputList {
                     spec.name
                 )));
             }
-            let mut any = false;
+            let mut found = vec![false; spec.paths.len()];
             let marginals = deals
                 .iter()
                 .map(|d| {
                     spec.paths
                         .iter()
-                        .map(|path| {
-                            let node = tree::get_path(&d.tree, path)?;
-                            let integer = match &node.value {
-                                tree::Val::Int(_) => true,
-                                tree::Val::Float(_) => false,
-                                tree::Val::Table(_) => d
-                                    .params
-                                    .iter()
-                                    .find(|q| &q.path == path)
-                                    .map(|q| q.integer)?,
-                                _ => return None,
-                            };
-                            any = true;
+                        .zip(found.iter_mut())
+                        .map(|(path, found)| {
+                            let integer = settable(d, path, &spec.dist)?;
+                            *found = true;
                             Some(Marginal::new(spec.dist.clone(), integer))
                         })
                         .collect()
                 })
                 .collect();
-            if !any {
+            if let Some((path, _)) = spec.paths.iter().zip(&found).find(|(_, f)| !**f) {
                 return Err(Error::Usage(format!(
-                    "--input {}: no scenario has a number at {}",
-                    spec.name,
-                    spec.paths.join(", ")
+                    "--input {}: no scenario has a number at {path}",
+                    spec.name
                 )));
             }
             inputs.push(Input {
@@ -246,6 +236,22 @@ impl InputList {
             }
         }
         sets
+    }
+}
+
+/// Whether deal `d` takes a number at `path` (written, or a default a `--set` may give), and
+/// if so whether it is a whole number.
+fn settable(d: &Scenario, path: &str, dist: &Dist) -> Option<bool> {
+    match tree::get_path(&d.tree, path).map(|n| &n.value) {
+        Some(tree::Val::Int(_)) => Some(true),
+        Some(tree::Val::Float(_)) => Some(false),
+        Some(tree::Val::Table(_)) => d.params.iter().find(|q| q.path == path).map(|q| q.integer),
+        Some(_) => None,
+        None => {
+            let mut t = d.tree.clone();
+            tree::apply_set(&mut t, &format!("{path}={}", number_text(dist.mean(), false))).ok()?;
+            Scenario::from_tree(t, &d.source).ok().map(|_| false)
+        }
     }
 }
 
