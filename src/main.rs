@@ -240,6 +240,36 @@ enum Command {
         #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
         shard: Option<cli::shard::Shard>,
     },
+    /// Explore input uncertainty: for each draw of the inputs (every uncertain parameter, plus
+    /// --input), run --reps replications of every deal with the inputs fixed, on common random
+    /// numbers; write OUT/NAME/ (inputs.csv, draws.csv, uncertainty.csv, ranking.csv,
+    /// sensitivity.csv, report.html). See docs/explore.md.
+    Explore {
+        /// Scenario files (TOML): the deals.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Draws of the inputs (base rows N under --design sobol, which runs N x (inputs + 2)).
+        #[arg(long, default_value_t = cli::explore::DEFAULT_DRAWS, value_name = "N")]
+        draws: usize,
+        /// How draws are placed: lhs (Latin hypercube) or sobol (Saltelli's design, for Sobol indices).
+        #[arg(long, default_value = "lhs", value_name = "DESIGN", value_parser = cli::explore::parse_design)]
+        design: leaksim::analysis::explore::design::DesignKind,
+        /// An input: PATH=DIST makes a value uncertain (e.g. 'actor.a.headcount={ dist = "uniform", min = 10, max = 40 }');
+        /// NAME=DIST@PATH1,PATH2 sets several paths with one draw. Repeatable.
+        #[arg(long = "input", value_name = "SPEC")]
+        inputs: Vec<String>,
+        /// Probability thresholds: the share of draws above each (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "X,Y,...", default_value = "0.01,0.03,0.1,0.25,0.5")]
+        thresholds: Vec<f64>,
+        /// Folder name under --out.
+        #[arg(long, default_value = "explore", value_name = "NAME")]
+        name: String,
+        #[command(flatten)]
+        sim: SimArgs,
+        /// Folder for results.
+        #[arg(long, default_value = "output", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Redraw the charts (PNG, SVG) and report.html of result folders from their CSV files alone.
     Plot {
         /// Result folders (of run, compare, sweep or tornado).
@@ -416,6 +446,28 @@ fn main() -> ExitCode {
             &out,
             shard,
         ),
+        Command::Explore {
+            files,
+            draws,
+            design,
+            inputs,
+            thresholds,
+            name,
+            sim,
+            out,
+        } => cli::explore(
+            &files,
+            &cli::explore::ExploreOptions {
+                draws,
+                design,
+                inputs,
+                thresholds,
+                name,
+            },
+            &sim.options(),
+            &out,
+        )
+        .map(|_| ()),
         Command::Diff { a, b, sets } => cli::diff(&a, &b, &sets),
         Command::Plot { dirs } => cli::plot(&dirs),
         Command::Validate { files, sets } => cli::validate(&files, &sets).map(|_| ()),

@@ -9,6 +9,7 @@
 
 pub mod budget;
 pub mod compare;
+pub mod explore;
 pub mod memory;
 pub mod paired;
 pub mod precision;

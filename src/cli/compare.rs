@@ -159,6 +159,8 @@ pub fn compare(
         "{}",
         output::terminal::compare_table(&rows, baseline, multi.runs[0].rows.len() as usize, seed)
     );
+    let uncertain = scenarios.iter().map(|s| s.params.len()).max().unwrap_or(0);
+    println!("{}", output::terminal::interval_note(uncertain));
     print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())
 }

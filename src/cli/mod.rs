@@ -7,6 +7,7 @@
 pub mod bench;
 mod compare;
 mod diff;
+pub mod explore;
 mod merge;
 mod plot;
 pub mod progress;
@@ -19,6 +20,7 @@ mod validate;
 
 pub use compare::compare;
 pub use diff::diff;
+pub use explore::explore;
 pub use merge::merge;
 pub use plot::plot;
 pub use run::run;

@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod columns;
 pub mod disk;
+pub mod explore;
 pub mod files;
 pub mod folder;
 pub mod format;

@@ -75,6 +75,7 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * m.ci95_high
         );
     }
+    let _ = writeln!(o, "{}", interval_note(s.params.len()));
     let _ = writeln!(o, "  {:<w$} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
     for (label, m) in &rows {
         let _ = writeln!(
@@ -108,6 +109,19 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         r.threads,
         r.seed
     );
+    o
+}
+
+/// What the printed intervals are, and (with `uncertain` inputs) how to see the spread over them.
+pub fn interval_note(uncertain: usize) -> String {
+    let mut o =
+        "  (averaged over input uncertainty; 95% Monte Carlo interval)".to_string();
+    if uncertain > 0 {
+        let _ = write!(
+            o,
+            "\n  ({uncertain} uncertain input(s): the spread over them is not in this interval; see it with `leaksim explore FILE`)"
+        );
+    }
     o
 }
 

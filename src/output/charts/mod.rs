@@ -10,6 +10,7 @@
 
 mod compare;
 mod exceedance;
+mod explore;
 mod paths;
 mod reach;
 mod sweep;
@@ -18,6 +19,7 @@ mod tornado;
 
 pub use compare::{CompareChart, Interval};
 pub use exceedance::{Exceedance, ExceedanceSeries};
+pub use explore::{IndicesChart, RankingChart, SpreadChart};
 pub use paths::{PathBar, PathsChart};
 pub use reach::{ReachChart, ReachSeries};
 pub use sweep::SweepChart;

@@ -1,0 +1,298 @@
+//! The inputs an exploration draws: every uncertain parameter of the deals, plus those added on
+//! the command line (`--input PATH=DIST`, `--input NAME=DIST@PATH1,PATH2`). An input is one
+//! uniform number per draw, carried through each deal's own distribution of each path it sets,
+//! so that an input shared by several deals takes the same quantile in all of them.
+
+use crate::error::{Error, Result};
+use crate::random::special::quantile_sorted;
+use crate::random::{Dist, SourceId, Stream};
+use crate::scenario::{tree, Scenario};
+
+/// How an input's value is found for one deal and one path: a distribution (through its quantile
+/// function) and whether the value is a whole number.
+#[derive(Clone, Debug)]
+pub struct Marginal {
+    /// The distribution.
+    pub dist: Dist,
+    /// Whether values are rounded to whole numbers (counts).
+    pub integer: bool,
+    /// Sorted draws for distributions without a closed-form quantile (PERT, gamma).
+    table: Vec<f64>,
+}
+
+impl Marginal {
+    /// A marginal for `dist`; PERT and gamma get a table of 200,000 sorted draws from a fixed
+    /// stream (the same as [`Dist::quantile`] uses), read by interpolation.
+    pub fn new(dist: Dist, integer: bool) -> Marginal {
+        let table = match dist {
+            Dist::Pert { .. } | Dist::Gamma { .. } => {
+                let mut rng = Stream::new(0x5EED, 0, SourceId::new(0xFFFF, 0, 0));
+                let mut v: Vec<f64> = (0..200_000).map(|_| dist.sample(&mut rng)).collect();
+                v.sort_by(f64::total_cmp);
+                v
+            }
+            _ => Vec::new(),
+        };
+        Marginal {
+            dist,
+            integer,
+            table,
+        }
+    }
+
+    /// The value at quantile `u` (0 < u < 1), rounded for counts.
+    pub fn value(&self, u: f64) -> f64 {
+        let v = if self.table.is_empty() {
+            self.dist.quantile(u)
+        } else {
+            quantile_sorted(&self.table, u)
+        };
+        if self.integer {
+            v.round().max(0.0)
+        } else {
+            v
+        }
+    }
+}
+
+/// One input: a name, the paths it sets, and for each deal the marginal of each path it has
+/// (None where the deal has no such path).
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// Its name: the path for a single-path input, else the name given.
+    pub name: String,
+    /// The `--set` paths one draw sets.
+    pub paths: Vec<String>,
+    /// Per deal, per path: the marginal, if the deal has the path.
+    pub marginals: Vec<Vec<Option<Marginal>>>,
+}
+
+/// The inputs of an exploration, in a fixed order: the deals' uncertain parameters in the order
+/// they first appear (first deal first), then the command line's, in the order given.
+#[derive(Clone, Debug, Default)]
+pub struct InputList {
+    /// The inputs.
+    pub inputs: Vec<Input>,
+}
+
+/// An input named on the command line (or, later, in a scenario's `[inputs]` table): its name,
+/// its distribution and the paths it sets.
+#[derive(Clone, Debug)]
+pub struct InputSpec {
+    /// Its name.
+    pub name: String,
+    /// Its distribution (the same for every deal).
+    pub dist: Dist,
+    /// The paths it sets.
+    pub paths: Vec<String>,
+}
+
+/// Parses `PATH=DIST` or `NAME=DIST@PATH1,PATH2`, where DIST is a distribution as a scenario
+/// writes it, `{ dist = "uniform", min = 0.1, max = 0.5 }`.
+pub fn parse_input(spec: &str) -> Result<InputSpec> {
+    let bad = |msg: String| Error::Usage(format!("--input {spec}: {msg}"));
+    let Some((name, rest)) = spec.split_once('=') else {
+        return Err(bad(
+            "expected PATH=DIST or NAME=DIST@PATH1,PATH2, e.g. actor.a.headcount={ dist = \"uniform\", min = 10, max = 40 }".into(),
+        ));
+    };
+    let name = name.trim().to_string();
+    if name.is_empty() {
+        return Err(bad("empty name".into()));
+    }
+    let (dist_text, paths) = match rest.rsplit_once('@') {
+        Some((d, p)) if !p.contains('}') => (
+            d.trim(),
+            p.split(',')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>(),
+        ),
+        _ => (rest.trim(), vec![name.clone()]),
+    };
+    if paths.iter().any(|p| p.is_empty()) {
+        return Err(bad("empty path in the list after @".into()));
+    }
+    let value: toml::Value = toml::from_str(&format!("x = {dist_text}"))
+        .map_err(|e| bad(format!("the distribution is not a TOML inline table: {e}")))
+        .map(|t: toml::Table| t["x"].clone())?;
+    let toml::Value::Table(t) = value else {
+        return Err(bad(
+            "expected a distribution table { dist = \"...\", ... }".into(),
+        ));
+    };
+    let kind = t
+        .get("dist")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| bad("the table needs dist = \"uniform\" (or triangular, pert, lognormal, gamma, exponential)".into()))?
+        .to_string();
+    let field = |k: &str| {
+        t.get(k)
+            .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+    };
+    let dist = Dist::from_fields(&kind, field).map_err(bad)?;
+    Ok(InputSpec { name, dist, paths })
+}
+
+impl InputList {
+    /// The inputs of `deals`: every uncertain parameter, then each spec. A spec whose path is
+    /// already an uncertain parameter takes its place (its distribution for every deal). A path
+    /// no deal has is refused.
+    pub fn build(deals: &[Scenario], specs: &[InputSpec]) -> Result<InputList> {
+        let mut inputs: Vec<Input> = Vec::new();
+        let claimed: Vec<&str> = specs
+            .iter()
+            .flat_map(|s| s.paths.iter().map(|p| p.as_str()))
+            .collect();
+        for deal in deals {
+            for p in &deal.params {
+                if claimed.contains(&p.path.as_str()) || inputs.iter().any(|i| i.name == p.path) {
+                    continue;
+                }
+                let marginals = deals
+                    .iter()
+                    .map(|d| {
+                        vec![d
+                            .params
+                            .iter()
+                            .find(|q| q.path == p.path)
+                            .map(|q| Marginal::new(q.dist.clone(), q.integer))]
+                    })
+                    .collect();
+                inputs.push(Input {
+                    name: p.path.clone(),
+                    paths: vec![p.path.clone()],
+                    marginals,
+                });
+            }
+        }
+        for spec in specs {
+            if inputs.iter().any(|i| i.name == spec.name) {
+                return Err(Error::Usage(format!(
+                    "--input {}: two inputs share this name",
+                    spec.name
+                )));
+            }
+            let mut found = vec![false; spec.paths.len()];
+            let marginals = deals
+                .iter()
+                .map(|d| {
+                    spec.paths
+                        .iter()
+                        .zip(found.iter_mut())
+                        .map(|(path, found)| {
+                            let integer = settable(d, path, &spec.dist)?;
+                            *found = true;
+                            Some(Marginal::new(spec.dist.clone(), integer))
+                        })
+                        .collect()
+                })
+                .collect();
+            if let Some((path, _)) = spec.paths.iter().zip(&found).find(|(_, f)| !**f) {
+                return Err(Error::Usage(format!(
+                    "--input {}: no scenario has a number at {path}",
+                    spec.name
+                )));
+            }
+            inputs.push(Input {
+                name: spec.name.clone(),
+                paths: spec.paths.clone(),
+                marginals,
+            });
+        }
+        Ok(InputList { inputs })
+    }
+
+    /// Number of inputs.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// The value input `i` takes at quantile `u`, as reported in `inputs.csv`: through the first
+    /// deal (and first path) that has it.
+    pub fn reported_value(&self, i: usize, u: f64) -> f64 {
+        self.inputs[i]
+            .marginals
+            .iter()
+            .flatten()
+            .flatten()
+            .next()
+            .map(|m| m.value(u))
+            .unwrap_or(f64::NAN)
+    }
+
+    /// The `--set` options fixing deal `deal`'s inputs at the quantiles `u` (one per input).
+    pub fn sets(&self, deal: usize, u: &[f64]) -> Vec<String> {
+        let mut sets = Vec::new();
+        for (input, &ui) in self.inputs.iter().zip(u) {
+            for (path, m) in input.paths.iter().zip(&input.marginals[deal]) {
+                if let Some(m) = m {
+                    sets.push(format!("{path}={}", number_text(m.value(ui), m.integer)));
+                }
+            }
+        }
+        sets
+    }
+}
+
+/// Whether deal `d` takes a number at `path` (written, or a default a `--set` may give), and
+/// if so whether it is a whole number.
+fn settable(d: &Scenario, path: &str, dist: &Dist) -> Option<bool> {
+    match tree::get_path(&d.tree, path).map(|n| &n.value) {
+        Some(tree::Val::Int(_)) => Some(true),
+        Some(tree::Val::Float(_)) => Some(false),
+        Some(tree::Val::Table(_)) => d.params.iter().find(|q| q.path == path).map(|q| q.integer),
+        Some(_) => None,
+        None => {
+            let mut t = d.tree.clone();
+            tree::apply_set(&mut t, &format!("{path}={}", number_text(dist.mean(), false))).ok()?;
+            Scenario::from_tree(t, &d.source).ok().map(|_| false)
+        }
+    }
+}
+
+/// A number as TOML text that reads back exactly: whole numbers for counts.
+pub fn number_text(v: f64, integer: bool) -> String {
+    if integer {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_single_and_tied_inputs() {
+        let a = parse_input("actor.a.headcount={ dist = \"uniform\", min = 1, max = 3 }").unwrap();
+        assert_eq!(a.paths, vec!["actor.a.headcount".to_string()]);
+        assert!((a.dist.quantile(0.5) - 2.0).abs() < 1e-12);
+        let b = parse_input("both={dist=\"uniform\",min=0,max=1}@x.y, z.w").unwrap();
+        assert_eq!(b.name, "both");
+        assert_eq!(b.paths, vec!["x.y".to_string(), "z.w".to_string()]);
+        assert!(parse_input("x.y=3").is_err());
+        assert!(parse_input("x.y={dist=\"uniform\",min=3,max=1}").is_err());
+    }
+
+    #[test]
+    fn numbers_read_back_exactly() {
+        for v in [0.1, 1e-7, 123.456, 2.0 / 3.0] {
+            assert_eq!(number_text(v, false).parse::<f64>().unwrap(), v);
+        }
+        assert_eq!(number_text(42.0, true), "42");
+    }
+
+    #[test]
+    fn table_quantiles_follow_the_distribution() {
+        let d = Dist::pert(0.0, 0.5, 1.0).unwrap();
+        let m = Marginal::new(d, false);
+        assert!((m.value(0.5) - 0.5).abs() < 0.01);
+        assert!(m.value(0.1) < m.value(0.9));
+    }
+}

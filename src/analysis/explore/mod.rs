@@ -1,0 +1,252 @@
+//! `explore`: two-level (second-order) Monte Carlo over input uncertainty. The outer level draws
+//! the inputs ([`inputs`], placed by [`design`]); the inner level runs M replications of every
+//! deal with the inputs fixed ([`driver`]). From the draws come the spread of each probability
+//! over the inputs ([`quantiles`]), how often one deal beats another ([`ranking`]), which input
+//! drives the spread ([`sobol`]), where a deal fails ([`prim`]), and all of it again weighted by
+//! what the evidence says ([`evidence`]).
+//!
+//! Functions here return values; `output::explore` writes them.
+
+pub mod design;
+pub mod driver;
+pub mod evidence;
+pub mod inputs;
+pub mod prim;
+pub mod quantiles;
+pub mod ranking;
+pub mod sobol;
+
+use crate::random::{SourceId, Stream};
+
+/// Stream kind of the bootstrap resamples of the analyses (no replication stream uses it).
+pub const SRC_BOOTSTRAP: u16 = 0xE1;
+
+/// Weights of the draws, summing to 1: equal without evidence, the likelihood's otherwise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weights {
+    /// What they stand for: `prior` (equal) or `evidence` (conditioned).
+    pub label: &'static str,
+    /// One weight per draw, summing to 1.
+    pub w: Vec<f64>,
+}
+
+impl Weights {
+    /// Equal weights over `n` draws.
+    pub fn equal(n: usize) -> Weights {
+        Weights {
+            label: "prior",
+            w: vec![1.0 / n.max(1) as f64; n],
+        }
+    }
+
+    /// Weights proportional to `raw` (non-negative); equal if they sum to zero.
+    pub fn from_raw(label: &'static str, raw: &[f64]) -> Weights {
+        let total: f64 = raw.iter().sum();
+        let w = if total > 0.0 && total.is_finite() {
+            raw.iter().map(|x| x / total).collect()
+        } else {
+            vec![f64::NAN; raw.len()]
+        };
+        Weights { label, w }
+    }
+
+    /// Kish's effective sample size, 1 / sum(w^2): the number of equally weighted draws that
+    /// would carry as much information.
+    pub fn ess(&self) -> f64 {
+        let s: f64 = self.w.iter().map(|w| w * w).sum();
+        if s > 0.0 {
+            1.0 / s
+        } else {
+            0.0
+        }
+    }
+
+    /// The weighted mean of `x`.
+    pub fn mean(&self, x: &[f64]) -> f64 {
+        self.w.iter().zip(x).map(|(w, x)| w * x).sum()
+    }
+
+    /// The weighted share of draws where `test` holds.
+    pub fn share(&self, test: impl Fn(usize) -> bool) -> f64 {
+        self.w
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| test(*i))
+            .map(|(_, w)| w)
+            .sum::<f64>()
+            + 0.0
+    }
+
+    /// The weighted quantile `q` of `x`: the smallest value whose cumulative weight reaches q,
+    /// interpolated as [`crate::analysis::stats::quantile_sorted`] does when weights are equal.
+    pub fn quantile(&self, x: &[f64], q: f64) -> f64 {
+        let mut order: Vec<usize> = (0..x.len()).collect();
+        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        let n = x.len();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let equal = self.w.iter().all(|w| (w - self.w[0]).abs() < 1e-15);
+        if equal {
+            let sorted: Vec<f64> = order.iter().map(|&i| x[i]).collect();
+            return crate::analysis::stats::quantile_sorted(&sorted, q);
+        }
+        let mut acc = 0.0;
+        for &i in &order {
+            acc += self.w[i];
+            if acc >= q - 1e-12 {
+                return x[i];
+            }
+        }
+        x[order[n - 1]]
+    }
+
+    /// `count` bootstrap resamples of the draws (indices drawn by weight), from the stream
+    /// keyed by `key`.
+    pub fn resamples(&self, seed: u64, key: &str, count: usize) -> Vec<Vec<usize>> {
+        let n = self.w.len();
+        let mut cum = Vec::with_capacity(n);
+        let mut acc = 0.0;
+        for w in &self.w {
+            acc += w;
+            cum.push(acc);
+        }
+        let mut rng = Stream::new(
+            seed,
+            0,
+            SourceId::keyed(SRC_BOOTSTRAP, crate::random::stream::name_key(key), 0),
+        );
+        (0..count)
+            .map(|_| {
+                (0..n)
+                    .map(|_| {
+                        let u = rng.uniform() * acc;
+                        cum.partition_point(|&c| c <= u).min(n - 1)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The 2.5% and 97.5% points of bootstrap estimates (NaN ones left out).
+pub fn percentile_interval(mut v: Vec<f64>) -> (f64, f64) {
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    (
+        crate::analysis::stats::quantile_sorted(&v, 0.025),
+        crate::analysis::stats::quantile_sorted(&v, 0.975),
+    )
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SensitivityRow {
+    /// Deal index.
+    pub deal: usize,
+    /// Metric position.
+    pub metric: usize,
+    /// Input index.
+    pub input: usize,
+    /// `sobol` (Saltelli design) or `binned` (given data).
+    pub method: &'static str,
+    /// The indices.
+    pub indices: sobol::Indices,
+}
+
+/// An exploration's numbers: the draws and what is computed from them, under one weighting.
+#[derive(Clone, Debug)]
+pub struct Analyses {
+    /// The draws' weights.
+    pub weights: Weights,
+    /// `uncertainty.csv` rows.
+    pub uncertainty: Vec<quantiles::UncertaintyRow>,
+    /// `ranking.csv` rows.
+    pub ranking: Vec<ranking::RankRow>,
+    /// `sensitivity.csv` rows.
+    pub sensitivity: Vec<SensitivityRow>,
+}
+
+/// Computes the analyses of `draws` under `weights`: `values[d][i]` is input i's value in draw d.
+/// Sobol indices need the whole Saltelli design with equal weights; otherwise (a hypercube, or
+/// weights from evidence) the given-data index.
+pub fn analyse(
+    draws: &Draws,
+    design: &design::Design,
+    values: &[Vec<f64>],
+    deals: usize,
+    thresholds: &[f64],
+    weights: Weights,
+    seed: u64,
+) -> Analyses {
+    let metrics = driver::probability_metrics().len();
+    let uncertainty = quantiles::uncertainty(draws, deals, metrics, thresholds, &weights, seed);
+    let ranking = ranking::ranking(draws, deals, metrics, &weights);
+    let k = values.first().map_or(0, |v| v.len());
+    let mut sensitivity = Vec::new();
+    let saltelli = design.kind == design::DesignKind::Sobol && weights.label == "prior";
+    for deal in 0..deals {
+        for metric in 0..metrics {
+            let y = draws.column(deal, metric);
+            let key = format!("explore-sensitivity-{deal}-{metric}");
+            if saltelli {
+                for (input, indices) in sobol::sobol_indices(&y, k, seed, &key)
+                    .into_iter()
+                    .enumerate()
+                {
+                    sensitivity.push(SensitivityRow {
+                        deal,
+                        metric,
+                        input,
+                        method: "sobol",
+                        indices,
+                    });
+                }
+            } else {
+                for input in 0..k {
+                    let x: Vec<f64> = values.iter().map(|v| v[input]).collect();
+                    sensitivity.push(SensitivityRow {
+                        deal,
+                        metric,
+                        input,
+                        method: "binned",
+                        indices: sobol::given_data(&x, &y, &weights, seed, &key),
+                    });
+                }
+            }
+        }
+    }
+    Analyses {
+        weights,
+        uncertainty,
+        ranking,
+        sensitivity,
+    }
+}
+
+pub use driver::Draws;
+
+/// Everything an exploration produced, for the writers.
+#[derive(Clone, Debug)]
+pub struct Exploration {
+    /// Deal names, in the order given.
+    pub deals: Vec<String>,
+    /// Each deal's headline label (its question, e.g. `P(protected -> CN)`).
+    pub questions: Vec<String>,
+    /// Probability metric names, headline first.
+    pub metrics: Vec<&'static str>,
+    /// Input names.
+    pub inputs: Vec<String>,
+    /// The design.
+    pub design: design::Design,
+    /// `values[d][i]`: input i's value in draw d (through the first deal that has it).
+    pub values: Vec<Vec<f64>>,
+    /// The draws' estimates.
+    pub draws: Draws,
+    /// `--thresholds`.
+    pub thresholds: Vec<f64>,
+    /// Seed.
+    pub seed: u64,
+    /// The analyses with equal weights, then (with evidence) conditioned on it.
+    pub analyses: Vec<Analyses>,
+}

@@ -1,0 +1,169 @@
+//! `leaksim explore`: two-level Monte Carlo over the inputs' uncertainty (docs/explore.md).
+
+use super::progress::Bar;
+use super::*;
+use crate::analysis::explore::design::{Design, DesignKind};
+use crate::analysis::explore::driver::{self, Plan};
+use crate::analysis::explore::inputs::{parse_input, InputList};
+use crate::analysis::explore::{analyse, Exploration, Weights};
+use crate::output;
+use crate::output::folder::Staged;
+
+/// Draws of the inputs when `--draws` is not given.
+pub const DEFAULT_DRAWS: usize = 100;
+/// Replications per draw and deal when `--reps` is not given.
+pub const DEFAULT_REPS: u64 = 400;
+
+/// What `explore` is asked for, beyond the options every simulating command shares.
+#[derive(Clone, Debug)]
+pub struct ExploreOptions {
+    /// Draws of the inputs (base rows under `--design sobol`).
+    pub draws: usize,
+    /// How draws are placed.
+    pub design: DesignKind,
+    /// `--input` specifications.
+    pub inputs: Vec<String>,
+    /// Thresholds of the share of draws above.
+    pub thresholds: Vec<f64>,
+    /// Folder name under `--out`.
+    pub name: String,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            draws: DEFAULT_DRAWS,
+            design: DesignKind::Lhs,
+            inputs: Vec::new(),
+            thresholds: crate::analysis::explore::quantiles::DEFAULT_THRESHOLDS.to_vec(),
+            name: "explore".into(),
+        }
+    }
+}
+
+/// Parses `--design`.
+pub fn parse_design(s: &str) -> std::result::Result<DesignKind, String> {
+    match s {
+        "lhs" => Ok(DesignKind::Lhs),
+        "sobol" => Ok(DesignKind::Sobol),
+        other => Err(format!("expected lhs or sobol, found `{other}`")),
+    }
+}
+
+/// `leaksim explore`: for each draw of the inputs, every deal with the inputs fixed, on common
+/// random numbers; writes `out/<name>/` and prints a summary.
+pub fn explore(
+    files: &[PathBuf],
+    e: &ExploreOptions,
+    opts: &SimOptions,
+    out: &Path,
+) -> Result<PathBuf> {
+    let deals = load_all(files, &opts.sets)?;
+    crate::scenario::check_folder_name(&e.name)
+        .map_err(|m| Error::Usage(format!("--name {}: {m}", e.name)))?;
+    if e.draws < 2 {
+        return Err(Error::Usage("--draws must be at least 2".into()));
+    }
+    let reps = opts.replications.unwrap_or(DEFAULT_REPS);
+    check_replications(reps)?;
+    if let Some(t) = e.thresholds.iter().find(|t| !(0.0..=1.0).contains(*t)) {
+        return Err(Error::Usage(format!(
+            "--thresholds of explore are probabilities between 0 and 1, found {t}"
+        )));
+    }
+    for s in &deals {
+        crate::analysis::budget::check(s, opts.max_events())?;
+    }
+    let specs = e
+        .inputs
+        .iter()
+        .map(|s| parse_input(s))
+        .collect::<Result<Vec<_>>>()?;
+    let inputs = InputList::build(&deals, &specs)?;
+    if inputs.is_empty() {
+        return Err(Error::Usage(
+            "nothing to explore: the scenarios have no uncertain parameter; add inputs with --input PATH={ dist = ... }".into(),
+        ));
+    }
+    let (seed, _) = shared_settings(&deals, opts);
+    let names: Vec<String> = inputs.inputs.iter().map(|i| i.name.clone()).collect();
+    let design = Design::new(e.design, seed, &names, e.draws);
+    // Every draw's deals must be valid before anything runs.
+    for u in &design.rows {
+        for (k, d) in deals.iter().enumerate() {
+            driver::fixed_deal(d, &inputs, k, u)?;
+        }
+    }
+    let plan = Plan {
+        deals: &deals,
+        inputs: &inputs,
+        design: &design,
+        draws: 0..design.rows.len(),
+        reps,
+        seed,
+        threads: opts.threads,
+        max_events: opts.max_events(),
+    };
+    let start = std::time::Instant::now();
+    let draws = driver::run(&plan, &Bar::new(opts.quiet))?;
+    let secs = start.elapsed().as_secs_f64();
+    let values: Vec<Vec<f64>> = design
+        .rows
+        .iter()
+        .map(|u| (0..inputs.len()).map(|i| inputs.reported_value(i, u[i])).collect())
+        .collect();
+    let prior = analyse(
+        &draws,
+        &design,
+        &values,
+        deals.len(),
+        &e.thresholds,
+        Weights::equal(values.len()),
+        seed,
+    );
+    let x = Exploration {
+        deals: deals.iter().map(|d| d.name.clone()).collect(),
+        questions: deals.iter().map(|d| d.question_label()).collect(),
+        metrics: driver::probability_metrics()
+            .into_iter()
+            .map(|m| crate::sim::metrics::NAMES[m])
+            .collect(),
+        inputs: names,
+        design,
+        values,
+        draws,
+        thresholds: e.thresholds.clone(),
+        seed,
+        analyses: vec![prior],
+    };
+    let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
+    let threads = crate::sim::runner::pool(opts.threads)?.current_num_threads();
+    print!("{}", output::explore::summary::explore_summary(&x, secs, threads));
+    println!("  wrote {}", dir.display());
+    Ok(dir)
+}
+
+/// Writes an exploration's folder `out/<name>/`, replaced whole.
+pub(crate) fn write_explore_folder(
+    x: &Exploration,
+    deals: &[Scenario],
+    opts: &SimOptions,
+    out: &Path,
+    name: &str,
+) -> Result<PathBuf> {
+    let stage = Staged::begin(&out.join(name))?;
+    let dir = stage.path().to_path_buf();
+    output::explore::write_inputs(&dir.join("inputs.csv"), x)?;
+    output::explore::write_draws(&dir.join("draws.csv"), x)?;
+    output::explore::write_uncertainty(&dir.join("uncertainty.csv"), x)?;
+    output::explore::write_ranking(&dir.join("ranking.csv"), x)?;
+    output::explore::write_sensitivity(&dir.join("sensitivity.csv"), x)?;
+    let refs: Vec<&Scenario> = deals.iter().collect();
+    write_provenance(&dir, opts, x.seed, x.draws.reps, &refs)?;
+    if !opts.no_charts {
+        output::explore::report::write_report(&dir, x)?;
+    }
+    let target = stage.target().to_path_buf();
+    stage.commit()?;
+    Ok(target)
+}

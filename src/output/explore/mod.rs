@@ -1,0 +1,194 @@
+//! The files of `explore`: `inputs.csv`, `draws.csv`, `uncertainty.csv`, `ranking.csv`,
+//! `sensitivity.csv` (and `discovery.csv` in [`discovery`]), the terminal summary ([`summary`]),
+//! and `report.html` with its charts ([`report`]).
+
+pub mod report;
+pub mod summary;
+
+use super::format::fmt_num;
+use super::{csv_err, write_atomic};
+use crate::analysis::explore::quantiles::{Est, LEVELS};
+use crate::analysis::explore::ranking::RankRow;
+use crate::analysis::explore::{Draws, Exploration};
+use crate::error::Result;
+use std::path::Path;
+
+fn est(e: &Est) -> [String; 3] {
+    [fmt_num(e.value), fmt_num(e.low), fmt_num(e.high)]
+}
+
+/// The column stem of percentile `q` (`p05`, `p50`).
+pub fn level_name(q: f64) -> String {
+    format!("p{:02}", (q * 100.0).round() as u32)
+}
+
+/// Writes `inputs.csv`: `draw`, then each input's value.
+pub fn write_inputs(path: &Path, x: &Exploration) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut head = vec!["draw".to_string()];
+        head.extend(x.inputs.iter().cloned());
+        c.write_record(&head).map_err(csv_err)?;
+        for (d, v) in x.values.iter().enumerate() {
+            let mut rec = vec![(x.draws.first + d).to_string()];
+            rec.extend(v.iter().map(|v| fmt_num(*v)));
+            c.write_record(&rec).map_err(csv_err)?;
+        }
+        c.flush()
+    })
+}
+
+/// Writes `draws.csv`: `draw,deal,metric,estimate,se,reps`.
+pub fn write_draws(path: &Path, x: &Exploration) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record(["draw", "deal", "metric", "estimate", "se", "reps"])
+            .map_err(csv_err)?;
+        for (d, per_deal) in x.draws.p.iter().enumerate() {
+            for (k, per_metric) in per_deal.iter().enumerate() {
+                for (m, p) in per_metric.iter().enumerate() {
+                    c.write_record([
+                        (x.draws.first + d).to_string(),
+                        x.deals[k].clone(),
+                        x.metrics[m].to_string(),
+                        fmt_num(*p),
+                        fmt_num(Draws::se(*p, x.draws.reps)),
+                        x.draws.reps.to_string(),
+                    ])
+                    .map_err(csv_err)?;
+                }
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `uncertainty.csv`: `weighting,deal,metric,draws,ess,mean,mean_ci95_low,mean_ci95_high`,
+/// then for each percentile `pNN,pNN_ci95_low,pNN_ci95_high`, then for each threshold t
+/// `above_t,above_t_ci95_low,above_t_ci95_high`.
+pub fn write_uncertainty(path: &Path, x: &Exploration) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        let mut head: Vec<String> = [
+            "weighting",
+            "deal",
+            "metric",
+            "draws",
+            "ess",
+            "mean",
+            "mean_ci95_low",
+            "mean_ci95_high",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let triple = |stem: String| [stem.clone(), format!("{stem}_ci95_low"), format!("{stem}_ci95_high")];
+        for q in LEVELS {
+            head.extend(triple(level_name(q)));
+        }
+        for t in &x.thresholds {
+            head.extend(triple(format!("above_{}", fmt_num(*t))));
+        }
+        c.write_record(&head).map_err(csv_err)?;
+        for a in &x.analyses {
+            for r in &a.uncertainty {
+                let mut rec = vec![
+                    a.weights.label.to_string(),
+                    x.deals[r.deal].clone(),
+                    x.metrics[r.metric].to_string(),
+                    a.weights.w.len().to_string(),
+                    fmt_num(a.weights.ess()),
+                ];
+                rec.extend(est(&r.mean));
+                for p in r.percentiles.iter().chain(&r.above) {
+                    rec.extend(est(p));
+                }
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `ranking.csv`: `weighting,metric,kind,deal,other,share,ci95_low,ci95_high`, where kind
+/// `below` gives the share of draws with `deal` below `other`, and kind `rank` the share of draws
+/// in which `deal` takes rank `other` (1: lowest probability).
+pub fn write_ranking(path: &Path, x: &Exploration) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "weighting", "metric", "kind", "deal", "other", "share", "ci95_low", "ci95_high",
+        ])
+        .map_err(csv_err)?;
+        for a in &x.analyses {
+            for r in &a.ranking {
+                let (metric, kind, deal, other, share) = match r {
+                    RankRow::Below {
+                        metric,
+                        deal,
+                        other,
+                        share,
+                    } => (metric, "below", deal, x.deals[*other].clone(), share),
+                    RankRow::Rank {
+                        metric,
+                        deal,
+                        rank,
+                        share,
+                    } => (metric, "rank", deal, rank.to_string(), share),
+                };
+                let mut rec = vec![
+                    a.weights.label.to_string(),
+                    x.metrics[*metric].to_string(),
+                    kind.to_string(),
+                    x.deals[*deal].clone(),
+                    other,
+                ];
+                rec.extend(est(share));
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}
+
+/// Writes `sensitivity.csv`: `weighting,deal,metric,input,method,first_order,first_ci95_low,
+/// first_ci95_high,total,total_ci95_low,total_ci95_high` (total empty for the given-data method).
+pub fn write_sensitivity(path: &Path, x: &Exploration) -> Result<()> {
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "weighting",
+            "deal",
+            "metric",
+            "input",
+            "method",
+            "first_order",
+            "first_ci95_low",
+            "first_ci95_high",
+            "total",
+            "total_ci95_low",
+            "total_ci95_high",
+        ])
+        .map_err(csv_err)?;
+        for a in &x.analyses {
+            for r in &a.sensitivity {
+                let mut rec = vec![
+                    a.weights.label.to_string(),
+                    x.deals[r.deal].clone(),
+                    x.metrics[r.metric].to_string(),
+                    x.inputs[r.input].clone(),
+                    r.method.to_string(),
+                ];
+                rec.extend(est(&r.indices.first));
+                let t = &r.indices.total;
+                if t.value.is_nan() {
+                    rec.extend([String::new(), String::new(), String::new()]);
+                } else {
+                    rec.extend(est(t));
+                }
+                c.write_record(&rec).map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}

@@ -1,0 +1,218 @@
+//! `report.html` of an exploration and its charts: each deal's spread of every probability over
+//! the input draws, the ranking matrix and the sensitivity indices of the headline probability,
+//! then the tables, each saying what its numbers are.
+
+use super::level_name;
+use crate::analysis::explore::quantiles::LEVELS;
+use crate::analysis::explore::ranking::RankRow;
+use crate::analysis::explore::{Analyses, Exploration};
+use crate::error::Result;
+use crate::output::charts::{self, IndicesChart, RankingChart, SpreadChart};
+use crate::output::html::esc;
+use std::fmt::Write;
+use std::path::Path;
+
+fn pct(v: f64) -> String {
+    if v.is_nan() {
+        String::new()
+    } else {
+        format!("{:.1}%", 100.0 * v)
+    }
+}
+
+fn svg(dir: &Path, stem: &str) -> String {
+    let text = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap_or_default();
+    match text.find("<svg") {
+        Some(i) => format!("<figure>{}</figure>\n", &text[i..]),
+        None => String::new(),
+    }
+}
+
+fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let mut o = String::from("<table><thead><tr>");
+    for h in header {
+        let _ = write!(o, "<th>{}</th>", esc(h));
+    }
+    o.push_str("</tr></thead><tbody>");
+    for r in rows {
+        o.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let class = if i < 2 { "" } else { " class=\"num\"" };
+            let _ = write!(o, "<td{class}>{}</td>", esc(c));
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</tbody></table>\n");
+    o
+}
+
+/// The share matrix of metric 0 under `a`.
+fn shares(x: &Exploration, a: &Analyses) -> Vec<Vec<f64>> {
+    let n = x.deals.len();
+    let mut m = vec![vec![f64::NAN; n]; n];
+    for r in &a.ranking {
+        if let RankRow::Below {
+            metric: 0,
+            deal,
+            other,
+            share,
+        } = r
+        {
+            m[*deal][*other] = share.value;
+        }
+    }
+    m
+}
+
+/// Draws the charts of one weighting (`suffix` "" or "-evidence") and returns its HTML.
+fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) -> Result<String> {
+    let mut o = String::new();
+    let conditioned = if suffix.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", conditioned on the evidence (effective sample size {:.1} of {} draws)",
+            a.weights.ess(),
+            a.weights.w.len()
+        )
+    };
+    for (m, metric) in x.metrics.iter().enumerate() {
+        let label = if m == 0 {
+            x.questions.first().cloned().unwrap_or_default()
+        } else {
+            charts::human_label(metric)
+        };
+        let deals = a
+            .uncertainty
+            .iter()
+            .filter(|r| r.metric == m)
+            .map(|r| {
+                let q = [0, 1, 2, 3, 4].map(|i| r.percentiles[i].value);
+                let xs = if suffix.is_empty() {
+                    x.draws.column(r.deal, m)
+                } else {
+                    Vec::new()
+                };
+                (x.deals[r.deal].clone(), xs, q, r.mean.value)
+            })
+            .collect();
+        let stem = format!("explore-spread-{metric}{suffix}");
+        charts::render(
+            dir,
+            &stem,
+            &SpreadChart {
+                title: format!("{label} over input uncertainty{conditioned}"),
+                axis: format!(
+                    "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
+                    x.draws.reps
+                ),
+                deals,
+            },
+        )?;
+        o.push_str(&svg(dir, &stem));
+    }
+    if x.deals.len() > 1 {
+        let stem = format!("explore-ranking{suffix}");
+        charts::render(
+            dir,
+            &stem,
+            &RankingChart {
+                title: format!("Share of input draws with the row's deal below the column's{conditioned}"),
+                deals: x.deals.clone(),
+                share: shares(x, a),
+            },
+        )?;
+        o.push_str(&svg(dir, &stem));
+    }
+    let sens: Vec<_> = a.sensitivity.iter().filter(|r| r.metric == 0).collect();
+    if !sens.is_empty() {
+        let sobol = sens[0].method == "sobol";
+        let stem = format!("explore-indices{suffix}");
+        charts::render(
+            dir,
+            &stem,
+            &IndicesChart {
+                title: if sobol {
+                    format!("Sobol indices of {} (filled: total, hollow: first order; 95% bootstrap intervals)", x.questions[0])
+                } else {
+                    format!("Given-data first-order indices of {} (95% bootstrap intervals){conditioned}", x.questions[0])
+                },
+                axis: "share of the variance over the input draws".into(),
+                deals: x.deals.clone(),
+                inputs: x.inputs.clone(),
+                points: sens
+                    .iter()
+                    .map(|r| {
+                        let f = &r.indices.first;
+                        let t = &r.indices.total;
+                        (r.deal, r.input, [f.value, f.low, f.high], [t.value, t.low, t.high])
+                    })
+                    .collect(),
+            },
+        )?;
+        o.push_str(&svg(dir, &stem));
+    }
+    let mut header: Vec<String> = vec!["deal".into(), "metric".into(), "mean [95% MC interval]".into()];
+    header.extend(LEVELS.iter().map(|q| format!("{} [95% interval]", level_name(*q))));
+    header.extend(x.thresholds.iter().map(|t| format!("share of draws above {}", pct(*t))));
+    let rows: Vec<Vec<String>> = a
+        .uncertainty
+        .iter()
+        .map(|r| {
+            let mut row = vec![x.deals[r.deal].clone(), x.metrics[r.metric].to_string()];
+            for e in std::iter::once(&r.mean).chain(&r.percentiles).chain(&r.above) {
+                row.push(format!("{} [{}, {}]", pct(e.value), pct(e.low), pct(e.high)));
+            }
+            row
+        })
+        .collect();
+    o.push_str(&table(&header, &rows));
+    Ok(o)
+}
+
+/// Draws the charts and writes `report.html` into `dir`.
+pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<h1>How sure is the number? Exploration of {} deal(s)</h1>\n<p>{} draws of {} input(s) ({} design), {} replications of every deal at every draw on common random numbers, seed {}. \
+         The <b>mean</b> is the probability averaged over input uncertainty, with its 95% Monte Carlo interval (what <code>run</code> prints); \
+         the <b>percentiles</b> are the spread of the probability over what we do not know (the inputs), each draw's probability estimated from {} replications \
+         (so the spread also holds up to &plusmn;{:.1} points of chance, 95%, at a probability of 50%).</p>\n",
+        x.deals.len(),
+        x.values.len(),
+        x.inputs.len(),
+        x.design.kind.name(),
+        x.draws.reps,
+        x.seed,
+        x.draws.reps,
+        100.0 * 1.96 * (0.25 / x.draws.reps as f64).sqrt()
+    );
+    for a in &x.analyses {
+        let suffix = if a.weights.label == "prior" { "" } else { "-evidence" };
+        if !suffix.is_empty() {
+            let _ = write!(
+                body,
+                "<h2>Conditioned on the evidence</h2>\n<p>Each draw weighted by the likelihood of the evidence; effective sample size {:.1} of {} draws.</p>\n",
+                a.weights.ess(),
+                a.weights.w.len()
+            );
+        }
+        body.push_str(&weighting_section(dir, x, a, suffix)?);
+    }
+    let _ = write!(
+        body,
+        "<h2>Inputs</h2><p>{}</p>\n",
+        x.inputs.iter().map(|i| format!("<code>{}</code>", esc(i))).collect::<Vec<_>>().join(", ")
+    );
+    let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
+    let _ = write!(body, "<h2>Provenance</h2><pre>{}</pre>\n", esc(&provenance));
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim explore</title>\
+         <style>body{{font-family:'DejaVu Sans',sans-serif;max-width:1250px;margin:2em auto;color:#111}}\
+         table{{border-collapse:collapse;font-size:13px;margin:1em 0}}td,th{{border:1px solid #ccc;padding:3px 6px}}\
+         td.num{{text-align:right}}figure{{margin:1em 0}}figure svg{{max-width:100%;height:auto}}</style></head>\
+         <body>\n{body}</body></html>\n"
+    );
+    crate::output::write_atomic(&dir.join("report.html"), |w| w.write_all(html.as_bytes()))
+}

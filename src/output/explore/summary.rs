@@ -1,0 +1,145 @@
+//! The terminal summary of `explore`.
+
+use crate::analysis::explore::ranking::RankRow;
+use crate::analysis::explore::{Analyses, Exploration};
+use std::fmt::Write;
+
+/// Inputs listed per deal in the summary.
+const TOP_INPUTS: usize = 5;
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", 100.0 * v)
+}
+
+/// The summary of one weighting: each deal's headline spread, the ranking, the top inputs.
+fn section(o: &mut String, x: &Exploration, a: &Analyses) {
+    let w = x.deals.iter().map(|d| d.len()).max().unwrap_or(4).max(12) + 5;
+    let _ = writeln!(
+        o,
+        "  {:<w$} {:>28}   {:>7} {:>7} {:>7} {:>7} {:>7}",
+        "deal", "mean [95% MC interval]", "p05", "p25", "p50", "p75", "p95"
+    );
+    for r in a.uncertainty.iter().filter(|r| r.metric == 0) {
+        let p: Vec<String> = r.percentiles.iter().map(|e| pct(e.value)).collect();
+        let _ = writeln!(
+            o,
+            "  {:<w$} {:>28}   {:>7} {:>7} {:>7} {:>7} {:>7}",
+            x.deals[r.deal],
+            format!(
+                "{} [{}, {}]",
+                pct(r.mean.value),
+                pct(r.mean.low),
+                pct(r.mean.high)
+            ),
+            p[0],
+            p[1],
+            p[2],
+            p[3],
+            p[4]
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  (mean: averaged over input uncertainty, with its 95% Monte Carlo interval; pNN: percentiles of the probability over the input draws)"
+    );
+    if x.deals.len() > 1 {
+        let _ = writeln!(o, "  Share of draws in which the row's deal is below the column's:");
+        let _ = write!(o, "  {:<w$}", "");
+        for (i, _) in x.deals.iter().enumerate() {
+            let _ = write!(o, " {:>7}", format!("[{}]", i + 1));
+        }
+        let _ = writeln!(o);
+        for (i, d) in x.deals.iter().enumerate() {
+            let _ = write!(o, "  {:<w$}", format!("[{}] {d}", i + 1));
+            for j in 0..x.deals.len() {
+                let share = a.ranking.iter().find_map(|r| match r {
+                    RankRow::Below {
+                        metric: 0,
+                        deal,
+                        other,
+                        share,
+                    } if *deal == i && *other == j => Some(share.value),
+                    _ => None,
+                });
+                let _ = write!(o, " {:>7}", share.map(pct).unwrap_or_else(|| "-".into()));
+            }
+            let _ = writeln!(o);
+        }
+    }
+    for (k, deal) in x.deals.iter().enumerate() {
+        let mut rows: Vec<_> = a
+            .sensitivity
+            .iter()
+            .filter(|r| r.deal == k && r.metric == 0)
+            .collect();
+        let key = |r: &&crate::analysis::explore::SensitivityRow| {
+            if r.indices.total.value.is_nan() {
+                r.indices.first.value
+            } else {
+                r.indices.total.value
+            }
+        };
+        rows.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.input.cmp(&b.input)));
+        let Some(first) = rows.first() else { continue };
+        let what = if first.method == "sobol" {
+            "total Sobol index"
+        } else {
+            "first-order index (given data)"
+        };
+        let list: Vec<String> = rows
+            .iter()
+            .take(TOP_INPUTS)
+            .filter(|r| key(r) > 0.01)
+            .map(|r| format!("{} {:.2}", x.inputs[r.input], key(r)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {deal}: inputs by {what}: {}",
+            if list.is_empty() {
+                "none above 0.01".to_string()
+            } else {
+                list.join(", ")
+            }
+        );
+    }
+}
+
+/// The whole summary.
+pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "== explore: {} deal(s), {} input(s), {} draws ({} design) x {} replications, seed {} ==",
+        x.deals.len(),
+        x.inputs.len(),
+        x.values.len(),
+        x.design.kind.name(),
+        x.draws.reps,
+        x.seed
+    );
+    let _ = writeln!(
+        o,
+        "{} over input uncertainty (first deal's question; each draw's probability from {} replications):",
+        x.questions.first().cloned().unwrap_or_default(),
+        x.draws.reps
+    );
+    for a in &x.analyses {
+        if a.weights.label != "prior" {
+            let _ = writeln!(
+                o,
+                "Conditioned on the evidence (importance weights; effective sample size {:.1} of {} draws):",
+                a.weights.ess(),
+                a.weights.w.len()
+            );
+        }
+        section(&mut o, x, a);
+    }
+    let _ = writeln!(
+        o,
+        "  {} replications in {:.1} s on {} threads",
+        x.values.len() as u64 * x.deals.len() as u64 * x.draws.reps,
+        secs,
+        threads
+    );
+    o
+}

@@ -1,0 +1,241 @@
+//! `leaksim explore`: the two-level pipeline against closed forms, shared inputs across deals,
+//! designs, and the same bytes whatever the threads.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// One route: a company answering to CN operates the only store, so each compelled demand hands
+/// it over: P(reached within T) = 1 - exp(-rate T), T = one year.
+fn operated_abroad(name: &str, rate: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "{name}"
+horizon_days = 365
+[question]
+classes = ["protected"]
+recipients = ["CN"]
+[[data_class]]
+name = "protected"
+records = 1000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+compelled_demands_per_year = {rate}
+[[company]]
+name = "bytedance"
+subject_to = ["CN"]
+[[store]]
+name = "virginia"
+jurisdiction = "US"
+classes = ["protected"]
+operator = "bytedance"
+"#
+    )
+}
+
+fn write(dir: &Path, file: &str, text: &str) -> String {
+    std::fs::write(dir.join(file), text).expect("writable");
+    file.to_string()
+}
+
+fn explore(dir: &Path, args: &[&str]) {
+    let mut all = vec!["explore", "-q", "--out", "out"];
+    all.extend_from_slice(args);
+    let o = leaksim_in(dir, &all);
+    assert!(
+        o.status.success(),
+        "explore failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Estimates of `deal`'s `reached` per draw, in draw order.
+fn estimates(out: &Path, deal: &str) -> Vec<f64> {
+    let rows = csv_rows(&out.join("draws.csv"));
+    rows[1..]
+        .iter()
+        .filter(|r| r[1] == deal && r[2] == "reached")
+        .map(|r| r[3].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn each_draw_and_the_spread_follow_the_closed_form() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b): (f64, f64) = (0.5, 3.0);
+    let f = write(
+        dir.path(),
+        "one.toml",
+        &operated_abroad("one", &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+    );
+    let reps = 2000.0;
+    explore(dir.path(), &[&f, "--draws", "40", "--reps", "2000", "--threads", "2", "--no-charts"]);
+    let out = dir.path().join("out/explore");
+    let rates = csv_column(&out.join("inputs.csv"), "jurisdiction.CN.compelled_demands_per_year");
+    let p = estimates(&out, "one");
+    assert_eq!(rates.len(), 40);
+    let mut worst: f64 = 0.0;
+    for (rate, p) in rates.iter().zip(&p) {
+        let exact = 1.0 - (-rate).exp();
+        let se = (exact * (1.0 - exact) / reps).sqrt();
+        worst = worst.max((p - exact).abs() / se);
+    }
+    assert!(worst < 4.5, "a draw is {worst} standard errors from 1 - exp(-rate)");
+    // The average over the uniform rate: 1 - (e^-a - e^-b) / (b - a).
+    let mean = 1.0 - ((-a).exp() - (-b).exp()) / (b - a);
+    let u = &csv_rows(&out.join("uncertainty.csv"));
+    let col = |name: &str| u[0].iter().position(|h| h == name).unwrap();
+    let row = u.iter().find(|r| r[2] == "reached").unwrap();
+    let get = |name: &str| row[col(name)].parse::<f64>().unwrap();
+    assert!(
+        get("mean_ci95_low") <= mean && mean <= get("mean_ci95_high"),
+        "the averaged probability's interval [{}, {}] misses {mean}",
+        get("mean_ci95_low"),
+        get("mean_ci95_high")
+    );
+    // P is increasing in the rate: its percentiles are 1 - exp(-rate's percentiles).
+    for (q, name) in [(0.05, "p05"), (0.5, "p50"), (0.95, "p95")] {
+        let exact = 1.0 - (-(a + (b - a) * q)).exp();
+        assert!(
+            (get(name) - exact).abs() < 0.03,
+            "{name} = {} but the closed form gives {exact}",
+            get(name)
+        );
+    }
+    // Above a threshold: P > 0.5 when rate > ln 2.
+    let above = 1.0 - (2f64.ln() - a) / (b - a);
+    assert!((get("above_0.5") - above).abs() < 0.06);
+}
+
+#[test]
+fn a_path_shared_by_deals_takes_the_same_quantile_in_each() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f1 = write(
+        dir.path(),
+        "low.toml",
+        &operated_abroad("low", "{ dist = \"uniform\", min = 0.2, max = 1.0 }"),
+    );
+    // Twice the rate at every quantile.
+    let f2 = write(
+        dir.path(),
+        "high.toml",
+        &operated_abroad("high", "{ dist = \"uniform\", min = 0.4, max = 2.0 }"),
+    );
+    explore(dir.path(), &[&f1, &f2, "--draws", "20", "--reps", "3000", "--threads", "2", "--no-charts"]);
+    let out = dir.path().join("out/explore");
+    let rates = csv_column(&out.join("inputs.csv"), "jurisdiction.CN.compelled_demands_per_year");
+    let (lo, hi) = (estimates(&out, "low"), estimates(&out, "high"));
+    for ((r, pl), ph) in rates.iter().zip(&lo).zip(&hi) {
+        let (el, eh) = (1.0 - (-r).exp(), 1.0 - (-2.0 * r).exp());
+        assert!((pl - el).abs() < 0.04, "low deal: {pl} vs {el}");
+        assert!((ph - eh).abs() < 0.04, "high deal at the same quantile: {ph} vs {eh}");
+    }
+    // Common random numbers: the higher rate never reaches less in a paired draw.
+    let rank = csv_rows(&out.join("ranking.csv"));
+    let below = rank
+        .iter()
+        .find(|r| r[2] == "below" && r[3] == "low" && r[4] == "high" && r[1] == "reached")
+        .unwrap();
+    assert_eq!(below[5], "1");
+}
+
+#[test]
+fn a_tied_input_sets_every_path_with_one_draw_and_fixed_values_become_inputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = write(dir.path(), "fixed.toml", &operated_abroad("fixed", "1.0"));
+    explore(
+        dir.path(),
+        &[
+            &f,
+            "--draws",
+            "10",
+            "--reps",
+            "50",
+            "--no-charts",
+            "--input",
+            "both={ dist = \"uniform\", min = 0.1, max = 0.2 }@jurisdiction.CN.compelled_demands_per_year,data_class.protected.weight",
+        ],
+    );
+    let out = dir.path().join("out/explore");
+    let head = &csv_rows(&out.join("inputs.csv"))[0];
+    assert_eq!(head, &vec!["draw".to_string(), "both".to_string()]);
+    let v = csv_column(&out.join("inputs.csv"), "both");
+    assert!(v.iter().all(|x| (0.1..=0.2).contains(x)));
+}
+
+#[test]
+fn the_sobol_design_runs_n_times_inputs_plus_two_draws() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = write(
+        dir.path(),
+        "one.toml",
+        &operated_abroad("one", "{ dist = \"uniform\", min = 0.5, max = 3 }"),
+    );
+    explore(
+        dir.path(),
+        &[
+            &f, "--design", "sobol", "--draws", "16", "--reps", "50", "--no-charts", "--input",
+            "data_class.protected.weight={ dist = \"uniform\", min = 1, max = 2 }",
+        ],
+    );
+    let out = dir.path().join("out/explore");
+    assert_eq!(csv_rows(&out.join("inputs.csv")).len(), 1 + 16 * (2 + 2));
+    let s = csv_rows(&out.join("sensitivity.csv"));
+    let rate = s
+        .iter()
+        .find(|r| r[3] == "jurisdiction.CN.compelled_demands_per_year" && r[2] == "reached")
+        .unwrap();
+    let weight = s
+        .iter()
+        .find(|r| r[3] == "data_class.protected.weight" && r[2] == "reached")
+        .unwrap();
+    assert_eq!(rate[4], "sobol");
+    let total = |r: &Vec<String>| r[8].parse::<f64>().unwrap();
+    assert!(total(rate) > 0.5, "the rate drives P: {rate:?}");
+    assert!(total(weight).abs() < 0.05, "the weight cannot move P: {weight:?}");
+}
+
+#[test]
+fn same_bytes_whatever_the_threads() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = write(
+        dir.path(),
+        "one.toml",
+        &operated_abroad("one", "{ dist = \"pert\", min = 0.5, mode = 1, max = 3 }"),
+    );
+    for t in ["1", "2"] {
+        let o = leaksim_in(
+            dir.path(),
+            &["explore", "-q", &f, "--draws", "12", "--reps", "300", "--threads", t, "--out", &format!("out{t}")],
+        );
+        assert!(o.status.success());
+    }
+    let a = read_dir_files(&dir.path().join("out1/explore"));
+    let b = read_dir_files(&dir.path().join("out2/explore"));
+    assert!(a.iter().any(|(n, _)| n == "report.html"));
+    assert_eq!(a.len(), b.len());
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn bad_inputs_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let f = write(dir.path(), "fixed.toml", &operated_abroad("fixed", "1.0"));
+    for args in [
+        vec![f.as_str()],
+        vec![f.as_str(), "--input", "no.such.path={ dist = \"uniform\", min = 0, max = 1 }"],
+        vec![f.as_str(), "--input", "jurisdiction.CN.compelled_demands_per_year=3"],
+    ] {
+        let mut all = vec!["explore", "-q", "--out", "out"];
+        all.extend(args);
+        let o = leaksim_in(dir.path(), &all);
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!dir.path().join("out").exists());
+    }
+}
