@@ -1,4 +1,5 @@
-//! Errors: bad input (exit code 2), failed output (exit code 1), interruption (exit code 130).
+//! Errors: bad input and damaged or foreign result files (exit code 2), failed output (exit code
+//! 1), interruption (exit code 130).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -88,15 +89,44 @@ pub enum Error {
     /// The user interrupted the run; nothing was written (exit code 130).
     #[error("interrupted: no output was written")]
     Interrupted,
+    /// A file in a results or shard folder is damaged, truncated or not one leaksim wrote
+    /// (exit code 2).
+    #[error("damaged file {}: {what}", path.display())]
+    Damaged {
+        /// The file, as the user knows it (a staging copy is named by its original).
+        path: PathBuf,
+        /// What is wrong with it.
+        what: String,
+    },
 }
 
 impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Usage(_) | Error::Budget(_) => 2,
+            Error::Input(_) | Error::Usage(_) | Error::Budget(_) | Error::Damaged { .. } => 2,
             Error::Io { .. } => 1,
             Error::Interrupted => 130,
+        }
+    }
+
+    /// A damaged or foreign file `path`; a path inside a staging folder (`.NAME.staging-…`) is
+    /// named by the folder it copies (`NAME`).
+    pub fn damaged(path: impl AsRef<std::path::Path>, what: impl Into<String>) -> Self {
+        let path = path
+            .as_ref()
+            .components()
+            .map(|c| {
+                let s = c.as_os_str().to_string_lossy();
+                match s.strip_prefix('.').and_then(|n| n.rsplit_once(".staging-")) {
+                    Some((name, _)) => std::ffi::OsString::from(name),
+                    None => c.as_os_str().to_os_string(),
+                }
+            })
+            .collect();
+        Error::Damaged {
+            path,
+            what: what.into(),
         }
     }
 

@@ -248,7 +248,7 @@ fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
         .unwrap();
     refused(
         &merge(dir, &[s[0].clone(), cut, s[2].clone()], "res", &[]),
-        &["rows.bin", "cut inside a block"],
+        &["damaged file", "rows.bin", "SHA-256"],
     );
     // A copy of shard 1 with one file changed by hand.
     let altered = |tag: &str, file: &str, from: &str, to: &str| {

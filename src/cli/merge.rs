@@ -77,6 +77,7 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
     for i in order {
         let (dir, man) = (&dirs[i], &manifests[i]);
         let (start, count) = man.shard.range(man.replications);
+        man.verify(dir)?;
         let spool = Spool::open(dir)?.with_params(s.window_columns().len(), s.params.len())?;
         if (man.first, man.count) != (start, count)
             || spool.first() != start
@@ -103,7 +104,7 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
                 s.name
             )));
         }
-        let part = Manifest::timeline(dir)?;
+        let part = Manifest::timeline(dir, timeline.days())?;
         if part.days() != timeline.days() || part.replications() != count {
             return Err(Error::Usage(format!(
                 "{}: its timeline does not cover its {count} replications of {} days",

@@ -15,6 +15,7 @@ pub fn cancel_flag() -> Arc<AtomicBool> {
         let g = f.clone();
         // If a handler cannot be installed, runs simply cannot be interrupted cleanly.
         let _ = ctrlc::set_handler(move || g.store(true, std::sync::atomic::Ordering::SeqCst));
+        crate::output::folder::watch_cancel(f.clone());
         f
     })
     .clone()

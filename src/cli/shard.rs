@@ -155,6 +155,7 @@ pub(crate) fn write_shard(
         thresholds: thresholds.to_vec(),
         elapsed,
         threads: pool.current_num_threads(),
+        sha256: Manifest::checksums(dir)?,
     };
     crate::output::write_atomic(&dir.join(MANIFEST), |w| {
         w.write_all(manifest.to_toml().as_bytes())
@@ -189,7 +190,23 @@ pub struct Manifest {
     pub elapsed: f64,
     /// Threads it ran on.
     pub threads: usize,
+    /// SHA-256 of each data file of the folder (`rows.bin`, `paths.bin`, `timeline.bin`), by name.
+    pub sha256: Vec<(String, String)>,
 }
+
+/// The data files of a shard folder, each checksummed in its manifest.
+pub const DATA_FILES: [&str; 3] = [
+    crate::sim::spool::ROWS_FILE,
+    crate::sim::spool::PATHS_FILE,
+    TIMELINE,
+];
+
+/// The key of the manifest's own checksum: the last line of `manifest.toml`, the SHA-256 of the
+/// text before it.
+const SELF_SUM: &str = "manifest = \"";
+
+/// Longest a shard may have run, in seconds (a century): more is a damaged manifest.
+const MOST_SECONDS: f64 = 3.2e9;
 
 impl Manifest {
     fn to_toml(&self) -> String {
@@ -218,10 +235,54 @@ impl Manifest {
         );
         t.insert("elapsed_seconds".into(), toml::Value::Float(self.elapsed));
         t.insert("threads".into(), int(self.threads as u64));
-        format!(
-            "# A shard of a leaksim run: replications first..first+count of `replications`.\n# `leaksim merge` joins the shards of one run into its results folder.\n{}",
+        let sums: toml::Table = self
+            .sha256
+            .iter()
+            .map(|(f, h)| (f.clone(), text(h)))
+            .collect();
+        t.insert("sha256".into(), toml::Value::Table(sums));
+        let body = format!(
+            "# A shard of a leaksim run: replications first..first+count of `replications`.\n# `leaksim merge` joins the shards of one run into its results folder; it checks each\n# file against its SHA-256 below, and this file against the last line's.\n{}",
             toml::to_string(&t).unwrap_or_default()
-        )
+        );
+        let sum = crate::output::checked::sha256(body.as_bytes());
+        format!("{body}{SELF_SUM}{sum}\"\n")
+    }
+
+    /// The SHA-256 of each data file of the shard folder `dir`, by name.
+    pub fn checksums(dir: &Path) -> Result<Vec<(String, String)>> {
+        DATA_FILES
+            .iter()
+            .map(|f| {
+                Ok((
+                    f.to_string(),
+                    crate::output::checked::sha256_file(&dir.join(f))?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Refuses the shard folder `dir` unless each data file has the checksum its manifest records.
+    pub fn verify(&self, dir: &Path) -> Result<()> {
+        for f in DATA_FILES {
+            let path = dir.join(f);
+            let want = self
+                .sha256
+                .iter()
+                .find(|(n, _)| n == f)
+                .map(|(_, h)| h.as_str())
+                .ok_or_else(|| {
+                    Error::damaged(dir.join(MANIFEST), format!("no checksum of `{f}`"))
+                })?;
+            let got = crate::output::checked::sha256_file(&path)?;
+            if got != want {
+                return Err(Error::damaged(
+                    &path,
+                    format!("its SHA-256 is {got}, not the {want} its manifest records (changed since the shard wrote it)"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Reads the manifest of the shard folder `dir`.
@@ -231,6 +292,10 @@ impl Manifest {
             MANIFEST,
             "a shard folder (no manifest.toml; shards are written by `leaksim run --shard K/M`)",
         )?;
+        // A manifest of another leaksim version is refused for its version (see `merge`).
+        if f.text("leaksim_version")? == env!("CARGO_PKG_VERSION") {
+            f.check_self_sum()?;
+        }
         let format = f.int("format")?;
         if format != FORMAT as u64 {
             return Err(f.bad(&format!("format {format} (this leaksim reads {FORMAT})")));
@@ -256,24 +321,39 @@ impl Manifest {
             count: f.int("count")?,
             command: f.text("command")?,
             thresholds,
-            elapsed: f
-                .t
-                .get("elapsed_seconds")
-                .and_then(toml::Value::as_float)
-                .unwrap_or(0.0),
-            threads: f.int("threads").unwrap_or(1) as usize,
+            elapsed: match f.t.get("elapsed_seconds").and_then(toml::Value::as_float) {
+                Some(e) if (0.0..=MOST_SECONDS).contains(&e) => e,
+                Some(e) => return Err(f.damaged(&format!(
+                    "`elapsed_seconds` is {e}, not a number of seconds from 0 to {MOST_SECONDS:e}"
+                ))),
+                None => 0.0,
+            },
+            threads: f.int("threads").unwrap_or(1).clamp(1, 1 << 16) as usize,
+            sha256: match f.t.get("sha256").and_then(toml::Value::as_table) {
+                Some(t) => t
+                    .iter()
+                    .map(|(k, v)| {
+                        v.as_str()
+                            .map(|h| (k.clone(), h.to_string()))
+                            .ok_or_else(|| f.damaged("a checksum is not text"))
+                    })
+                    .collect::<Result<_>>()?,
+                None => return Err(f.damaged("no checksums (`[sha256]`)")),
+            },
         })
     }
 
-    /// Reads the timeline of the shard folder `dir`.
-    pub fn timeline(dir: &Path) -> Result<Timeline> {
+    /// Reads the timeline of the shard folder `dir`, of `days` days (the scenario's).
+    pub fn timeline(dir: &Path, days: usize) -> Result<Timeline> {
         let path = dir.join(TIMELINE);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let size = Timeline::bytes_for(days)
+            .ok_or_else(|| Error::damaged(&path, "too many days for a timeline"))?;
+        let bytes = crate::output::checked::read_at_most(&path, size)?;
         Timeline::from_bytes(&bytes).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: not a complete leaksim timeline file",
-                path.display()
-            ))
+            Error::damaged(
+                &path,
+                format!("not a complete leaksim timeline of {days} days"),
+            )
         })
     }
 }
@@ -283,6 +363,8 @@ pub(crate) struct ManifestFile {
     path: PathBuf,
     /// The table as read.
     pub t: toml::Table,
+    /// The text as read.
+    text: String,
 }
 
 impl ManifestFile {
@@ -300,7 +382,29 @@ impl ManifestFile {
                 path.display()
             ))
         })?;
-        Ok(ManifestFile { path, t })
+        Ok(ManifestFile { path, t, text })
+    }
+
+    /// Refuses the file unless its last line is the SHA-256 of the text before it.
+    pub fn check_self_sum(&self) -> Result<()> {
+        let at = self
+            .text
+            .rfind(SELF_SUM)
+            .ok_or_else(|| self.damaged("no checksum of its own (`manifest = \"...\"` last)"))?;
+        let (body, last) = self.text.split_at(at);
+        let want = last[SELF_SUM.len()..].trim_end().trim_end_matches('"');
+        let got = crate::output::checked::sha256(body.as_bytes());
+        if got != want {
+            return Err(self.damaged(&format!(
+                "its text has changed since it was written (SHA-256 {got}, not the {want} it records)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// A damaged-file error naming the manifest.
+    pub fn damaged(&self, what: &str) -> Error {
+        Error::damaged(&self.path, what)
     }
 
     /// An error naming the file and what is wrong with it.

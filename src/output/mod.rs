@@ -9,6 +9,7 @@
 //! `model`, `scenario`; only `cli` imports it.
 
 pub mod charts;
+pub mod checked;
 pub mod columns;
 pub mod disk;
 pub mod explore;

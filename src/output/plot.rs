@@ -224,11 +224,23 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Whether `name` (read from a file) names a folder directly inside the folder holding the file:
+/// one plain path component, so that joining it never leads outside.
+pub(super) fn is_folder_name(name: &str) -> bool {
+    let mut c = Path::new(name).components();
+    matches!(
+        (c.next(), c.next()),
+        (Some(std::path::Component::Normal(n)), None) if n == name && !name.starts_with('.')
+    )
+}
+
+/// The scenarios of a `compare.csv`, in order; names that are not plain folder names are left out
+/// (see [`is_folder_name`]).
 pub(super) fn compare_scenarios(t: &Table) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     if let Some(i) = t.col("scenario") {
         for r in &t.rows {
-            if !v.contains(&r[i]) {
+            if is_folder_name(&r[i]) && !v.contains(&r[i]) {
                 v.push(r[i].clone());
             }
         }
@@ -243,6 +255,18 @@ pub(super) fn baseline_of(t: &Table) -> Option<String> {
 
 fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
     let t = read(dir, "compare.csv")?.unwrap_or_default();
+    if let Some(bad) = t
+        .col("scenario")
+        .and_then(|i| t.rows.iter().map(|r| &r[i]).find(|n| !is_folder_name(n)))
+    {
+        return Err(Error::damaged(
+            dir.join("compare.csv"),
+            format!(
+                "scenario `{}` is not a folder name inside the comparison's folder",
+                bad.escape_debug()
+            ),
+        ));
+    }
     let scenarios = compare_scenarios(&t);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -260,7 +284,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
     files.extend(charts::render(dir, "reach", &reach)?);
     let baseline = baseline_of(&t).unwrap_or_default();
     let col = |n: &str| t.col(n).unwrap_or(0);
-    let num = |r: &Vec<String>, n: &str| r[col(n)].parse::<f64>().unwrap_or(f64::NAN);
+    let num = |r: &Vec<String>, n: &str| charts::number(&r[col(n)]);
     let metrics = COMPARE_METRICS
         .iter()
         .map(|m| {
@@ -284,7 +308,11 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
                     high: num(r, "delta_ci95_high"),
                 })
                 .collect();
-            (m.to_string(), est, delta)
+            (
+                m.to_string(),
+                charts::bounded(est).0,
+                charts::bounded(delta).0,
+            )
         })
         .collect();
     let currency = dirs
@@ -305,11 +333,16 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
     let t = read(dir, "sweep.csv")?.unwrap_or_default();
     let mcol = t.col("metric").unwrap_or(0);
     let paths: Vec<String> = t.header[..mcol].to_vec();
-    let num = |r: &Vec<String>, i: usize| {
-        r.get(i)
-            .and_then(|c| c.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
+    if !(1..=2).contains(&paths.len()) {
+        return Err(Error::damaged(
+            dir.join("sweep.csv"),
+            format!(
+                "{} varied columns before `metric` (a sweep varies one or two)",
+                paths.len()
+            ),
+        ));
+    }
+    let num = |r: &Vec<String>, i: usize| r.get(i).map_or(f64::NAN, |c| charts::number(c));
     let (mean, lo, hi) = (
         t.col("mean").unwrap_or(0),
         t.col("ci95_low").unwrap_or(0),
@@ -364,11 +397,17 @@ fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
         .col("metric")
         .and_then(|i| t.rows.first().map(|r| r[i].clone()))
         .unwrap_or_else(|| "metric".into());
-    let rows = (0..names.len())
-        .map(|i| (names[i].clone(), lv[i], hv[i], ml[i], mh[i]))
-        .collect();
+    let (rows, more) = charts::bounded(
+        (0..names.len())
+            .map(|i| (names[i].clone(), lv[i], hv[i], ml[i], mh[i]))
+            .collect(),
+    );
     let chart = TornadoChart {
-        title: format!("{}: what drives {metric}", folder_name(dir)),
+        title: titled(
+            format!("{}: what drives {metric}", folder_name(dir)),
+            more,
+            "parameters",
+        ),
         metric,
         base,
         rows,
@@ -385,31 +424,52 @@ fn paths_chart(dir: &Path, name: &str) -> Result<Option<PathsChart>> {
     };
     let reps = reps.max(1) as f64;
     let mut bars: Vec<PathBar> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
     let found = super::rowfiles::for_each_path(dir, |row| {
-        let route = row.path.replace('_', " ");
         let records = row.records / reps;
-        match bars
-            .iter_mut()
-            .find(|b| b.route == route && b.recipient == row.recipient && b.class == row.class)
-        {
-            Some(b) => b.mean += records,
-            None => bars.push(PathBar {
-                route,
-                recipient: row.recipient.to_string(),
-                class: row.class.to_string(),
-                mean: records,
-            }),
+        let key = (
+            row.path.to_string(),
+            row.recipient.to_string(),
+            row.class.to_string(),
+        );
+        match index.get(&key) {
+            Some(&i) => bars[i].mean += records,
+            None => {
+                index.insert(key, bars.len());
+                bars.push(PathBar {
+                    route: row.path.replace('_', " "),
+                    recipient: row.recipient.to_string(),
+                    class: row.class.to_string(),
+                    mean: records,
+                });
+            }
         }
         Ok(())
     })?;
     if !found {
         return Ok(None);
     }
+    // Means too large to draw are left out with the rest beyond the longest bars.
+    bars.retain(|b| charts::drawable(b.mean));
     bars.sort_by(|a, b| b.mean.total_cmp(&a.mean));
+    let (bars, more) = charts::bounded(bars);
     Ok(Some(PathsChart {
-        title: format!("{name}: where leaks come from (route -> recipient)"),
+        title: titled(
+            format!("{name}: where leaks come from (route -> recipient)"),
+            more,
+            "paths",
+        ),
         bars,
     }))
+}
+
+/// `title`, saying how many items beyond [`charts::MOST_ITEMS`] the chart leaves out.
+fn titled(title: String, more: usize, what: &str) -> String {
+    match more {
+        0 => title,
+        _ => format!("{title}, {}", charts::more_note(more, what)),
+    }
 }
 
 /// The "who gets the data" chart of one or more run folders, from their `reach.csv`: every
@@ -426,11 +486,12 @@ fn reach_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<ReachChart> 
         (r[rc].clone(), r[cc].clone())
     };
     let mut rows: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (_, t) in &tables {
         let p = t.col("p_reached").unwrap_or(2);
         for r in &t.rows {
             let k = key(t, r);
-            if k.1 != "*" && r[p].parse::<f64>().unwrap_or(0.0) > 0.0 && !rows.contains(&k) {
+            if k.1 != "*" && r[p].parse::<f64>().unwrap_or(0.0) > 0.0 && seen.insert(k.clone()) {
                 rows.push(k);
             }
         }
@@ -440,14 +501,13 @@ fn reach_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<ReachChart> 
         let rank = |r: &str| (r.starts_with("access:"), r == crate::scenario::PRIVATE);
         (rank(&a.0), &a.0, &a.1).cmp(&(rank(&b.0), &b.0, &b.1))
     });
+    let (rows, more) = charts::bounded(rows);
+    let title = titled(title, more, "rows");
     let series = tables
         .iter()
         .map(|(label, t)| {
-            let num = |r: &Vec<String>, c: &str| {
-                t.col(c)
-                    .and_then(|i| r[i].parse::<f64>().ok())
-                    .unwrap_or(f64::NAN)
-            };
+            let num =
+                |r: &Vec<String>, c: &str| t.col(c).map_or(f64::NAN, |i| charts::number(&r[i]));
             let values = rows
                 .iter()
                 .map(|k| {

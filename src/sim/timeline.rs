@@ -250,13 +250,36 @@ impl Timeline {
         b
     }
 
-    /// A timeline read back from [`Timeline::to_bytes`]; None if the bytes are not one.
+    /// The length of [`Timeline::to_bytes`] for `days` days (None past the address space).
+    pub fn bytes_for(days: usize) -> Option<u64> {
+        let per_series = (days as u64).checked_mul(16 + BINS as u64 * 4)?;
+        per_series.checked_mul(2)?.checked_add(16)
+    }
+
+    /// A timeline read back from [`Timeline::to_bytes`]; None if the bytes are not one (a wrong
+    /// length, or a day whose histogram counts more replications than the timeline holds).
     pub fn from_bytes(b: &[u8]) -> Option<Timeline> {
-        let days = u64::from_le_bytes(b.get(..8)?.try_into().ok()?) as usize;
+        let days = usize::try_from(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)).ok()?;
         let reps = u64::from_le_bytes(b.get(8..16)?.try_into().ok()?);
-        let per_series = days.checked_mul(16 + BINS * 4)?;
-        if b.len() != 16 + 2 * per_series {
+        if Timeline::bytes_for(days)? != b.len() as u64 {
             return None;
+        }
+        let per_series = days * (16 + BINS * 4);
+        for s in 0..2 {
+            let hist = &b[16 + s * per_series + days * 16..16 + (s + 1) * per_series];
+            for day in 0..days {
+                let count: u64 = (0..BINS)
+                    .map(|bin| {
+                        let at = (bin * days + day) * 4;
+                        u64::from(u32::from_le_bytes(
+                            hist[at..at + 4].try_into().expect("4 bytes"),
+                        ))
+                    })
+                    .sum();
+                if count > reps {
+                    return None;
+                }
+            }
         }
         let mut at = 16;
         let mut series = || -> Option<Series> {

@@ -101,3 +101,38 @@ pub fn csv_column(path: &Path, name: &str) -> Vec<f64> {
         .map(|r| r[col].parse().unwrap_or(f64::NAN))
         .collect()
 }
+
+/// Runs `cmd` to its end, killing it after `secs` seconds: a hang guard, generous on purpose (it
+/// fails the test as a hang, it is not a timing assertion).
+pub fn bounded(cmd: &mut Command, secs: u64) -> Output {
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("leaksim starts");
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if start.elapsed().as_secs() >= secs {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("output");
+            panic!(
+                "still running after {secs} s (killed): {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The names in `dir`, sorted (hidden staging, retired and lock files included).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("folder exists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}

@@ -68,8 +68,10 @@ impl PanelCurves {
                 .filter(|v| *v > 0.0)
         };
         positives().next()?;
-        let lo = positives().fold(f64::INFINITY, f64::min).max(1.0);
-        let hi = positives().fold(0.0, f64::max).max(lo * 10.0);
+        // The axis spans the drawable values (infinite or huge ones still count as exceeding).
+        let (lo, hi) = super::axis_range(positives().filter(|v| super::drawable(*v)), (1.0, 10.0));
+        let lo = lo.clamp(1.0, super::DRAWABLE / 10.0);
+        let hi = hi.max(lo * 10.0);
         let grid = log_grid(lo, hi, 160);
         let curves = series
             .iter()

@@ -86,6 +86,7 @@ pub trait Chart {
 pub fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf>> {
     init_fonts();
     let (w, h) = chart.size();
+    let (w, h) = (w.min(MOST_PIXELS), h.min(MOST_PIXELS));
     let fail = |e: String| Error::io(dir.join(stem), std::io::Error::other(e));
     let mut svg = String::new();
     {
@@ -94,7 +95,7 @@ pub fn render<C: Chart>(dir: &Path, stem: &str, chart: &C) -> Result<Vec<PathBuf
         chart.draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e2s(e)))?;
     }
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| fail(e2s(e)))?;
@@ -153,10 +154,10 @@ impl Table {
             return Ok(None);
         };
         if let Some(missing) = required.iter().find(|c| t.col(c).is_none()) {
-            return Err(Error::Usage(format!(
-                "{}: no column `{missing}`: is this a file leaksim wrote?",
-                path.display()
-            )));
+            return Err(Error::damaged(
+                path,
+                format!("no column `{missing}`: is this a file leaksim wrote?"),
+            ));
         }
         Ok(Some(t))
     }
@@ -172,7 +173,7 @@ impl Table {
             Some(i) => self
                 .rows
                 .iter()
-                .map(|r| r.get(i).and_then(|c| c.parse().ok()).unwrap_or(f64::NAN))
+                .map(|r| r.get(i).map_or(f64::NAN, |c| number(c)))
                 .collect(),
             None => Vec::new(),
         }
@@ -269,10 +270,67 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
         .map_err(e2s)
 }
 
+/// The largest magnitude a chart puts on an axis. A value beyond it, infinite or NaN is not drawn
+/// (and, where a chart says so, counted in a note): axes then stay finite after padding, and a
+/// log axis has at most about 600 decades for plotters to walk.
+pub const DRAWABLE: f64 = 1e300;
+
+/// The most bars or rows a chart draws; the rest are summed up as "and K more".
+pub const MOST_ITEMS: usize = 40;
+
+/// Whether `v` can be put on an axis.
+pub fn drawable(v: f64) -> bool {
+    v.is_finite() && v.abs() <= DRAWABLE
+}
+
+/// The smallest and largest of `values` (drawable ones only), or `empty` when there are none.
+pub fn axis_range(values: impl Iterator<Item = f64>, empty: (f64, f64)) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| drawable(*v))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo <= hi {
+        (lo, hi)
+    } else {
+        empty
+    }
+}
+
+/// A cell of a results table as a number for a chart: NaN (not drawn) when empty, not a number,
+/// infinite or beyond [`DRAWABLE`].
+pub fn number(cell: &str) -> f64 {
+    match cell.parse::<f64>() {
+        Ok(v) if drawable(v) => v,
+        _ => f64::NAN,
+    }
+}
+
+/// The tallest chart drawn, in pixels: a chart whose items would need more is cut at its foot
+/// (and [`bounded`] keeps charts well inside it).
+pub const MOST_PIXELS: u32 = 4000;
+
+/// The first [`MOST_ITEMS`] of `items` and how many were left out.
+pub fn bounded<T>(mut items: Vec<T>) -> (Vec<T>, usize) {
+    let more = items.len().saturating_sub(MOST_ITEMS);
+    items.truncate(MOST_ITEMS);
+    (items, more)
+}
+
+/// The note under a chart that left `more` items out (empty when none was).
+pub fn more_note(more: usize, what: &str) -> String {
+    if more == 0 {
+        String::new()
+    } else {
+        format!("and {more} more {what} (not drawn)")
+    }
+}
+
 fn padded(lo: f64, hi: f64) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
+    let (lo, hi) = (lo.max(-DRAWABLE), hi.min(DRAWABLE));
     if hi - lo <= 0.0 {
         let d = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
         return (lo - d, hi + d);
