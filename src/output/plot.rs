@@ -145,7 +145,7 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
 }
 
 /// `[report] tolerance` of a run folder's resolved scenario.
-fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
+pub(super) fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
     let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
     let v: toml::Table = text.parse().unwrap_or_default();
     let Some(toml::Value::Array(points)) = v.get("report").and_then(|r| r.get("tolerance")) else {

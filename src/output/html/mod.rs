@@ -2,6 +2,8 @@
 //! key tables, built from the folder's files alone.
 
 mod sections;
+mod tolerance;
+mod verdict;
 
 use super::charts::Table;
 use super::format::human;
@@ -205,7 +207,8 @@ h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #c
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:4px 8px}\
 th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.8em}\
-.meta{color:#444}";
+.meta{color:#444}.verdict{background:#f3f7fb;border-left:4px solid #0072b2;padding:.2em 1em;margin:1em 0}\
+.verdict h2{margin-top:.5em;border:none}.verdict li{margin:.35em 0}.verdict li.q{font-weight:bold;list-style:none;margin-left:-1.2em}";
 
 /// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
 pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
@@ -238,6 +241,8 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     }
     match kind {
         Kind::Run => {
+            let reps = facts.first().map(|f| fmt_cell("", &f.3)).unwrap_or_default();
+            body.push_str(&verdict::run_verdict(dir, &reps)?);
             if let Some(f) = facts.first() {
                 let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
             }
@@ -320,7 +325,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             ));
             let _ = writeln!(
                 body,
-                "<h3>Cost-effectiveness against `{}`</h3>",
+                "<h3>Cost-effectiveness against <code>{}</code></h3>",
                 esc(&baseline)
             );
             body.push_str(&sections::cost_effectiveness(t, &baseline, &currency));
