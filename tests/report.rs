@@ -98,7 +98,11 @@ fn a_comparison_report_has_every_metric_and_the_cost_effectiveness_line() {
             "{metric}"
         );
     }
-    assert!(html.contains("Cost-effectiveness against `status-quo-2021`"));
+    assert!(html.contains("Cost-effectiveness against <code>status-quo-2021</code>"));
+    for heading in html.split("<h").skip(1) {
+        let text = heading.split("</h").next().unwrap();
+        assert!(!text.contains('`'), "a literal backtick in heading {text}");
+    }
     assert!(
         html.contains("<b>divestiture</b>: dominant"),
         "divestiture avoids loss at no cost"

@@ -90,7 +90,9 @@ fn check_run_verdict(file: &str) {
     let d = run_folder(dir.path(), &shipped(file), &[]);
     let v = verdict(&d);
     assert!(
-        v.contains("How likely is it that a protected record reaches the state of CN within a year"),
+        v.contains(
+            "How likely is it that a protected record reaches the state of CN within a year"
+        ),
         "{v}"
     );
     let (p, lo, hi) = summary(&d, "reached");
@@ -190,4 +192,56 @@ fn the_verdict_says_at_which_losses_the_run_is_within_its_tolerance() {
         pct(above)
     );
     assert!(v.contains(&want), "expected `{want}` in {v}");
+}
+
+#[test]
+fn a_comparison_opens_with_every_deal_its_headline_and_a_link_to_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "compare",
+            &shipped("status_quo_2021.toml"),
+            &shipped("project_texas_2022.toml"),
+            &shipped("divestiture.toml"),
+            "--baseline",
+            "status-quo-2021",
+            "--reps",
+            "300",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = dir.path().join("res/compare");
+    let v = verdict(&d);
+    let rows = csv_rows(&d.join("compare.csv"));
+    for name in ["status-quo-2021", "project-texas-2022", "divestiture"] {
+        let link = format!("<a href=\"{name}/report.html\">{name}</a>");
+        assert!(v.contains(&link), "{link} in {v}");
+        assert!(d.join(name).join("report.html").is_file());
+        let r = rows
+            .iter()
+            .find(|r| r[0] == name && r[1] == "reached")
+            .unwrap();
+        let p: f64 = r[2].parse().unwrap();
+        // Every deal's headline shows, a zero included.
+        let row = v.split("<tr>").find(|x| x.contains(&link)).unwrap();
+        assert!(row.contains(&pct(p)), "{} in {row}", pct(p));
+        if p == 0.0 {
+            assert!(row.contains("(none in 300)"), "{row}");
+        }
+        if name != "status-quo-2021" {
+            let delta: f64 = r[5].parse().unwrap();
+            assert!(row.contains(&format!("{:+.2} pp", 100.0 * delta)), "{row}");
+        }
+    }
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    // The question's zero shows in "who gets the data" too.
+    assert!(html.contains("<td>divestiture</td><td class=\"num\">CN</td><td class=\"num\">protected</td><td class=\"num\">0.00% (in no simulated year)</td>"));
+    // Every metric, collapsed after the charts.
+    let details = html.find("<details><summary>").unwrap();
+    assert!(html[details..].contains("<td class=\"num\">flows_blocked</td>"));
+    assert!(html.find("<h2>Charts</h2>").unwrap() < details);
 }

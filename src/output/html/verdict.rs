@@ -69,7 +69,7 @@ impl Question {
     }
 
     /// Whether a path row's recipient and class count for the question.
-    fn counts(&self, recipient: &str, class: &str) -> bool {
+    pub fn counts(&self, recipient: &str, class: &str) -> bool {
         (self.recipients.is_empty() || self.recipients.iter().any(|r| r == recipient))
             && (self.classes.is_empty() || self.classes.iter().any(|c| c == class))
     }
@@ -238,7 +238,10 @@ pub(super) fn drivers(dir: &Path, metric: &str, k: usize) -> Result<Option<Vec<(
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(f64::NAN)
     };
-    let (p, m) = (t.col("parameter").unwrap_or(0), t.col("metric").unwrap_or(1));
+    let (p, m) = (
+        t.col("parameter").unwrap_or(0),
+        t.col("metric").unwrap_or(1),
+    );
     let mut out: Vec<(String, f64)> = t
         .rows
         .iter()
@@ -381,7 +384,11 @@ fn trade_sentence(s: &Summary, q: &Question) -> String {
         _ => o.push_str("blocked work not recorded"),
     }
     if let Some(w) = s.get("review_mean_wait_hours").filter(|w| w.mean > 0.005) {
-        let _ = write!(o, "; reviewed requests wait {} h on average", human(w.mean, 2));
+        let _ = write!(
+            o,
+            "; reviewed requests wait {} h on average",
+            human(w.mean, 2)
+        );
     }
     if let Some(c) = s.get("control_cost") {
         let _ = write!(
@@ -412,11 +419,16 @@ pub(super) fn run_verdict(dir: &Path, reps: &str) -> Result<String> {
     let Some(answer) = answer(&s, reps) else {
         return Ok(String::new());
     };
-    let mut o = String::from("<section class=\"verdict\" id=\"verdict\">\n<h2>Verdict</h2>\n<ul>\n");
+    let mut o =
+        String::from("<section class=\"verdict\" id=\"verdict\">\n<h2>Verdict</h2>\n<ul>\n");
     let _ = writeln!(o, "<li class=\"q\">{}</li>", esc(&q.words()));
     let _ = writeln!(o, "<li class=\"a\">{answer}</li>");
     let _ = writeln!(o, "<li>{}</li>", routes_sentence(&routes(dir, &q)?));
-    let _ = writeln!(o, "<li>{}</li>", drivers_sentence(drivers(dir, "reached", 3)?));
+    let _ = writeln!(
+        o,
+        "<li>{}</li>",
+        drivers_sentence(drivers(dir, "reached", 3)?)
+    );
     let _ = writeln!(o, "<li>{}</li>", trade_sentence(&s, &q));
     if let Some(t) = super::tolerance::sentence(dir, &esc(&q.currency))? {
         let _ = writeln!(o, "<li>{t}</li>");
