@@ -2,6 +2,7 @@
 //! key tables, built from the folder's files alone.
 
 mod compare_verdict;
+mod inputs;
 mod sections;
 mod tolerance;
 mod verdict;
@@ -287,7 +288,7 @@ table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px soli
 th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.8em}\
 .meta{color:#444}.verdict{background:#f3f7fb;border-left:4px solid #0072b2;padding:.2em 1em;margin:1em 0}\
-.verdict h2{margin-top:.5em;border:none}.verdict li{margin:.35em 0}.verdict li.q{font-weight:bold;list-style:none;margin-left:-1.2em}.nw{white-space:nowrap}";
+.verdict h2{margin-top:.5em;border:none}.verdict li{margin:.35em 0}.verdict li.q{font-weight:bold;list-style:none;margin-left:-1.2em}.nw{white-space:nowrap}.inputs td.num{text-align:left}";
 
 /// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
 pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
@@ -341,6 +342,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             ));
             body.push_str(&sections::tail_table(dir, horizon, &currency)?);
             body.push_str(&sections::sensitivity_table(dir)?);
+            body.push_str(&inputs::inputs_section(dir));
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
