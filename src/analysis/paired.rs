@@ -39,6 +39,7 @@ pub fn paired(values: &[f64], base: &[f64], m: usize) -> Paired {
     }
     let mut mean = MeanCi::of(&own);
     let mut delta = MeanCi::of(&diffs);
+    mean.low = crate::analysis::stats::clamp_low(mean.low, &own);
     if metrics::is_probability(m) {
         let n = own.len() as f64;
         (mean.low, mean.high) = wilson_interval(own.iter().sum(), n);

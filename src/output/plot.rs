@@ -168,7 +168,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     let (chart, paths) = std::thread::scope(|scope| {
         let paths = scope.spawn(|| paths_chart(dir, &name));
         let chart = exceedance_chart(
-            format!("{name}: exceedance curves (band: 95% CI)"),
+            format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
             &[(name.clone(), dir.to_path_buf())],
         );
         (chart, paths.join())
@@ -248,7 +248,10 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let name = folder_name(dir);
-    let chart = exceedance_chart(format!("{name}: exceedance curves (band: 95% CI)"), &dirs)?;
+    let chart = exceedance_chart(
+        format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
+        &dirs,
+    )?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
     let reach = reach_chart(format!("{name}: who gets the data"), &dirs)?;
     files.extend(charts::render(dir, "reach", &reach)?);

@@ -74,7 +74,7 @@ fn fmt_cell(metric: &str, v: &str) -> String {
         Ok(x) if metric == "leaked" || metric == "reached" || metric.starts_with("p_") => {
             format!("{:.2}%", 100.0 * x)
         }
-        Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => human(x, 3),
+        Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => super::format::sig3(x),
         Ok(x) => human(x, 0),
         Err(_) => v.to_string(),
     }
