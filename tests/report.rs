@@ -98,7 +98,11 @@ fn a_comparison_report_has_every_metric_and_the_cost_effectiveness_line() {
             "{metric}"
         );
     }
-    assert!(html.contains("Cost-effectiveness against `status-quo-2021`"));
+    assert!(html.contains("Cost-effectiveness against <code>status-quo-2021</code>"));
+    for heading in html.split("<h").skip(1) {
+        let text = heading.split("</h").next().unwrap();
+        assert!(!text.contains('`'), "a literal backtick in heading {text}");
+    }
     assert!(
         html.contains("<b>divestiture</b>: dominant"),
         "divestiture avoids loss at no cost"
@@ -139,6 +143,26 @@ fn a_risk_tolerance_curve_is_drawn_over_the_loss_exceedance_curve() {
         svg.contains("risk tolerance"),
         "the curve is drawn and named"
     );
+    // The title says what the band is; the dashed lines are named as input uncertainty.
+    assert!(svg.contains("shaded: 95% Wilson interval") && !svg.contains("band: 95% CI"));
+    assert!(svg.contains("deciles (input uncertainty)"));
+    // The note says at which losses the run is within the tolerance, computed here from the rows.
+    let loss = csv_column(
+        &dir.path().join("res/project-texas-2022/replications.csv"),
+        "loss",
+    );
+    let share = |x: f64| loss.iter().filter(|v| **v > x).count() as f64 / loss.len() as f64;
+    let within: Vec<&str> = [(1e6, 0.5, "1M"), (1e8, 0.01, "100M")]
+        .iter()
+        .filter(|(x, p, _)| share(*x) <= *p)
+        .map(|t| t.2)
+        .collect();
+    let note = match within.len() {
+        2 => "project-texas-2022: within the tolerance at every loss".to_string(),
+        0 => "project-texas-2022: beyond the tolerance at every loss".to_string(),
+        _ => format!("project-texas-2022: within the tolerance at {}", within[0]),
+    };
+    assert!(svg.contains(&note), "{note}");
     let o = leaksim_in(
         dir.path(),
         &[
@@ -158,4 +182,39 @@ fn a_risk_tolerance_curve_is_drawn_over_the_loss_exceedance_curve() {
         !svg.contains("risk tolerance"),
         "no curve promised without a tolerance"
     );
+}
+
+#[test]
+fn intervals_of_non_negative_metrics_do_not_go_below_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &shipped("status_quo_2021.toml"),
+            "--reps",
+            "100",
+            // Few insiders: rare counts, whose t interval reaches below 0.
+            "--set",
+            "actor.parent-engineering-cn.headcount=3",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&dir.path().join("res/status-quo-2021/summary.csv"));
+    let mut rare = 0;
+    for r in &rows[1..] {
+        let (mean, sd, low): (f64, f64, f64) = (
+            r[1].parse().unwrap_or(f64::NAN),
+            r[2].parse().unwrap_or(f64::NAN),
+            r[3].parse().unwrap_or(f64::NAN),
+        );
+        // Every metric and parameter of these scenarios is non-negative.
+        assert!(low.is_nan() || low >= 0.0, "{}: {low}", r[0]);
+        // A rare count whose t interval would reach below 0 (so the check can fail).
+        rare += usize::from(mean > 0.0 && mean - 1.96 * sd / 100f64.sqrt() < 0.0);
+    }
+    assert!(rare > 0, "no rare metric to check");
 }

@@ -45,6 +45,7 @@ pub fn paired_as(values: &[f64], base: &[f64], probability: bool) -> Paired {
     }
     let mut mean = MeanCi::of(&own);
     let mut delta = MeanCi::of(&diffs);
+    mean.low = crate::analysis::stats::clamp_low(mean.low, &own);
     if probability {
         let n = own.len() as f64;
         (mean.low, mean.high) = wilson_interval(own.iter().sum(), n);

@@ -146,6 +146,16 @@ impl MeanCi {
     }
 }
 
+/// The lower end of a mean's interval, clamped at 0 when no value is negative: the mean of a
+/// non-negative quantity (a count, records, a cost) cannot be below 0, whatever the t interval says.
+pub fn clamp_low(low: f64, values: &[f64]) -> f64 {
+    if low < 0.0 && values.iter().all(|v| *v >= 0.0) {
+        0.0
+    } else {
+        low
+    }
+}
+
 /// One row of `summary.csv`: the distribution of a metric across replications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MetricSummary {
@@ -189,7 +199,7 @@ impl MetricSummary {
         let (low, high) = if probability {
             wilson_interval(v.iter().sum(), v.len() as f64)
         } else {
-            (ci.low, ci.high)
+            (clamp_low(ci.low, &v), ci.high)
         };
         let q = quantiles(&mut v, &[0.05, 0.50, 0.95, 0.99, 1.0]);
         MetricSummary {

@@ -75,9 +75,35 @@ pub fn human(v: f64, decimals: usize) -> String {
     }
 }
 
+/// A figure that is not a whole number, to 3 significant digits (trailing zeros dropped): the
+/// one form every table and chart label gives it, so that a figure reads the same everywhere
+/// (`0.325`, never `0.33` in one place and `0.325` in another).
+pub fn sig3(v: f64) -> String {
+    if !v.is_finite() || v == 0.0 {
+        return human(v, 0);
+    }
+    let decimals = (2 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = human(v, decimals);
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sig3_gives_three_significant_digits() {
+        assert_eq!(sig3(0.325), "0.325");
+        assert_eq!(sig3(0.05), "0.05");
+        assert_eq!(sig3(12.345), "12.3");
+        assert_eq!(sig3(0.000_123_4), "0.000123");
+        assert_eq!(sig3(-2.5), "-2.5");
+        assert_eq!(sig3(0.99999), "1");
+    }
 
     #[test]
     fn csv_numbers_carry_no_float_noise() {

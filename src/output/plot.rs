@@ -151,7 +151,7 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
 }
 
 /// `[report] tolerance` of a run folder's resolved scenario.
-fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
+pub(super) fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
     let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
     let v: toml::Table = text.parse().unwrap_or_default();
     let Some(toml::Value::Array(points)) = v.get("report").and_then(|r| r.get("tolerance")) else {
@@ -174,7 +174,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     let (chart, paths) = std::thread::scope(|scope| {
         let paths = scope.spawn(|| paths_chart(dir, &name));
         let chart = exceedance_chart(
-            format!("{name}: exceedance curves (band: 95% CI)"),
+            format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
             &[(name.clone(), dir.to_path_buf())],
         );
         (chart, paths.join())
@@ -278,7 +278,10 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     let name = folder_name(dir);
-    let chart = exceedance_chart(format!("{name}: exceedance curves (band: 95% CI)"), &dirs)?;
+    let chart = exceedance_chart(
+        format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
+        &dirs,
+    )?;
     files.extend(charts::render(dir, "exceedance", &chart)?);
     let reach = reach_chart(format!("{name}: who gets the data"), &dirs)?;
     files.extend(charts::render(dir, "reach", &reach)?);

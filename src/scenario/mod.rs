@@ -11,6 +11,7 @@ pub mod dates;
 pub mod diff;
 mod inputs;
 mod read;
+pub mod sources;
 mod table;
 pub mod tree;
 mod types;
@@ -296,7 +297,10 @@ impl Scenario {
             );
             t.insert("run".into(), toml::Value::Table(run));
         }
-        let body = toml::to_string(&v).unwrap_or_default();
+        let body = sources::annotate(
+            &toml::to_string(&v).unwrap_or_default(),
+            &sources::sources(&self.tree),
+        );
         format!(
             "# Scenario `{}` as leaksim {} resolved it (extends and --set applied).\n# Running this file again gives the same results.\n\n{}",
             self.name,

@@ -210,9 +210,15 @@ impl Chart for Exceedance {
                 .max(2);
             let floor = 0.5 / most as f64;
             let at_floor = |p: f64| p.max(floor);
+            let note = if metric == "loss" && !self.tolerance.is_empty() {
+                tolerance_note(&self.tolerance, series)
+            } else {
+                Vec::new()
+            };
             let mut chart = ChartBuilder::on(area)
                 .caption(format!("P({metric} > x)"), (FONT, 17))
                 .margin(12)
+                .margin_top(12 + 16 * note.len() as u32)
                 .margin_right(36)
                 .x_label_area_size(45)
                 .y_label_area_size(76)
@@ -257,9 +263,12 @@ impl Chart for Exceedance {
                     let name = s.param_names.get(*which).cloned().unwrap_or_default();
                     let short = name.rsplit('.').next().unwrap_or_default().to_string();
                     let label = if series.len() > 1 {
-                        format!("{}: range by {short} decile", s.label)
+                        format!(
+                            "{}: range over {short} deciles (input uncertainty)",
+                            s.label
+                        )
                     } else {
-                        format!("range by {short} decile")
+                        format!("range over {short} deciles (input uncertainty)")
                     };
                     for (k, line) in [plo, phi].into_iter().enumerate() {
                         let drawn = chart
@@ -272,7 +281,10 @@ impl Chart for Exceedance {
                             .map_err(e2s)?;
                         if k == 0 {
                             drawn.label(label.clone()).legend(move |(x, y)| {
-                                PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(1))
+                                let st = c.stroke_width(1);
+                                EmptyElement::at((x, y))
+                                    + PathElement::new(vec![(0, 0), (8, 0)], st)
+                                    + PathElement::new(vec![(13, 0), (22, 0)], st)
                             });
                         }
                     }
@@ -289,30 +301,156 @@ impl Chart for Exceedance {
                     });
             }
             if metric == "loss" && !self.tolerance.is_empty() {
-                let inside: Vec<(f64, f64)> = self
+                let red = RGBColor(213, 94, 0);
+                // Clipped to the plotting area: a point beyond the axes is not drawn on its edge.
+                let pieces = clip_log(&self.tolerance, (lo, hi), (floor, 1.0));
+                for (k, piece) in pieces.iter().enumerate() {
+                    let drawn = chart
+                        .draw_series(DashedLineSeries::new(
+                            piece.iter().copied(),
+                            10,
+                            5,
+                            red.stroke_width(3),
+                        ))
+                        .map_err(e2s)?;
+                    if k == 0 {
+                        drawn.label("risk tolerance").legend(move |(x, y)| {
+                            let st = red.stroke_width(3);
+                            EmptyElement::at((x, y))
+                                + PathElement::new(vec![(0, 0), (7, 0)], st)
+                                + PathElement::new(vec![(15, 0), (22, 0)], st)
+                                + Circle::new((11, 0), 4, red.filled())
+                        });
+                    }
+                }
+                let inside = self
                     .tolerance
                     .iter()
-                    .map(|&(x, p)| (x.clamp(lo, hi), at_floor(p)))
-                    .collect();
-                let red = RGBColor(213, 94, 0);
+                    .copied()
+                    .filter(|&(x, p)| (lo..=hi).contains(&x) && (floor..=1.0).contains(&p));
                 chart
-                    .draw_series(DashedLineSeries::new(
-                        inside.iter().copied(),
-                        10,
-                        5,
-                        red.stroke_width(3),
-                    ))
-                    .map_err(e2s)?
-                    .label("risk tolerance")
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 22, y)], red.stroke_width(3))
-                    });
-                chart
-                    .draw_series(inside.iter().map(|&p| Circle::new(p, 4, red.filled())))
+                    .draw_series(inside.map(|p| Circle::new(p, 4, red.filled())))
                     .map_err(e2s)?;
+                // The note sits above the panel's caption, in the room its margin leaves.
+                for (k, line) in note.iter().enumerate() {
+                    area.draw(&Text::new(
+                        line.clone(),
+                        (90, 6 + 16 * k as i32),
+                        label_style().color(&red),
+                    ))
+                    .map_err(e2s)?;
+                }
             }
             legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         }
         Ok(())
+    }
+}
+
+/// `points` (x, y > 0) as straight pieces on log-log axes, clipped to `[x0, x1] x [y0, y1]`
+/// (Liang-Barsky in log space): what lies beyond the axes is cut, not pinned to their edge.
+pub(crate) fn clip_log(
+    points: &[(f64, f64)],
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Vec<Vec<(f64, f64)>> {
+    let l = |v: f64| v.log10();
+    let (bx0, bx1, by0, by1) = (l(x0), l(x1), l(y0), l(y1));
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut open = false;
+    for w in points.windows(2) {
+        let ((ax, ay), (bx, by)) = (w[0], w[1]);
+        if ax <= 0.0 || ay <= 0.0 || bx <= 0.0 || by <= 0.0 {
+            open = false;
+            continue;
+        }
+        let (px, py, qx, qy) = (l(ax), l(ay), l(bx), l(by));
+        let (dx, dy) = (qx - px, qy - py);
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let mut keep = true;
+        for (p, q) in [
+            (-dx, px - bx0),
+            (dx, bx1 - px),
+            (-dy, py - by0),
+            (dy, by1 - py),
+        ] {
+            if p == 0.0 {
+                keep &= q >= 0.0;
+            } else {
+                let r = q / p;
+                if p < 0.0 {
+                    t0 = t0.max(r);
+                } else {
+                    t1 = t1.min(r);
+                }
+            }
+        }
+        if !keep || t0 > t1 {
+            open = false;
+            continue;
+        }
+        let at = |t: f64| (10f64.powf(px + t * dx), 10f64.powf(py + t * dy));
+        let s = if t0 > 0.0 { at(t0) } else { (ax, ay) };
+        let e = if t1 < 1.0 { at(t1) } else { (bx, by) };
+        if !open || t0 > 0.0 {
+            pieces.push(vec![s]);
+        }
+        pieces.last_mut().expect("a piece").push(e);
+        open = t1 >= 1.0;
+    }
+    pieces
+}
+
+/// The chart's note on the tolerance: per scenario, the losses of the curve at which its
+/// estimated P(loss > x) is within the tolerance, and those at which it is beyond.
+fn tolerance_note(tolerance: &[(f64, f64)], series: &[ExceedanceSeries]) -> Vec<String> {
+    series
+        .iter()
+        .map(|s| {
+            let mut sorted = s.values.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let (within, beyond): (Vec<_>, Vec<_>) = tolerance
+                .iter()
+                .partition(|&&(x, p)| exceedance_at(&sorted, x) <= p);
+            let list = |v: &[&(f64, f64)]| {
+                v.iter()
+                    .map(|(x, _)| tick(*x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match (within.is_empty(), beyond.is_empty()) {
+                (_, true) => format!("{}: within the tolerance at every loss", s.label),
+                (true, _) => format!("{}: beyond the tolerance at every loss", s.label),
+                _ => format!(
+                    "{}: within the tolerance at {}; beyond it at {}",
+                    s.label,
+                    list(&within),
+                    list(&beyond)
+                ),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_log;
+
+    #[test]
+    fn a_point_beyond_the_axis_is_cut_at_the_edge_on_its_line() {
+        // From (1e3, 0.5) to (1e5, 0.005): a straight line in log-log space, cut at x = 1e4.
+        let p = clip_log(&[(1e3, 0.5), (1e5, 0.005)], (1e2, 1e4), (1e-4, 1.0));
+        assert_eq!(p.len(), 1);
+        let (x, y) = p[0][1];
+        assert!((x - 1e4).abs() < 1e-6 && (y - 0.05).abs() < 1e-9, "{x} {y}");
+        // Wholly outside: nothing drawn.
+        assert!(clip_log(&[(1e5, 0.5), (1e6, 0.1)], (1e2, 1e4), (1e-4, 1.0)).is_empty());
+        // Inside: unchanged, one piece.
+        let q = clip_log(
+            &[(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)],
+            (1e1, 1e5),
+            (1e-4, 1.0),
+        );
+        assert_eq!(q, vec![vec![(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)]]);
     }
 }

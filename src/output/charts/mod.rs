@@ -248,10 +248,9 @@ pub fn tick(v: f64) -> String {
         format!("{}M", human(m, if m == m.round() { 0 } else { 1 }))
     } else if a >= 100.0 || v == v.round() {
         human(v, 0)
-    } else if a >= 1.0 {
-        human(v, 1)
     } else {
-        format!("{v:.2}")
+        // The same form as the report's tables.
+        crate::output::format::sig3(v)
     }
 }
 

@@ -1,8 +1,12 @@
 //! `report.html`: one self-contained page per results folder, with its charts inlined and its
 //! key tables, built from the folder's files alone.
 
+mod compare_verdict;
+mod inputs;
 mod routes;
 mod sections;
+mod tolerance;
+mod verdict;
 
 use super::charts::Table;
 use super::format::human;
@@ -36,6 +40,15 @@ fn inline_svg(dir: &Path, stem: &str) -> String {
 }
 
 fn table_html(header: &[&str], rows: &[Vec<String>]) -> String {
+    let escaped: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| esc(c)).collect())
+        .collect();
+    table_html_raw(header, &escaped)
+}
+
+/// [`table_html`] with cells that are HTML already (links, emphasis); headers are escaped.
+fn table_html_raw(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut o = String::from("<table><thead><tr>");
     for h in header {
         let _ = write!(o, "<th>{}</th>", esc(h));
@@ -48,7 +61,7 @@ fn table_html(header: &[&str], rows: &[Vec<String>]) -> String {
                 o,
                 "<td{}>{}</td>",
                 if i == 0 { "" } else { " class=\"num\"" },
-                esc(c)
+                c
             );
         }
         o.push_str("</tr>");
@@ -62,7 +75,7 @@ fn fmt_cell(metric: &str, v: &str) -> String {
         Ok(x) if metric == "leaked" || metric == "reached" || metric.starts_with("p_") => {
             format!("{:.2}%", 100.0 * x)
         }
-        Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => human(x, 3),
+        Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => super::format::sig3(x),
         Ok(x) => human(x, 0),
         Err(_) => v.to_string(),
     }
@@ -168,11 +181,20 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
             continue;
         };
         let cell = |r: &Vec<String>, c: &str| t.col(c).map(|i| r[i].clone()).unwrap_or_default();
+        // Every recipient and class reached, and the question's own even at zero.
+        let q = verdict::Question::of(d);
+        let structural = verdict::Summary::of(d)?
+            .and_then(|s| s.get("reached"))
+            .is_some_and(|r| r.structural);
         let mut mine: Vec<&Vec<String>> = t
             .rows
             .iter()
             .filter(|r| cell(r, "class") != "*")
-            .filter(|r| cell(r, "p_reached").parse::<f64>().unwrap_or(0.0) > 0.0)
+            .filter(|r| {
+                cell(r, "p_reached").parse::<f64>().unwrap_or(0.0) > 0.0
+                    || (!q.recipients.is_empty()
+                        && q.counts(&cell(r, "recipient"), &cell(r, "class")))
+            })
             .collect();
         mine.sort_by_key(|r| cell(r, "recipient").starts_with("access:"));
         if mine.is_empty() {
@@ -191,11 +213,17 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
                 Some(j) => format!("staff access from {j}"),
                 None => recipient,
             };
+            let p = fmt_cell("p_", &cell(r, "p_reached"));
+            let zero = cell(r, "p_reached").parse::<f64>().unwrap_or(0.0) == 0.0;
             rows.push(vec![
                 label.clone(),
                 who,
                 cell(r, "class"),
-                fmt_cell("p_", &cell(r, "p_reached")),
+                match (zero, structural) {
+                    (true, true) => format!("{p} (no route in this model)"),
+                    (true, false) => format!("{p} (in no simulated year)"),
+                    _ => p,
+                },
                 format!(
                     "[{}, {}]",
                     fmt_cell("p_", &cell(r, "p_ci95_low")),
@@ -218,12 +246,67 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
     ))
 }
 
+/// Every metric of a comparison with its paired difference, in a collapsed appendix.
+fn compare_appendix(t: &Table, baseline: &str) -> String {
+    let cols = [
+        "scenario",
+        "metric",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "delta",
+        "delta_ci95_low",
+        "delta_ci95_high",
+        "p_lower",
+    ];
+    let idx: Vec<usize> = cols.iter().filter_map(|c| t.col(c)).collect();
+    // Every metric; the baseline's own deltas mean nothing and are left blank.
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let is_base = r[0] == baseline;
+            idx.iter()
+                .enumerate()
+                .map(|(k, &i)| {
+                    if k < 2 {
+                        r[i].clone()
+                    } else if is_base && k >= 5 {
+                        String::new()
+                    } else {
+                        fmt_cell(if k == 8 { "p_" } else { &r[1] }, &r[i])
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!(
+        "<h2>Appendix: every metric</h2>\n<details><summary>{} rows: each metric of each scenario, with its paired difference from the baseline (delta = scenario minus baseline, replication by replication, on common random numbers)</summary>\n{}</details>\n",
+        rows.len(),
+        table_html(
+            &[
+                "scenario",
+                "metric",
+                "mean",
+                "95% CI low",
+                "95% CI high",
+                "delta",
+                "delta CI low",
+                "delta CI high",
+                "P(lower)",
+            ],
+            &rows,
+        )
+    )
+}
+
 const CSS: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1320px;margin:2em auto;padding:0 1em;color:#111}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:4px 8px}\
 th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.8em}\
-.meta{color:#444}";
+.meta{color:#444}.verdict{background:#f3f7fb;border-left:4px solid #0072b2;padding:.2em 1em;margin:1em 0}\
+.verdict h2{margin-top:.5em;border:none}.verdict li{margin:.35em 0}.verdict li.q{font-weight:bold;list-style:none;margin-left:-1.2em}.nw{white-space:nowrap}.inputs td.num{text-align:left}";
 
 /// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
 pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
@@ -256,6 +339,11 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     }
     match kind {
         Kind::Run => {
+            let reps = facts
+                .first()
+                .map(|f| fmt_cell("", &f.3))
+                .unwrap_or_default();
+            body.push_str(&verdict::run_verdict(dir, &reps)?);
             if let Some(f) = facts.first() {
                 let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
             }
@@ -273,6 +361,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             body.push_str(&sections::tail_table(dir, horizon, &currency)?);
             body.push_str(&sections::sensitivity_table(dir)?);
             body.push_str(&routes::routes_section(dir)?);
+            body.push_str(&inputs::inputs_section(dir));
             let _ = writeln!(body, "<h2>Charts</h2>");
             for stem in ["exceedance", "timeline"] {
                 body.push_str(&inline_svg(dir, stem));
@@ -280,66 +369,27 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
         }
         Kind::Compare => {
             let t = &compare;
-            let _ = writeln!(body, "<h2>Who gets the data</h2>");
             let named: Vec<(String, PathBuf)> = compare_scenarios(t)
                 .into_iter()
                 .map(|s| (s.clone(), dir.join(s)))
                 .collect();
+            let baseline = super::plot::baseline_of(t).unwrap_or_default();
+            let names: Vec<String> = named.iter().map(|(s, _)| s.clone()).collect();
+            let reps = facts
+                .first()
+                .map(|f| fmt_cell("", &f.3))
+                .unwrap_or_default();
+            body.push_str(&compare_verdict::compare_verdict(
+                dir, t, &names, &baseline, &reps,
+            )?);
+            let _ = writeln!(body, "<h2>Who gets the data</h2>");
             body.push_str(&reach_table(&named)?);
             body.push_str(&inline_svg(dir, "reach"));
-            let _ = writeln!(body, "<h2>Comparison</h2><p>Paired differences on common random numbers: delta = scenario minus baseline, replication by replication.</p>");
-            let cols = [
-                "scenario",
-                "metric",
-                "mean",
-                "ci95_low",
-                "ci95_high",
-                "delta",
-                "delta_ci95_low",
-                "delta_ci95_high",
-                "p_lower",
-            ];
-            let idx: Vec<usize> = cols.iter().filter_map(|c| t.col(c)).collect();
-            let baseline = super::plot::baseline_of(t).unwrap_or_default();
             let first = named.first().map(|(_, d)| d.clone()).unwrap_or_default();
             let (_, currency) = sections::horizon_and_currency(&first);
-            // Every metric; the baseline's own deltas mean nothing and are left blank.
-            let rows: Vec<Vec<String>> = t
-                .rows
-                .iter()
-                .map(|r| {
-                    let is_base = r[0] == baseline;
-                    idx.iter()
-                        .enumerate()
-                        .map(|(k, &i)| {
-                            if k < 2 {
-                                r[i].clone()
-                            } else if is_base && k >= 5 {
-                                String::new()
-                            } else {
-                                fmt_cell(if k == 8 { "p_" } else { &r[1] }, &r[i])
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            body.push_str(&table_html(
-                &[
-                    "scenario",
-                    "metric",
-                    "mean",
-                    "95% CI low",
-                    "95% CI high",
-                    "delta",
-                    "delta CI low",
-                    "delta CI high",
-                    "P(lower)",
-                ],
-                &rows,
-            ));
             let _ = writeln!(
                 body,
-                "<h3>Cost-effectiveness against `{}`</h3>",
+                "<h3>Cost-effectiveness against <code>{}</code></h3>",
                 esc(&baseline)
             );
             body.push_str(&sections::cost_effectiveness(t, &baseline, &currency));
@@ -347,6 +397,7 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
             for stem in ["compare", "exceedance"] {
                 body.push_str(&inline_svg(dir, stem));
             }
+            body.push_str(&compare_appendix(t, &baseline));
             if let Ok(diff) = std::fs::read_to_string(dir.join("diff.txt")) {
                 let _ = writeln!(
                     body,

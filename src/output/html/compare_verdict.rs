@@ -1,0 +1,213 @@
+//! The verdict that opens a comparison's `report.html`: the question in words, then every deal
+//! (none left out, a zero included) with its headline and interval, the paired difference from
+//! the baseline, the route that carries most, the loss tail, the control cost and the blocked
+//! work, each deal linking to its own report. Generated from the folder's files alone.
+
+use super::verdict::{interval_words, pct, routes, Question, Summary};
+use super::{esc, table_html_raw};
+use crate::error::Result;
+use crate::output::charts::Table;
+use crate::output::format::human;
+use crate::output::plot::read;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// A cell of `compare.csv` for (scenario, metric).
+fn cell(t: &Table, scenario: &str, metric: &str, col: &str) -> f64 {
+    let (Some(s), Some(m), Some(c)) = (t.col("scenario"), t.col("metric"), t.col(col)) else {
+        return f64::NAN;
+    };
+    t.rows
+        .iter()
+        .find(|r| r[s] == scenario && r[m] == metric)
+        .and_then(|r| r[c].parse::<f64>().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Value at risk of `metric` at `level` from a run folder's `tail.csv`.
+fn var_of(dir: &Path, metric: &str, level: f64) -> Result<Option<f64>> {
+    let Some(t) = read(dir, "tail.csv")? else {
+        return Ok(None);
+    };
+    let (Some(m), Some(s), Some(l), Some(v)) = (
+        t.col("metric"),
+        t.col("statistic"),
+        t.col("level"),
+        t.col("value"),
+    ) else {
+        return Ok(None);
+    };
+    Ok(t.rows
+        .iter()
+        .find(|r| {
+            r[m] == metric
+                && r[s] == "var"
+                && r[l].parse::<f64>().is_ok_and(|x| (x - level).abs() < 1e-9)
+        })
+        .and_then(|r| r[v].parse().ok()))
+}
+
+/// Two lines in one cell, neither broken.
+fn lines2(a: &str, b: &str) -> String {
+    format!("<span class=\"nw\">{a}</span><br><span class=\"nw\">{b}</span>")
+}
+
+/// A signed percentage-point difference.
+fn pp(d: f64) -> String {
+    format!("{:+.2}", 100.0 * d)
+}
+
+/// The verdict of a comparison folder: `scenarios` in the order of `compare.csv`.
+pub(super) fn compare_verdict(
+    dir: &Path,
+    t: &Table,
+    scenarios: &[String],
+    baseline: &str,
+    reps: &str,
+) -> Result<String> {
+    let Some(first) = scenarios.first() else {
+        return Ok(String::new());
+    };
+    // The deals may start on different dates: the question is stated without one.
+    let mut q = Question::of(&dir.join(if scenarios.iter().any(|s| s == baseline) {
+        baseline
+    } else {
+        first
+    }));
+    q.start = None;
+    let currency = esc(&q.currency);
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let mut any_uncertain = false;
+    for s in scenarios {
+        let d = dir.join(s);
+        let summary = Summary::of(&d)?;
+        let stat = summary.as_ref().and_then(|x| x.get("reached"));
+        any_uncertain |= summary.as_ref().is_some_and(|x| x.uncertain_inputs() > 0);
+        let (p, lo, hi) = match &stat {
+            Some(x) => (x.mean, x.low, x.high),
+            None => (
+                cell(t, s, "reached", "mean"),
+                cell(t, s, "reached", "ci95_low"),
+                cell(t, s, "reached", "ci95_high"),
+            ),
+        };
+        let structural = stat.as_ref().is_some_and(|x| x.structural);
+        let link = if d.join("report.html").is_file() || d.is_dir() {
+            format!(
+                "<a href=\"{}/report.html\">{}</a>",
+                esc(&url_path(s)),
+                esc(s)
+            )
+        } else {
+            esc(s)
+        };
+        let headline = if structural {
+            "0 (no route in this model)".to_string()
+        } else if p == 0.0 {
+            format!("{} (none in {reps})", pct(p))
+        } else {
+            pct(p)
+        };
+        let delta = if s == baseline {
+            "(baseline)".to_string()
+        } else {
+            lines2(
+                &format!("{} pp", pp(cell(t, s, "reached", "delta"))),
+                &format!(
+                    "[{}, {}]",
+                    pp(cell(t, s, "reached", "delta_ci95_low")),
+                    pp(cell(t, s, "reached", "delta_ci95_high"))
+                ),
+            )
+        };
+        let route = routes(&d, &q)?
+            .into_iter()
+            .next()
+            .map(|r| lines2(&esc(&r.name), &format!("in {} of years", pct(r.years))))
+            .unwrap_or_else(|| "none".to_string());
+        let var99 = var_of(&d, "loss", 0.99)?
+            .map(|v| human(v, 0))
+            .unwrap_or_default();
+        rows.push(vec![
+            link,
+            lines2(&headline, &format!("[{}, {}]", pct(lo), pct(hi.max(0.0)))),
+            delta,
+            route,
+            human(cell(t, s, "reached_records", "mean"), 0),
+            human(cell(t, s, "exposure", "mean"), 0),
+            var99,
+            human(cell(t, s, "control_cost", "mean"), 0),
+            human(cell(t, s, "legit_blocked", "mean"), 0),
+        ]);
+        if let Some(checks) = super::tolerance::checks(&d)? {
+            lines.push(format!(
+                "<b>{}</b>: {}",
+                esc(s),
+                super::tolerance::words(&checks, &currency)
+            ));
+        }
+    }
+    let best = scenarios
+        .iter()
+        .map(|s| (s, cell(t, s, "reached", "mean")))
+        .filter(|x| x.1.is_finite())
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let mut o = String::from("<section class=\"verdict\" id=\"verdict\">\n<h2>Verdict</h2>\n");
+    let _ = writeln!(o, "<p class=\"q\"><b>{}</b></p>", esc(&q.words()));
+    if let Some((s, p)) = best {
+        let _ = writeln!(
+            o,
+            "<p>Lowest: <b>{}</b> at {}; the baseline <b>{}</b> at {}. Intervals: {} ({reps} replications a deal, on common random numbers); differences are paired, replication by replication, in percentage points.</p>",
+            esc(s),
+            pct(p),
+            esc(baseline),
+            pct(cell(t, baseline, "reached", "mean")),
+            if any_uncertain {
+                interval_words_label(true)
+            } else {
+                interval_words_label(false)
+            }
+        );
+    }
+    o.push_str(&table_html_raw(
+        &[
+            "deal (its report)",
+            "P(question) [95% MC interval]",
+            "vs baseline",
+            "main route",
+            "records reaching (mean)",
+            "exposure (mean)",
+            &format!("loss, value at risk 99% ({currency})"),
+            &format!("control cost ({currency})"),
+            "legitimate requests blocked",
+        ],
+        &rows,
+    ));
+    for l in lines {
+        let _ = writeln!(o, "<p>{l}</p>");
+    }
+    o.push_str("</section>\n");
+    Ok(o)
+}
+
+/// The label of the intervals, without numbers.
+fn interval_words_label(uncertain: bool) -> String {
+    let w = interval_words(0.0, 0.0, usize::from(uncertain));
+    w.replace(" [0.00%, 0.00%]", "")
+}
+
+/// A folder name as a relative URL path (spaces and a few reserved characters encoded).
+fn url_path(name: &str) -> String {
+    let mut o = String::new();
+    for ch in name.chars() {
+        match ch {
+            ' ' => o.push_str("%20"),
+            '#' => o.push_str("%23"),
+            '?' => o.push_str("%3F"),
+            '%' => o.push_str("%25"),
+            c => o.push(c),
+        }
+    }
+    o
+}
