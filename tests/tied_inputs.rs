@@ -178,3 +178,35 @@ fn bad_tied_inputs_are_refused_with_their_key() {
         );
     }
 }
+
+#[test]
+fn set_on_a_tied_field_unties_that_field_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("tied.toml");
+    std::fs::write(
+        &f,
+        two_abroad("dist = \"uniform\"\nmin = 10\nmax = 300", ""),
+    )
+    .unwrap();
+    let s = Scenario::load(&f, &["store.a.delete_on_day=5".to_string()]).unwrap();
+    assert_eq!(s.inputs[0].paths, ["store.b.delete_on_day"]);
+    let values = draw_params(&s, 1, 0);
+    let m = Model::build(&s, &values);
+    assert_eq!(m.stores[0].delete_at, 5.0 * HOURS_PER_DAY);
+    assert_eq!(m.stores[1].delete_at, values[0] * HOURS_PER_DAY);
+    // The resolved scenario reads back the same.
+    let again = dir.path().join("resolved.toml");
+    std::fs::write(&again, s.resolved_toml(1, 10)).unwrap();
+    let r = Scenario::load(&again, &[]).unwrap();
+    assert_eq!(r.digest(), s.digest());
+    // Untying every field leaves an input that sets nothing: no uncertain parameter.
+    let s = Scenario::load(
+        &f,
+        &[
+            "store.a.delete_on_day=5".to_string(),
+            "store.b.delete_on_day=6".to_string(),
+        ],
+    )
+    .unwrap();
+    assert!(s.params.is_empty());
+}

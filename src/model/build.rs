@@ -30,6 +30,7 @@ impl Model {
                     reads: !a.records_per_request.fields.is_empty()
                         || !matches!(a.records_per_request.typical, Dist::Constant(v) if v <= 0.0),
                     malicious_fraction: v(&a.malicious_fraction),
+                    turnover: v(&a.turnover_per_year),
                     state_sponsored: v(&a.state_sponsored_fraction),
                     weakest: a.targeting == Targeting::Weakest,
                     attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,

@@ -96,8 +96,10 @@ pub struct ActorModel {
     pub records_per_request: Dist,
     /// Whether its requests read any record (`records_per_request` is not a constant 0).
     pub reads: bool,
-    /// Share of malicious insiders.
+    /// Share of malicious insiders (of the staff at day 0, and of every recruit).
     pub malicious_fraction: f64,
+    /// Share of staff leaving on each anniversary of day 0, replaced by recruits (0: none).
+    pub turnover: f64,
     /// Share of insiders acting for the actor's state.
     pub state_sponsored: f64,
     /// Whether insiders target the weakest store.

@@ -29,11 +29,12 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             "exposure",
             "loss",
             "control_cost",
+            "delay_cost",
             "total_cost",
         ])
         .map(|&name| {
             let label = match name {
-                "reached_loss" | "loss" | "control_cost" | "total_cost" => {
+                "reached_loss" | "loss" | "control_cost" | "delay_cost" | "total_cost" => {
                     format!("{name} ({})", s.currency)
                 }
                 _ => name.to_string(),

@@ -9,7 +9,9 @@
 //!
 //! An uncertain tied input is one uncertain parameter named `inputs.NAME` (its column in
 //! `replications.csv`, its `--set` path, its row in a tornado); the fields it names read that one
-//! draw. A field a tied input names must not be given a value of its own.
+//! draw. A field a tied input names must not be given a value of its own in the file; a `--set`
+//! of it unties it (the path leaves the input's `paths`, see `tree::apply_set`). An input whose
+//! paths are all untied sets nothing and is no uncertain parameter.
 
 use super::table::{err, Kind, Reader, Tbl};
 use super::tree::{Node, Val};
@@ -99,13 +101,6 @@ pub(super) fn read_inputs(root: &Node) -> Result<Vec<Pending>> {
                 ));
             }
             paths.push(p.clone());
-        }
-        if paths.is_empty() {
-            return Err(err(
-                &paths_node.origin,
-                &format!("{key}.paths"),
-                "expected at least one path",
-            ));
         }
         // The distribution is the table without `paths`.
         let dist_node = Node {

@@ -379,6 +379,7 @@ impl Reader {
                 "records_per_attempt",
                 "circumvent_probability",
                 "compellable",
+                "turnover_per_year",
             ],
         )?;
         let compellable = t.bool_or("compellable", false)?;
@@ -412,6 +413,7 @@ impl Reader {
                 .names("classes", class_names, "data class")?
                 .unwrap_or_else(|| (0..class_names.len()).collect()),
             malicious_fraction,
+            turnover_per_year: t.num_or(self, "turnover_per_year", Kind::Probability, 0.0)?,
             attempts_per_insider_per_year: t.num_or(
                 self,
                 "illicit_attempts_per_insider_per_year",

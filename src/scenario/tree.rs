@@ -430,6 +430,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
         return Err(bad(format!("`{path}` is not a valid path: empty segment")));
     }
     let value = parse_set_value(raw.trim(), &origin)?;
+    untie(root, path);
     let mut cur = root;
     let mut i = 0;
     while i < segments.len() {
@@ -658,5 +659,18 @@ fn tied_value(old: &Node, value: Node, origin: &Origin) -> Node {
     Node {
         value: Val::Table(t),
         origin: origin.clone(),
+    }
+}
+
+/// A `--set` of a field a tied input names gives that field its own value: the path leaves the
+/// input's `paths` (the other fields stay tied), so the resolved scenario reads the same again.
+fn untie(root: &mut Node, path: &str) {
+    let Some(Val::Table(inputs)) = root.get_mut("inputs").map(|n| &mut n.value) else {
+        return;
+    };
+    for (_, input) in inputs.iter_mut() {
+        if let Some(Val::Array(paths)) = input.get_mut("paths").map(|n| &mut n.value) {
+            paths.retain(|p| !matches!(&p.value, Val::Str(s) if s == path));
+        }
     }
 }

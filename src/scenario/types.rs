@@ -186,6 +186,10 @@ pub struct Actor {
     pub classes: Vec<usize>,
     /// Share of people who are malicious insiders.
     pub malicious_fraction: Num,
+    /// Share of its staff that leaves each year (on each anniversary of day 0), replaced by
+    /// recruits; with it, insiders removed by detection or refusal are replaced too (0: nobody
+    /// joins or leaves).
+    pub turnover_per_year: Num,
     /// Illicit attempts per insider per year.
     pub attempts_per_insider_per_year: Num,
     /// Records taken per successful attempt (drawn per attempt).

@@ -7,11 +7,10 @@ use super::*;
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn detect(&mut self, t: f64, target: u32, success_time: f64) {
         if target != u32::MAX {
-            let ins = &mut self.w.insiders[target as usize];
-            if !ins.active {
+            if !self.w.insiders[target as usize].active {
                 return;
             }
-            ins.active = false;
+            self.remove_insider(t, target as usize);
         }
         self.out[idx::DETECTED] += 1.0;
         self.detect_sum += t - success_time;
@@ -42,7 +41,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 .uniform();
             if u < prob {
                 let first = ins.first_success;
-                self.w.insiders[i].active = false;
+                self.remove_insider(t, i);
                 self.out[idx::DETECTED] += 1.0;
                 self.detect_sum += t - first;
                 self.trace(

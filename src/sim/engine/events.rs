@@ -18,6 +18,11 @@ pub(super) const SRC_DEMANDS: u16 = 8;
 pub(super) const SRC_BREACH: u16 = 12;
 /// A perimeter's third-party audit: one draw per (insider, audit).
 pub(super) const SRC_TPA: u16 = 13;
+/// An actor's turnover: who leaves each year, and whether each recruit is malicious.
+pub(super) const SRC_TURNOVER: u16 = 14;
+/// One recruited insider's sponsorship, attempt times and attempts' draws (sub: its number
+/// among the actor's recruits).
+pub(super) const SRC_RECRUIT: u16 = 15;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {
@@ -30,6 +35,7 @@ pub(super) enum Kind {
     ReviewDone,
     Detect,
     ThirdPartyAudit,
+    Turnover,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -104,7 +104,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         if p.refused {
             self.out[idx::REFUSED_REVIEW] += 1.0;
             if let Who::Insider(i) = p.who {
-                self.w.insiders[i as usize].active = false;
+                self.remove_insider(t, i as usize);
             }
             self.trace(
                 t,

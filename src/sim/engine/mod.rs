@@ -19,6 +19,7 @@ mod gatekeeper;
 mod leak;
 mod outcome;
 mod state;
+mod turnover;
 
 pub use outcome::{LeakPath, Outcome, PathRow};
 
@@ -32,7 +33,7 @@ pub use state::Workspace;
 
 use super::metrics::{idx, Metrics};
 use super::observe::{DayObserver, TraceRow, Tracer};
-use crate::model::Model;
+use crate::model::{Model, HOURS_PER_YEAR};
 use crate::random::{SourceId, Stream};
 use events::*;
 use rand::RngCore;
@@ -198,6 +199,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.push(first, Kind::Attempt, id, 0.0);
             }
         }
+        self.init_turnover();
         self.w.jurs.clear();
         for (ji, j) in m.jurisdictions.iter().enumerate() {
             let mut s = self.stream(SRC_DEMANDS, j.key, 0);
@@ -329,6 +331,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 Kind::Breach => self.breach(ev.t, ev.a as usize),
                 Kind::Detect => self.detect(ev.t, ev.a, ev.x),
                 Kind::ThirdPartyAudit => self.third_party_audit(ev.t, ev.a as usize),
+                Kind::Turnover => self.turnover(ev.t, ev.a as usize),
             }
             self.out[idx::EVENTS] += 1.0;
         }

@@ -145,6 +145,10 @@ pub struct Workspace {
     pub(super) paths: Vec<PathRow>,
     pub(super) pending: Vec<Pending>,
     pub(super) free_pending: Vec<u32>,
+    /// Per actor: its turnover stream (leavers, and whether recruits are malicious).
+    pub(super) turnover: Vec<Stream>,
+    /// Per actor: malicious recruits so far (numbers their streams).
+    pub(super) recruits: Vec<u32>,
 }
 
 impl Workspace {
