@@ -18,6 +18,9 @@ pub(super) const SRC_DEMANDS: u16 = 8;
 pub(super) const SRC_BREACH: u16 = 12;
 /// A perimeter's third-party audit: one draw per (insider, audit).
 pub(super) const SRC_TPA: u16 = 13;
+/// A jurisdiction's compliance with each demand: one draw per demand (sub-entity: its time), only
+/// when `compliance_probability` is below 1.
+pub(super) const SRC_COMPLIANCE: u16 = 21;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {
