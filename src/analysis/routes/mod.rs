@@ -494,7 +494,9 @@ fn gate_channels(ctx: &Ctx) -> Vec<GateChannel> {
     let t = m.horizon;
     let mut out = Vec::new();
     for (p, pm) in m.perimeters.iter().enumerate() {
-        let Some(gk) = &pm.gatekeeper else { continue };
+        let Some(gk) = pm.gatekeeper.as_ref().filter(|g| g.from < t) else {
+            continue;
+        };
         for (a, actor) in m.actors.iter().enumerate() {
             for &c in &actor.classes {
                 let c = c as usize;
