@@ -14,6 +14,9 @@ use crate::model::{Model, PerimeterModel, HOURS_PER_YEAR};
 use crate::random::Dist;
 use crate::sim::metrics::idx;
 
+/// Expected (attempts, successes) per (channel, actor, class, store, recipient).
+type Acc = std::collections::BTreeMap<(Channel, Option<usize>, usize, usize, usize), (f64, f64)>;
+
 mod insiders;
 mod report;
 use insiders::insider_routes;
@@ -207,6 +210,7 @@ pub fn acquisition(m: &Model) -> Vec<[f64; 64]> {
     for _ in 0..=m.stores.len() {
         let mut changed = false;
         for f in m.flows.iter().filter(|f| !f.egress_filtered) {
+            #[allow(clippy::needless_range_loop)] // `acq` is indexed by two stores
             for c in 0..m.classes.len() {
                 if f.classes & (1u64 << c) == 0 {
                     continue;
@@ -379,10 +383,7 @@ pub fn route_table(m: &Model) -> RouteTable {
     };
     let n = (m.horizon / STEP_HOURS).ceil().max(0.0) as usize;
     let times: Vec<f64> = (0..n).map(|k| (k as f64 + 0.5) * STEP_HOURS).collect();
-    let mut acc: std::collections::BTreeMap<
-        (Channel, Option<usize>, usize, usize, usize),
-        (f64, f64),
-    > = Default::default();
+    let mut acc = Acc::new();
     let mut totals = RouteTotals::default();
     for a in 0..m.actors.len() {
         insider_routes(&ctx, a, &times, &mut acc, &mut totals);
@@ -410,8 +411,6 @@ pub fn route_table(m: &Model) -> RouteTable {
         years: m.horizon / HOURS_PER_YEAR,
     }
 }
-
-type Acc = std::collections::BTreeMap<(Channel, Option<usize>, usize, usize, usize), (f64, f64)>;
 
 /// Demand routes: seizure and compelled operator per store and class, and compelled thefts when
 /// neither finds anything.

@@ -320,6 +320,14 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                 .iter()
                 .map(|r| {
                     let is_base = r[0] == baseline;
+                    let structural = t.col("structural").and_then(|i| r.get(i));
+                    if let Some(text) = structural.filter(|x| !x.is_empty()) {
+                        // A structural zero: the reason, no interval.
+                        let mut row = vec![r[0].clone(), r[1].clone(), "0 (structural)".into()];
+                        row.push(text.clone());
+                        row.resize(idx.len(), String::new());
+                        return row;
+                    }
                     idx.iter()
                         .enumerate()
                         .map(|(k, &i)| {
