@@ -91,6 +91,8 @@ fn reasons(s: &Scenario, m: &Model) -> Vec<String> {
         let bit = 1u64 << j;
         if jm.demand_rate <= 0.0 {
             out.push(format!("{jn} makes no compelled demands"));
+        } else if jm.compliance <= 0.0 {
+            out.push(format!("{jn}'s demands are never complied with"));
         } else if classes
             .iter()
             .all(|&c| jm.demand_classes & (1u64 << c) == 0)

@@ -67,6 +67,7 @@ impl Model {
                     key: name_key(&j.name),
                     demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR,
                     demand_classes: mask(&j.demand_classes),
+                    compliance: v(&j.compliance),
                     compellable,
                 }
             })

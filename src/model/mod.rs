@@ -37,6 +37,8 @@ pub struct JurisdictionModel {
     pub demand_rate: f64,
     /// Classes its demands seek (bit set).
     pub demand_classes: u64,
+    /// Probability that a demand is complied with.
+    pub compliance: f64,
     /// Compellable actors of this jurisdiction and their cumulative headcounts (for a weighted pick).
     pub compellable: Vec<(usize, f64)>,
 }

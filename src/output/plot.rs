@@ -536,7 +536,7 @@ fn reach_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<ReachChart> 
     let rows = rows
         .into_iter()
         .map(|(r, c)| match r.strip_prefix("access:") {
-            Some(j) => format!("staff access from {j}: {c}"),
+            Some(j) => format!("staff access from {j} (exposure): {c}"),
             None => format!("{r}: {c}"),
         })
         .collect();

@@ -87,6 +87,18 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             human(m.p99, 0)
         );
     }
+    if get("accessed_records").mean > 0.0 {
+        let _ = writeln!(
+            o,
+            "  {:<w$} staff access, not a leak: exposure driven by headcount x requests x records per request{}",
+            "accessed_records",
+            if s.question.include_access {
+                " (counted in the question: include_access)"
+            } else {
+                " (not in the question's probability)"
+            }
+        );
+    }
     let wait = get("review_mean_wait_hours");
     let util = get("reviewer_utilization");
     if util.n > 0 {

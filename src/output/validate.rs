@@ -57,10 +57,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     for j in &s.jurisdictions {
         let _ = writeln!(
             o,
-            "  {:<20} compelled demands/year {}, seeking [{}]",
+            "  {:<20} compelled demands/year {}, seeking [{}], complied with {}",
             j.name,
             val(s, &j.demands_per_year),
-            cn(&j.demand_classes)
+            cn(&j.demand_classes),
+            val(s, &j.compliance)
         );
     }
     if !s.companies.is_empty() {

@@ -123,7 +123,12 @@ impl Reader {
             let t = Tbl::open(
                 node,
                 &p,
-                &["name", "compelled_demands_per_year", "demand_classes"],
+                &[
+                    "name",
+                    "compelled_demands_per_year",
+                    "demand_classes",
+                    "compliance_probability",
+                ],
             )?;
             if name == PRIVATE {
                 return Err(err(
@@ -143,6 +148,7 @@ impl Reader {
                 demand_classes: t
                     .names("demand_classes", &class_names, "data class")?
                     .unwrap_or_else(|| (0..class_names.len()).collect()),
+                compliance: t.num_or(self, "compliance_probability", Kind::Probability, 1.0)?,
             });
         }
         let jur_names: Vec<String> = jurisdictions.iter().map(|j| j.name.clone()).collect();

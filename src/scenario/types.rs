@@ -64,6 +64,8 @@ pub struct Jurisdiction {
     pub demands_per_year: Num,
     /// Classes its demands seek (default: every class).
     pub demand_classes: Vec<usize>,
+    /// Probability that a demand is complied with (default 1).
+    pub compliance: Num,
 }
 
 /// A company, bound by the law of the jurisdictions it is subject to.

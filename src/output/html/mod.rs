@@ -210,7 +210,7 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
         for r in mine {
             let recipient = cell(r, "recipient");
             let who = match recipient.strip_prefix("access:") {
-                Some(j) => format!("staff access from {j}"),
+                Some(j) => format!("staff access from {j} (exposure, not a leak)"),
                 None => recipient,
             };
             let p = fmt_cell("p_", &cell(r, "p_reached"));
@@ -233,7 +233,7 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
             ]);
         }
     }
-    Ok(table_html(
+    let mut o = table_html(
         &[
             "scenario",
             "recipient",
@@ -243,7 +243,11 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
             "records (mean)",
         ],
         &rows,
-    ))
+    );
+    if rows.iter().any(|r| r[1].starts_with("staff access")) {
+        o.push_str(STAFF_ACCESS_NOTE);
+    }
+    Ok(o)
 }
 
 /// Every metric of a comparison with its paired difference, in a collapsed appendix.
@@ -266,6 +270,14 @@ fn compare_appendix(t: &Table, baseline: &str) -> String {
         .iter()
         .map(|r| {
             let is_base = r[0] == baseline;
+            let structural = t.col("structural").and_then(|i| r.get(i));
+            if let Some(text) = structural.filter(|x| !x.is_empty()) {
+                // A structural zero: the reason, no interval.
+                let mut row = vec![r[0].clone(), r[1].clone(), "0 (structural)".into()];
+                row.push(text.clone());
+                row.resize(idx.len(), String::new());
+                return row;
+            }
             idx.iter()
                 .enumerate()
                 .map(|(k, &i)| {
@@ -299,6 +311,13 @@ fn compare_appendix(t: &Table, baseline: &str) -> String {
         )
     )
 }
+
+/// What staff access is, under every table that shows it.
+const STAFF_ACCESS_NOTE: &str = "<p class=\"meta\">Staff access is exposure, not a leak: the \
+records staff of a jurisdiction read through approved legitimate requests, driven by inputs \
+(headcount x requests per person per day x records per request). It counts in the question's \
+probability only when the question sets <code>include_access</code>; with it, every deal in \
+which staff abroad read protected data at all reaches 100%.</p>\n";
 
 const CSS: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1320px;margin:2em auto;padding:0 1em;color:#111}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}\

@@ -12,7 +12,7 @@ use std::path::Path;
 /// A number with four significant digits (empty stays empty).
 fn sig(v: &str) -> String {
     match v.parse::<f64>() {
-        Ok(x) if x == 0.0 => "0".to_string(),
+        Ok(0.0) => "0".to_string(),
         Ok(x) => format!("{x:.3e}")
             .parse::<f64>()
             .map(crate::output::format::fmt_num)

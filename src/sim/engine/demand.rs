@@ -18,6 +18,14 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let next = t + s.exponential(jm.demand_rate);
         self.push(next, Kind::Demand, j as u32, 0.0);
         self.out[idx::COMPELLED_DEMANDS] += 1.0;
+        if jm.compliance < 1.0 {
+            // Its own stream, keyed by the demand's time: no other draw shifts.
+            let u = self.stream(SRC_COMPLIANCE, jm.key, t.to_bits()).uniform();
+            if u >= jm.compliance {
+                self.trace(t, "demand", None, None, None, "refused", 0.0, Some(j));
+                return;
+            }
+        }
 
         let seized = self.serve(t, j, LeakPath::Seizure);
         let handed = self.serve(t, j, LeakPath::CompelledOperator);

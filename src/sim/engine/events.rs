@@ -23,6 +23,9 @@ pub(super) const SRC_TURNOVER: u16 = 14;
 /// One recruited insider's sponsorship, attempt times and attempts' draws (sub: its number
 /// among the actor's recruits).
 pub(super) const SRC_RECRUIT: u16 = 15;
+/// A jurisdiction's compliance with each demand: one draw per demand (sub-entity: its time), only
+/// when `compliance_probability` is below 1.
+pub(super) const SRC_COMPLIANCE: u16 = 21;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Kind {

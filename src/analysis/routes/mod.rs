@@ -14,6 +14,14 @@ use crate::model::{Model, PerimeterModel, HOURS_PER_YEAR};
 use crate::random::Dist;
 use crate::sim::metrics::idx;
 
+/// Expected (attempts, successes) per (channel, actor, class, store, recipient).
+type Acc = std::collections::BTreeMap<(Channel, Option<usize>, usize, usize, usize), (f64, f64)>;
+
+mod insiders;
+mod report;
+use insiders::insider_routes;
+pub use report::{route_report, RouteReport, Simulated};
+
 /// Grid step of the time integrals, hours (a divisor of a day, so deletion days fall on it).
 pub const STEP_HOURS: f64 = 4.0;
 
@@ -202,6 +210,7 @@ pub fn acquisition(m: &Model) -> Vec<[f64; 64]> {
     for _ in 0..=m.stores.len() {
         let mut changed = false;
         for f in m.flows.iter().filter(|f| !f.egress_filtered) {
+            #[allow(clippy::needless_range_loop)] // `acq` is indexed by two stores
             for c in 0..m.classes.len() {
                 if f.classes & (1u64 << c) == 0 {
                     continue;
@@ -374,10 +383,7 @@ pub fn route_table(m: &Model) -> RouteTable {
     };
     let n = (m.horizon / STEP_HOURS).ceil().max(0.0) as usize;
     let times: Vec<f64> = (0..n).map(|k| (k as f64 + 0.5) * STEP_HOURS).collect();
-    let mut acc: std::collections::BTreeMap<
-        (Channel, Option<usize>, usize, usize, usize),
-        (f64, f64),
-    > = Default::default();
+    let mut acc = Acc::new();
     let mut totals = RouteTotals::default();
     for a in 0..m.actors.len() {
         insider_routes(&ctx, a, &times, &mut acc, &mut totals);
@@ -406,136 +412,6 @@ pub fn route_table(m: &Model) -> RouteTable {
     }
 }
 
-type Acc = std::collections::BTreeMap<(Channel, Option<usize>, usize, usize, usize), (f64, f64)>;
-
-/// Insider routes of actor `a`: the survival of an insider, then its attempts at each instant.
-fn insider_routes(ctx: &Ctx, a: usize, times: &[f64], acc: &mut Acc, totals: &mut RouteTotals) {
-    let m = ctx.m;
-    let actor = &m.actors[a];
-    let insiders = actor.headcount as f64 * actor.malicious_fraction;
-    if insiders <= 0.0 || actor.attempt_rate <= 0.0 || actor.classes.is_empty() {
-        return;
-    }
-    let lambda = actor.attempt_rate;
-    let np = m.perimeters.len();
-    // Per instant: targets and odds, refusal per perimeter, success per perimeter.
-    let mut plan = Vec::with_capacity(times.len());
-    let mut refuse = vec![vec![0.0; times.len()]; np];
-    let mut success = vec![vec![0.0; times.len()]; np];
-    let share = 1.0 / actor.classes.len() as f64;
-    for (k, &t) in times.iter().enumerate() {
-        let mut here = Vec::new();
-        for &c in &actor.classes {
-            let c = c as usize;
-            for (s, w) in ctx.targets(a, c, t) {
-                let o = ctx.odds(a, c, s, t, false);
-                let p = m.stores[s].perimeter;
-                refuse[p][k] += share * w * o.refuse;
-                success[p][k] += share * w * (o.review + o.direct);
-                here.push((c, s, share * w, o));
-            }
-        }
-        plan.push(here);
-    }
-    let survival = survival(ctx, lambda, times, &refuse, &success);
-    let state = m.actors[a].state_sponsored;
-    let recipients = [
-        (m.actors[a].jurisdiction, state),
-        (m.private(), 1.0 - state),
-    ];
-    for (k, here) in plan.iter().enumerate() {
-        let rate = insiders * lambda * STEP_HOURS * survival[k];
-        for &(c, s, w, o) in here {
-            for &(r, sh) in recipients.iter().filter(|x| x.1 > 0.0) {
-                let att = rate * w * sh;
-                for (ch, p) in [(Channel::Review, o.review), (Channel::Direct, o.direct)] {
-                    let e = acc.entry((ch, Some(a), c, s, r)).or_default();
-                    e.0 += att;
-                    e.1 += att * p;
-                    totals.theft += att * p;
-                }
-            }
-        }
-    }
-}
-
-/// An insider's probability of being active at each instant.
-fn survival(
-    ctx: &Ctx,
-    lambda: f64,
-    times: &[f64],
-    refuse: &[Vec<f64>],
-    success: &[Vec<f64>],
-) -> Vec<f64> {
-    let m = ctx.m;
-    let n = times.len();
-    let dt = STEP_HOURS;
-    let mut out = vec![1.0; n];
-    for (p, pm) in m.perimeters.iter().enumerate() {
-        let audit = pm.audit.as_ref();
-        let tpa = pm.third_party_audit.as_ref();
-        let has_refusal = refuse[p].iter().any(|&x| x > 0.0);
-        if !has_refusal && audit.is_none() && tpa.is_none() {
-            continue;
-        }
-        // CDFs of the review time and the detection delay at each age on the grid.
-        let ages = |d: &Option<Sampled>, none: f64| -> Vec<f64> {
-            (0..=n)
-                .map(|i| d.as_ref().map_or(none, |r| r.cdf(i as f64 * dt)))
-                .collect()
-        };
-        let f_review = ages(&ctx.review[p], 1.0);
-        let f_delay = ages(&ctx.delay[p], 1.0);
-        let flag: Vec<f64> = times
-            .iter()
-            .map(|&t| audit.map_or(0.0, |au| if t >= au.from { au.detect } else { 0.0 }))
-            .collect();
-        for (k, &u) in times.iter().enumerate() {
-            // Hazard integral of refusals and detections that have fired by u.
-            let mut h = 0.0;
-            for j in 0..k {
-                h += refuse[p][j] * f_review[k - j] + success[p][j] * flag[j] * f_delay[k - j];
-            }
-            let mut s = (-lambda * h * dt).exp();
-            if let Some(tpa) = tpa.filter(|t| t.detect > 0.0) {
-                // Hits not yet detected by u, then the audits before u that find one.
-                let audits: Vec<f64> = (1..)
-                    .map(|i| tpa.from + i as f64 * tpa.every)
-                    .take_while(|&x| x < u)
-                    .collect();
-                if !audits.is_empty() {
-                    let mut cum = 0.0;
-                    let mut next = 0;
-                    let mut no_hit_before = vec![1.0; audits.len()];
-                    for j in 0..k {
-                        while next < audits.len() && audits[next] <= times[j] {
-                            no_hit_before[next] = (-lambda * cum * dt).exp();
-                            next += 1;
-                        }
-                        let d = flag[j];
-                        let pending = 1.0 - f_delay[k - j];
-                        cum += success[p][j] * ((1.0 - d) + d * pending);
-                    }
-                    for x in no_hit_before.iter_mut().skip(next) {
-                        *x = (-lambda * cum * dt).exp();
-                    }
-                    let q = tpa.detect;
-                    let mlen = audits.len();
-                    let mut surv = no_hit_before[mlen - 1];
-                    let mut prev = 1.0;
-                    for (j, &nh) in no_hit_before.iter().enumerate() {
-                        surv += (prev - nh) * (1.0 - q).powi((mlen - j) as i32);
-                        prev = nh;
-                    }
-                    s *= surv;
-                }
-            }
-            out[k] *= s;
-        }
-    }
-    out
-}
-
 /// Demand routes: seizure and compelled operator per store and class, and compelled thefts when
 /// neither finds anything.
 fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTotals) {
@@ -545,7 +421,10 @@ fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTota
             continue;
         }
         let bit = 1u64 << j;
+        // A demand is complied with with the jurisdiction's probability, whatever serves it:
+        // attempts count demands, successes the complied ones.
         let per_step = jm.demand_rate * STEP_HOURS;
+        let comply = jm.compliance;
         for &t in times {
             let mut found = [false; 2];
             for (s, st) in m.stores.iter().enumerate() {
@@ -566,13 +445,13 @@ fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTota
                     for c in bits(jm.demand_classes).filter(|&c| ctx.holds(s, c, t)) {
                         let e = acc.entry((ch, None, c, s, j)).or_default();
                         e.0 += per_step;
-                        e.1 += per_step;
+                        e.1 += per_step * comply;
                         found[i] = true;
                     }
                 }
             }
-            totals.seizure += if found[0] { per_step } else { 0.0 };
-            totals.compelled_operator += if found[1] { per_step } else { 0.0 };
+            totals.seizure += if found[0] { per_step * comply } else { 0.0 };
+            totals.compelled_operator += if found[1] { per_step * comply } else { 0.0 };
             if found[0] || found[1] {
                 continue;
             }
@@ -593,7 +472,7 @@ fn demand_routes(ctx: &Ctx, times: &[f64], acc: &mut Acc, totals: &mut RouteTota
                     for (s, w) in ctx.targets(a, c, t) {
                         let o = ctx.odds(a, c, s, t, false);
                         let att = per_step * pick * w / nc;
-                        let p = o.review + o.direct;
+                        let p = comply * (o.review + o.direct);
                         let e = acc
                             .entry((Channel::CompelledTheft, Some(a), c, s, j))
                             .or_default();
@@ -614,7 +493,9 @@ fn gate_channels(ctx: &Ctx) -> Vec<GateChannel> {
     let t = m.horizon;
     let mut out = Vec::new();
     for (p, pm) in m.perimeters.iter().enumerate() {
-        let Some(gk) = &pm.gatekeeper else { continue };
+        let Some(gk) = pm.gatekeeper.as_ref().filter(|g| g.from < t) else {
+            continue;
+        };
         for (a, actor) in m.actors.iter().enumerate() {
             for &c in &actor.classes {
                 let c = c as usize;
@@ -643,58 +524,4 @@ fn gate_channels(ctx: &Ctx) -> Vec<GateChannel> {
 /// The route table of a scenario at its inputs' central values (means of uncertain inputs).
 pub fn central_table(s: &crate::scenario::Scenario) -> RouteTable {
     route_table(&Model::build(s, &s.mean_values()))
-}
-
-/// A counter's simulated mean per replication with its 95% interval.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Simulated {
-    /// Mean events per replication.
-    pub mean: f64,
-    /// 95% interval of the mean.
-    pub ci95: (f64, f64),
-}
-
-/// The route table of a run: closed form at central values, and the run's counters beside it.
-#[derive(Clone, Debug)]
-pub struct RouteReport {
-    /// Closed form.
-    pub table: RouteTable,
-    /// Simulated events per counter, in [`RouteTotals::rows`] order.
-    pub simulated: [Simulated; 4],
-}
-
-/// The route table of scenario `s` beside its run `r` (one or two metric columns at a time).
-pub fn route_report(
-    s: &crate::scenario::Scenario,
-    r: &crate::sim::runner::RunResult,
-) -> crate::error::Result<RouteReport> {
-    let table = central_table(s);
-    let mut simulated = [Simulated::default(); 4];
-    for (i, (_, _, counter)) in table.totals.rows().iter().enumerate() {
-        let v: Vec<f64> = match counter {
-            Counter::Metric(m) => r.rows.metric(*m)?,
-            Counter::Theft => {
-                let c = r.rows.metric(idx::COMPELLED_THEFTS)?;
-                let mut t = r.rows.metric(idx::SUCCESSFUL_THEFTS)?;
-                t.iter_mut().zip(&c).for_each(|(a, b)| *a -= b);
-                t
-            }
-        };
-        let n = v.len() as f64;
-        if n == 0.0 {
-            continue;
-        }
-        let mean = v.iter().sum::<f64>() / n;
-        let var = if n > 1.0 {
-            v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
-        let h = 1.96 * (var / n).sqrt();
-        simulated[i] = Simulated {
-            mean,
-            ci95: (mean - h, mean + h),
-        };
-    }
-    Ok(RouteReport { table, simulated })
 }
