@@ -263,6 +263,10 @@ enum Command {
         /// Folder name under --out.
         #[arg(long, default_value = "explore", value_name = "NAME")]
         name: String,
+        /// Scenario discovery: PRIM boxes per deal over the draws where METRIC is above X,
+        /// e.g. "reached>0.03"; writes discovery.csv.
+        #[arg(long, value_name = "METRIC>X")]
+        discover: Option<String>,
         #[command(flatten)]
         sim: SimArgs,
         /// Folder for results.
@@ -452,6 +456,7 @@ fn main() -> ExitCode {
             inputs,
             thresholds,
             name,
+            discover,
             sim,
             out,
         } => cli::explore(
@@ -462,6 +467,7 @@ fn main() -> ExitCode {
                 inputs,
                 thresholds,
                 name,
+                discover,
             },
             &sim.options(),
             &out,

@@ -27,6 +27,8 @@ pub struct ExploreOptions {
     pub thresholds: Vec<f64>,
     /// Folder name under `--out`.
     pub name: String,
+    /// `--discover METRIC>X`.
+    pub discover: Option<String>,
 }
 
 impl Default for ExploreOptions {
@@ -37,6 +39,7 @@ impl Default for ExploreOptions {
             inputs: Vec::new(),
             thresholds: crate::analysis::explore::quantiles::DEFAULT_THRESHOLDS.to_vec(),
             name: "explore".into(),
+            discover: None,
         }
     }
 }
@@ -74,6 +77,11 @@ pub fn explore(
     for s in &deals {
         crate::analysis::budget::check(s, opts.max_events())?;
     }
+    let discover = e
+        .discover
+        .as_deref()
+        .map(crate::analysis::explore::parse_discover)
+        .transpose()?;
     let specs = e
         .inputs
         .iter()
@@ -121,6 +129,13 @@ pub fn explore(
         Weights::equal(values.len()),
         seed,
     );
+    let discovery = discover.map(|(m, t)| {
+        (
+            m,
+            t,
+            crate::analysis::explore::discover(&draws, &values, deals.len(), m, t),
+        )
+    });
     let x = Exploration {
         deals: deals.iter().map(|d| d.name.clone()).collect(),
         questions: deals.iter().map(|d| d.question_label()).collect(),
@@ -135,6 +150,7 @@ pub fn explore(
         thresholds: e.thresholds.clone(),
         seed,
         analyses: vec![prior],
+        discovery,
     };
     let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
     let threads = crate::sim::runner::pool(opts.threads)?.current_num_threads();
@@ -158,6 +174,9 @@ pub(crate) fn write_explore_folder(
     output::explore::write_uncertainty(&dir.join("uncertainty.csv"), x)?;
     output::explore::write_ranking(&dir.join("ranking.csv"), x)?;
     output::explore::write_sensitivity(&dir.join("sensitivity.csv"), x)?;
+    if x.discovery.is_some() {
+        output::explore::write_discovery(&dir.join("discovery.csv"), x)?;
+    }
     let refs: Vec<&Scenario> = deals.iter().collect();
     write_provenance(&dir, opts, x.seed, x.draws.reps, &refs)?;
     if !opts.no_charts {
