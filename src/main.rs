@@ -267,6 +267,10 @@ enum Command {
         /// e.g. "reached>0.03"; writes discovery.csv.
         #[arg(long, value_name = "METRIC>X")]
         discover: Option<String>,
+        /// Evidence to condition on: no-demand-known:STATE:years=Y:p_known=P (P a probability,
+        /// or LOW..HIGH for an uncertain one). Every output is also given weighted by it.
+        #[arg(long = "evidence", value_name = "SPEC")]
+        evidence: Vec<String>,
         #[command(flatten)]
         sim: SimArgs,
         /// Folder for results.
@@ -457,6 +461,7 @@ fn main() -> ExitCode {
             thresholds,
             name,
             discover,
+            evidence,
             sim,
             out,
         } => cli::explore(
@@ -468,6 +473,7 @@ fn main() -> ExitCode {
                 thresholds,
                 name,
                 discover,
+                evidence,
             },
             &sim.options(),
             &out,
