@@ -264,6 +264,14 @@ enum Command {
         /// Folder name under --out.
         #[arg(long, default_value = "explore", value_name = "NAME")]
         name: String,
+        /// Scenario discovery: PRIM boxes per deal over the draws where METRIC is above X,
+        /// e.g. "reached>0.03"; writes discovery.csv.
+        #[arg(long, value_name = "METRIC>X")]
+        discover: Option<String>,
+        /// Evidence to condition on: no-demand-known:STATE:years=Y:p_known=P (P a probability,
+        /// or LOW..HIGH for an uncertain one). Every output is also given weighted by it.
+        #[arg(long = "evidence", value_name = "SPEC")]
+        evidence: Vec<String>,
         #[command(flatten)]
         sim: SimArgs,
         /// Folder for results.
@@ -453,6 +461,8 @@ fn main() -> ExitCode {
             inputs,
             thresholds,
             name,
+            discover,
+            evidence,
             sim,
             out,
         } => cli::explore(
@@ -463,6 +473,8 @@ fn main() -> ExitCode {
                 inputs,
                 thresholds,
                 name,
+                discover,
+                evidence,
             },
             &sim.options(),
             &out,

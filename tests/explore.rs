@@ -239,3 +239,46 @@ fn bad_inputs_are_refused_before_anything_is_written() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+#[test]
+fn evidence_weights_the_draws_as_the_exact_posterior_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b): (f64, f64) = (0.5, 3.0);
+    let f = write(
+        dir.path(),
+        "one.toml",
+        &operated_abroad("one", &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+    );
+    // No demand known in 2 years, each known with probability 0.5: likelihood exp(-rate).
+    explore(
+        dir.path(),
+        &[
+            &f, "--draws", "200", "--reps", "1000", "--threads", "2", "--no-charts",
+            "--evidence", "no-demand-known:CN:years=2:p_known=0.5",
+        ],
+    );
+    let c = 2.0 * 0.5;
+    let integral = |k: f64| ((-k * a).exp() - (-k * b).exp()) / k;
+    // Posterior of the rate: density exp(-c rate) on [a, b]; P = 1 - exp(-rate).
+    let posterior = 1.0 - integral(c + 1.0) / integral(c);
+    let prior = 1.0 - integral(1.0) / (b - a);
+    let u = csv_rows(&dir.path().join("out/explore/uncertainty.csv"));
+    let col = |name: &str| u[0].iter().position(|h| h == name).unwrap();
+    let row = |w: &str| {
+        u.iter()
+            .find(|r| r[0] == w && r[2] == "reached")
+            .unwrap_or_else(|| panic!("no {w} row"))
+            .clone()
+    };
+    let num = |r: &Vec<String>, name: &str| r[col(name)].parse::<f64>().unwrap();
+    let ev = row("evidence");
+    assert!(
+        (num(&ev, "mean") - posterior).abs() < 0.015,
+        "conditioned mean {} vs exact posterior {posterior} (prior {prior})",
+        num(&ev, "mean")
+    );
+    assert!(num(&ev, "mean_ci95_low") - 0.01 <= posterior && posterior <= num(&ev, "mean_ci95_high") + 0.01);
+    let ess = num(&ev, "ess");
+    assert!(ess > 50.0 && ess < 200.0, "ess {ess}");
+    assert!((num(&row("prior"), "mean") - prior).abs() < 0.015);
+}

@@ -4,6 +4,7 @@ use super::progress::Bar;
 use super::*;
 use crate::analysis::explore::design::{Design, DesignKind};
 use crate::analysis::explore::driver::{self, Plan};
+use crate::analysis::explore::evidence::{parse_evidence, PKnown, SMALL_ESS};
 use crate::analysis::explore::inputs::{parse_input, InputList};
 use crate::analysis::explore::{analyse, Exploration, Weights};
 use crate::output;
@@ -27,6 +28,10 @@ pub struct ExploreOptions {
     pub thresholds: Vec<f64>,
     /// Folder name under `--out`.
     pub name: String,
+    /// `--discover METRIC>X`.
+    pub discover: Option<String>,
+    /// `--evidence` specifications.
+    pub evidence: Vec<String>,
 }
 
 impl Default for ExploreOptions {
@@ -37,6 +42,8 @@ impl Default for ExploreOptions {
             inputs: Vec::new(),
             thresholds: crate::analysis::explore::quantiles::DEFAULT_THRESHOLDS.to_vec(),
             name: "explore".into(),
+            discover: None,
+            evidence: Vec::new(),
         }
     }
 }
@@ -74,12 +81,38 @@ pub fn explore(
     for s in &deals {
         crate::analysis::budget::check(s, opts.max_events())?;
     }
+    let discover = e
+        .discover
+        .as_deref()
+        .map(crate::analysis::explore::parse_discover)
+        .transpose()?;
     let specs = e
         .inputs
         .iter()
         .map(|s| parse_input(s))
         .collect::<Result<Vec<_>>>()?;
-    let inputs = InputList::build(&deals, &specs)?;
+    let mut inputs = InputList::build(&deals, &specs)?;
+    let evidence = e
+        .evidence
+        .iter()
+        .map(|s| parse_evidence(s))
+        .collect::<Result<Vec<_>>>()?;
+    let mut witnesses = Vec::new();
+    for ev in &evidence {
+        let deal = deals
+            .iter()
+            .position(|d| crate::scenario::tree::get_path(&d.tree, &format!("jurisdiction.{}", ev.state)).is_some())
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--evidence: no scenario has the jurisdiction `{}`",
+                    ev.state
+                ))
+            })?;
+        witnesses.push(deal);
+        if let PKnown::Uncertain(d) = &ev.p_known {
+            inputs.push_free(&ev.p_known_name(), d.clone(), deals.len());
+        }
+    }
     if inputs.is_empty() {
         return Err(Error::Usage(
             "nothing to explore: the scenarios have no uncertain parameter; add inputs with --input PATH={ dist = ... }".into(),
@@ -121,6 +154,59 @@ pub fn explore(
         Weights::equal(values.len()),
         seed,
     );
+    let mut analyses = vec![prior];
+    if !evidence.is_empty() {
+        let lik: Vec<f64> = design
+            .rows
+            .iter()
+            .map(|u| {
+                evidence
+                    .iter()
+                    .zip(&witnesses)
+                    .map(|(ev, &deal)| {
+                        let rate = inputs.value_at(&deals, deal, &ev.rate_path(), u).unwrap_or(0.0);
+                        let p = match &ev.p_known {
+                            PKnown::Fixed(p) => *p,
+                            PKnown::Uncertain(_) => {
+                                let i = names.iter().position(|n| *n == ev.p_known_name()).unwrap_or(0);
+                                inputs.reported_value(i, u[i])
+                            }
+                        };
+                        ev.likelihood(rate, p)
+                    })
+                    .product()
+            })
+            .collect();
+        let w = Weights::from_raw("evidence", &lik);
+        if w.w.iter().any(|x| x.is_nan()) {
+            return Err(Error::Usage(
+                "--evidence: the evidence has zero likelihood in every draw".into(),
+            ));
+        }
+        if w.ess() < SMALL_ESS {
+            eprintln!(
+                "warning: the evidence leaves an effective sample size of {:.1} draws (of {}): conditioned results rest on few draws; add --draws",
+                w.ess(),
+                w.w.len()
+            );
+        }
+        analyses.push(analyse(
+            &draws,
+            &design,
+            &values,
+            deals.len(),
+            &e.thresholds,
+            w,
+            seed,
+        ));
+    }
+    let discovery = discover.map(|(m, t)| {
+        (
+            m,
+            t,
+            crate::analysis::explore::discover(&draws, &values, deals.len(), m, t),
+        )
+    });
     let x = Exploration {
         deals: deals.iter().map(|d| d.name.clone()).collect(),
         questions: deals.iter().map(|d| d.question_label()).collect(),
@@ -134,7 +220,8 @@ pub fn explore(
         draws,
         thresholds: e.thresholds.clone(),
         seed,
-        analyses: vec![prior],
+        analyses,
+        discovery,
     };
     let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
     let threads = crate::sim::runner::pool(opts.threads)?.current_num_threads();
@@ -158,6 +245,9 @@ pub(crate) fn write_explore_folder(
     output::explore::write_uncertainty(&dir.join("uncertainty.csv"), x)?;
     output::explore::write_ranking(&dir.join("ranking.csv"), x)?;
     output::explore::write_sensitivity(&dir.join("sensitivity.csv"), x)?;
+    if x.discovery.is_some() {
+        output::explore::write_discovery(&dir.join("discovery.csv"), x)?;
+    }
     let refs: Vec<&Scenario> = deals.iter().collect();
     write_provenance(&dir, opts, x.seed, x.draws.reps, &refs)?;
     if !opts.no_charts {

@@ -65,6 +65,8 @@ pub struct Input {
     pub paths: Vec<String>,
     /// Per deal, per path: the marginal, if the deal has the path.
     pub marginals: Vec<Vec<Option<Marginal>>>,
+    /// For an input that sets no path (e.g. a probability evidence depends on): its marginal.
+    pub own: Option<Marginal>,
 }
 
 /// The inputs of an exploration, in a fixed order: the deals' uncertain parameters in the order
@@ -162,6 +164,7 @@ impl InputList {
                     name: p.path.clone(),
                     paths: vec![p.path.clone()],
                     marginals,
+                    own: None,
                 });
             }
         }
@@ -197,9 +200,39 @@ impl InputList {
                 name: spec.name.clone(),
                 paths: spec.paths.clone(),
                 marginals,
+                own: None,
             });
         }
         Ok(InputList { inputs })
+    }
+
+    /// Adds an input that sets no scenario path (read by evidence), named `name`.
+    pub fn push_free(&mut self, name: &str, dist: Dist, deals: usize) {
+        self.inputs.push(Input {
+            name: name.to_string(),
+            paths: Vec::new(),
+            marginals: vec![Vec::new(); deals],
+            own: Some(Marginal::new(dist, false)),
+        });
+    }
+
+    /// The value of the scenario path `path` in deal `deal` at the quantiles `u`: its input's
+    /// value if an input sets it, else the value written (or None).
+    pub fn value_at(&self, deals: &[Scenario], deal: usize, path: &str, u: &[f64]) -> Option<f64> {
+        for (input, &ui) in self.inputs.iter().zip(u) {
+            for (p, m) in input.paths.iter().zip(&input.marginals[deal]) {
+                if p == path {
+                    if let Some(m) = m {
+                        return Some(m.value(ui));
+                    }
+                }
+            }
+        }
+        match tree::get_path(&deals[deal].tree, path)?.value {
+            tree::Val::Int(i) => Some(i as f64),
+            tree::Val::Float(f) => Some(f),
+            _ => None,
+        }
     }
 
     /// Number of inputs.
@@ -215,11 +248,11 @@ impl InputList {
     /// The value input `i` takes at quantile `u`, as reported in `inputs.csv`: through the first
     /// deal (and first path) that has it.
     pub fn reported_value(&self, i: usize, u: f64) -> f64 {
-        self.inputs[i]
-            .marginals
+        let input = &self.inputs[i];
+        input
+            .own
             .iter()
-            .flatten()
-            .flatten()
+            .chain(input.marginals.iter().flatten().flatten())
             .next()
             .map(|m| m.value(u))
             .unwrap_or(f64::NAN)

@@ -249,4 +249,41 @@ pub struct Exploration {
     pub seed: u64,
     /// The analyses with equal weights, then (with evidence) conditioned on it.
     pub analyses: Vec<Analyses>,
+    /// With `--discover`: the metric position, the threshold, and per deal its discovery (None
+    /// when no draw, or every draw, is above the threshold).
+    pub discovery: Option<(usize, f64, Vec<Option<prim::Discovery>>)>,
+}
+
+/// Parses `--discover METRIC>X` into the metric's position among the probability metrics and X.
+pub fn parse_discover(spec: &str) -> crate::error::Result<(usize, f64)> {
+    let bad = |m: String| crate::error::Error::Usage(format!("--discover {spec}: {m}"));
+    let (name, x) = spec
+        .split_once('>')
+        .ok_or_else(|| bad("expected METRIC>X, e.g. reached>0.03".into()))?;
+    let names: Vec<&str> = driver::probability_metrics()
+        .into_iter()
+        .map(|m| crate::sim::metrics::NAMES[m])
+        .collect();
+    let m = names
+        .iter()
+        .position(|n| *n == name.trim())
+        .ok_or_else(|| bad(format!("the metric must be one of {}", names.join(", "))))?;
+    let x: f64 = x
+        .trim()
+        .parse()
+        .ok()
+        .filter(|x: &f64| (0.0..1.0).contains(x))
+        .ok_or_else(|| bad("X must be a probability in [0, 1)".into()))?;
+    Ok((m, x))
+}
+
+/// PRIM boxes of every deal: the draws of interest are those with the metric above `x`.
+pub fn discover(draws: &Draws, values: &[Vec<f64>], deals: usize, metric: usize, x: f64) -> Vec<Option<prim::Discovery>> {
+    (0..deals)
+        .map(|deal| {
+            let y: Vec<bool> = draws.column(deal, metric).iter().map(|p| *p > x).collect();
+            let hits = y.iter().filter(|v| **v).count();
+            (hits > 0 && hits < y.len()).then(|| prim::prim(values, &y))
+        })
+        .collect()
 }

@@ -281,3 +281,52 @@ impl Chart for IndicesChart {
         Ok(())
     }
 }
+
+/// PRIM's trade-off: coverage against density along each deal's peeling trajectory, the chosen
+/// box ringed.
+pub struct TradeoffChart {
+    /// Chart title.
+    pub title: String,
+    /// Per deal: name, (coverage, density) per step, chosen step.
+    pub deals: Vec<(String, Vec<(f64, f64)>, usize)>,
+}
+
+impl Chart for TradeoffChart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, caption_style())
+            .margin(14)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..1.02, 0.0..1.02)
+            .map_err(e2s)?;
+        chart
+            .configure_mesh()
+            .x_desc("coverage (share of the draws of interest inside the box)")
+            .y_desc("density (share of the box's draws of interest)")
+            .x_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
+            .y_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
+            .label_style(label_style())
+            .axis_desc_style(desc_style())
+            .draw()
+            .map_err(e2s)?;
+        for (k, (name, pts, chosen)) in self.deals.iter().enumerate() {
+            let c = colour(k);
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
+                .map_err(e2s)?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3)));
+            chart
+                .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
+                .map_err(e2s)?;
+            if let Some(&p) = pts.get(*chosen) {
+                chart
+                    .draw_series(std::iter::once(Circle::new(p, 9, BLACK.stroke_width(2))))
+                    .map_err(e2s)?;
+            }
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+        Ok(())
+    }
+}

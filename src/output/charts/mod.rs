@@ -19,7 +19,7 @@ mod tornado;
 
 pub use compare::{CompareChart, Interval};
 pub use exceedance::{Exceedance, ExceedanceSeries};
-pub use explore::{IndicesChart, RankingChart, SpreadChart};
+pub use explore::{IndicesChart, RankingChart, SpreadChart, TradeoffChart};
 pub use paths::{PathBar, PathsChart};
 pub use reach::{ReachChart, ReachSeries};
 pub use sweep::SweepChart;

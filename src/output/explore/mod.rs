@@ -192,3 +192,45 @@ pub fn write_sensitivity(path: &Path, x: &Exploration) -> Result<()> {
         c.flush()
     })
 }
+
+/// Writes `discovery.csv`: `deal,metric,threshold,step,coverage,density,mass,n,restricted,chosen,box`,
+/// one row per box of each deal's peeling trajectory (step 0: every draw); `box` lists the
+/// restricted inputs as `input in [low, high]`, separated by `; `.
+pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
+    let Some((metric, threshold, found)) = &x.discovery else {
+        return Ok(());
+    };
+    write_atomic(path, |w| {
+        let mut c = csv::Writer::from_writer(w);
+        c.write_record([
+            "deal", "metric", "threshold", "step", "coverage", "density", "mass", "n",
+            "restricted", "chosen", "box",
+        ])
+        .map_err(csv_err)?;
+        for (deal, d) in found.iter().enumerate() {
+            let Some(d) = d else { continue };
+            for (i, s) in d.trajectory.iter().enumerate() {
+                let b: Vec<String> = s
+                    .limits
+                    .iter()
+                    .map(|(j, lo, hi)| format!("{} in [{}, {}]", x.inputs[*j], fmt_num(*lo), fmt_num(*hi)))
+                    .collect();
+                c.write_record([
+                    x.deals[deal].clone(),
+                    x.metrics[*metric].to_string(),
+                    fmt_num(*threshold),
+                    i.to_string(),
+                    fmt_num(s.coverage),
+                    fmt_num(s.density),
+                    fmt_num(s.mass),
+                    s.n.to_string(),
+                    s.limits.len().to_string(),
+                    (i == d.chosen).to_string(),
+                    b.join("; "),
+                ])
+                .map_err(csv_err)?;
+            }
+        }
+        c.flush()
+    })
+}

@@ -7,7 +7,7 @@ use crate::analysis::explore::quantiles::LEVELS;
 use crate::analysis::explore::ranking::RankRow;
 use crate::analysis::explore::{Analyses, Exploration};
 use crate::error::Result;
-use crate::output::charts::{self, IndicesChart, RankingChart, SpreadChart};
+use crate::output::charts::{self, IndicesChart, RankingChart, SpreadChart, TradeoffChart};
 use crate::output::html::esc;
 use std::fmt::Write;
 use std::path::Path;
@@ -200,6 +200,7 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
         }
         body.push_str(&weighting_section(dir, x, a, suffix)?);
     }
+    body.push_str(&discovery_section(dir, x)?);
     let _ = write!(
         body,
         "<h2>Inputs</h2><p>{}</p>\n",
@@ -215,4 +216,64 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
          <body>\n{body}</body></html>\n"
     );
     crate::output::write_atomic(&dir.join("report.html"), |w| w.write_all(html.as_bytes()))
+}
+
+/// The PRIM trade-off chart and each deal's chosen box.
+fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
+    let Some((m, t, found)) = &x.discovery else {
+        return Ok(String::new());
+    };
+    let mut o = format!(
+        "<h2>Scenario discovery: where {} is above {}</h2>\n<p>PRIM (peeling alpha 0.05, minimum mass 0.05) over the draws; the chosen box (ringed) has the largest coverage among those of density at least 80%.</p>\n",
+        esc(x.metrics[*m]),
+        pct(*t)
+    );
+    let deals: Vec<_> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(k, d)| {
+            d.as_ref().map(|d| {
+                (
+                    x.deals[k].clone(),
+                    d.trajectory.iter().map(|s| (s.coverage, s.density)).collect(),
+                    d.chosen,
+                )
+            })
+        })
+        .collect();
+    charts::render(
+        dir,
+        "explore-discovery",
+        &TradeoffChart {
+            title: format!("PRIM peeling trajectories: {} > {}", x.metrics[*m], pct(*t)),
+            deals,
+        },
+    )?;
+    o.push_str(&svg(dir, "explore-discovery"));
+    let header: Vec<String> = ["deal", "box", "coverage", "density", "mass"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(k, d)| {
+            let d = d.as_ref()?;
+            let s = &d.trajectory[d.chosen];
+            let b: Vec<String> = s
+                .limits
+                .iter()
+                .map(|(j, lo, hi)| format!("{} in [{:.4}, {:.4}]", x.inputs[*j], lo, hi))
+                .collect();
+            Some(vec![
+                x.deals[k].clone(),
+                b.join("; "),
+                pct(s.coverage),
+                pct(s.density),
+                pct(s.mass),
+            ])
+        })
+        .collect();
+    o.push_str(&table(&header, &rows));
+    Ok(o)
 }

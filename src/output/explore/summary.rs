@@ -134,6 +134,37 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
         }
         section(&mut o, x, a);
     }
+    if let Some((m, t, found)) = &x.discovery {
+        let _ = writeln!(
+            o,
+            "Scenario discovery (PRIM): draws with {} > {}",
+            x.metrics[*m],
+            pct(*t)
+        );
+        for (k, d) in found.iter().enumerate() {
+            let Some(d) = d else {
+                let _ = writeln!(o, "  {}: no box (no draw, or every draw, is above)", x.deals[k]);
+                continue;
+            };
+            let s = &d.trajectory[d.chosen];
+            let share = d.trajectory[0].density;
+            let b: Vec<String> = s
+                .limits
+                .iter()
+                .map(|(j, lo, hi)| format!("{} in [{:.4}, {:.4}]", x.inputs[*j], lo, hi))
+                .collect();
+            let _ = writeln!(
+                o,
+                "  {}: {} of draws above; box {}: coverage {}, density {}, mass {}",
+                x.deals[k],
+                pct(share),
+                if b.is_empty() { "(none)".to_string() } else { b.join(", ") },
+                pct(s.coverage),
+                pct(s.density),
+                pct(s.mass)
+            );
+        }
+    }
     let _ = writeln!(
         o,
         "  {} replications in {:.1} s on {} threads",
