@@ -12,6 +12,8 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    // Ctrl-C then leaves the earlier folder as it was (exit 130), the staging one removed.
+    super::progress::cancel_flag();
     if dirs.iter().any(|d| super::study_shards::is_study_shard(d)) {
         return super::study_shards::merge_study(dirs, opts, out);
     }

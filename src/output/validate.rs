@@ -292,7 +292,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
         }
     }
-    (o, warn)
+    (
+        super::terminal::printable(o),
+        warn.into_iter().map(super::terminal::printable).collect(),
+    )
 }
 
 fn perimeter_name(s: &Scenario, p: usize) -> &str {
