@@ -219,23 +219,15 @@ fn forged_timelines_are_refused_without_a_huge_allocation() {
     let dir = tempfile::tempdir().unwrap();
     let s = shards(dir.path());
     let len = std::fs::metadata(s[1].join("timeline.bin")).unwrap().len() as usize;
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
-        (
-            "days overflow",
-            Box::new(|f: &Path| patch(f, 0, &u64::MAX.to_le_bytes())),
-        ),
-        (
-            "days huge",
-            Box::new(|f: &Path| patch(f, 0, &(1u64 << 40).to_le_bytes())),
-        ),
-        (
-            "counts all 0xFF",
-            Box::new(move |f: &Path| patch(f, 16, &vec![0xFF; len - 16])),
-        ),
+    // (offset, bytes): days beyond any length, days huge, every count all ones.
+    let cases: Vec<(usize, Vec<u8>)> = vec![
+        (0, u64::MAX.to_le_bytes().to_vec()),
+        (0, (1u64 << 40).to_le_bytes().to_vec()),
+        (16, vec![0xFF; len - 16]),
     ];
-    for (i, (_, change)) in cases.iter().enumerate() {
+    for (i, (at, bytes)) in cases.iter().enumerate() {
         let d = copy(&s[1], dir.path(), &format!("timeline-{i}"));
-        change(&d.join("timeline.bin"));
+        patch(&d.join("timeline.bin"), *at, bytes);
         forge(&d, |t| t.to_string());
         damaged(
             &merge(dir.path(), &[&s[0], &d]),

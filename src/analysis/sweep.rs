@@ -54,7 +54,7 @@ pub fn parse_vary(spec: &str) -> Result<Vary> {
 pub fn fmt_value(v: f64) -> String {
     // Beyond what TOML integers hold (and where `v * 1e9` would overflow), an exponent keeps the
     // text a TOML float.
-    if !(v.abs() < 9e18) {
+    if v.is_nan() || v.abs() >= 9e18 {
         return format!("{v:e}");
     }
     let r = (v * 1e9).round() / 1e9;

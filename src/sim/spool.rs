@@ -297,7 +297,7 @@ impl Spool {
                 .checked_mul(width as u64 * 8)
                 .ok_or_else(|| corrupt(&rows, "bad block length"))?;
             let end = at.checked_add(16).and_then(|a| a.checked_add(bytes));
-            if !end.is_some_and(|end| end <= size) {
+            if end.is_none_or(|end| end > size) {
                 return Err(corrupt(&rows, "cut inside a block"));
             }
             if start.checked_add(len).is_none() {
