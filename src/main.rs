@@ -366,6 +366,14 @@ fn parse_seed(s: &str) -> Result<u64, String> {
 }
 
 fn main() -> ExitCode {
+    // A closed standard output (`leaksim validate scenarios/*.toml | head -1`) ends the process
+    // quietly, as it ends any Unix tool, rather than failing the next write. Result folders are
+    // swapped in before anything is printed about them, so this never leaves one half-written.
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread starts; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run {
@@ -488,7 +496,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", cli::printable(e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }

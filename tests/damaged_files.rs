@@ -69,3 +69,181 @@ fn scenario_names_in_a_comparison_never_lead_plot_outside_its_folder() {
         assert_eq!(names_in(&dir.path().join("res")), vec!["compare"]);
     }
 }
+
+/// Two shard folders of one run of Project Texas (60 replications), under `dir/shards`.
+fn shards(dir: &Path) -> Vec<std::path::PathBuf> {
+    (0..2)
+        .map(|k| {
+            let out = format!("shards/s{k}");
+            let spec = format!("{k}/2");
+            let o = bounded(
+                bin().current_dir(dir).args([
+                    "run",
+                    &texas(),
+                    "--reps",
+                    "60",
+                    "--seed",
+                    "11",
+                    "--shard",
+                    &spec,
+                    "--out",
+                    &out,
+                    "--quiet",
+                ]),
+                GUARD,
+            );
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            dir.join(out).join("project-texas-2022")
+        })
+        .collect()
+}
+
+/// A copy of shard folder `from` at `dir/tag`.
+fn copy(from: &Path, dir: &Path, tag: &str) -> std::path::PathBuf {
+    let d = dir.join(tag);
+    std::fs::create_dir_all(&d).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
+    }
+    d
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Rewrites the manifest of shard folder `d` as a forger would: `edit` applied to its text, the
+/// data files' checksums and its own recomputed, so that only the checks behind them can refuse it.
+fn forge(d: &Path, edit: impl Fn(&str) -> String) {
+    let path = d.join("manifest.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let body = &text[..text.rfind("manifest = \"").unwrap()];
+    let mut body = edit(body);
+    for f in ["rows.bin", "paths.bin", "timeline.bin"] {
+        let at = body.find(&format!("\"{f}\" = \"")).unwrap() + f.len() + 6;
+        let sum = sha256_hex(&std::fs::read(d.join(f)).unwrap());
+        body.replace_range(at..at + 64, &sum);
+    }
+    let sum = sha256_hex(body.as_bytes());
+    std::fs::write(&path, format!("{body}manifest = \"{sum}\"\n")).unwrap();
+}
+
+fn merge(dir: &Path, shards: &[&Path]) -> Output {
+    let mut c = bin();
+    c.current_dir(dir).arg("merge");
+    c.args(shards).args(["--out", "res", "--quiet"]);
+    let o = bounded(&mut c, GUARD);
+    let res = dir.join("res");
+    assert!(
+        !res.exists() || names_in(&res).is_empty(),
+        "nothing is written"
+    );
+    o
+}
+
+fn patch(file: &Path, at: usize, bytes: &[u8]) {
+    let mut b = std::fs::read(file).unwrap();
+    b[at..at + bytes.len()].copy_from_slice(bytes);
+    std::fs::write(file, b).unwrap();
+}
+
+#[test]
+fn a_changed_byte_in_a_shard_is_refused_by_its_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path());
+    for (i, file) in ["rows.bin", "paths.bin", "timeline.bin"].iter().enumerate() {
+        let d = copy(&s[1], dir.path(), &format!("changed-{i}"));
+        let len = std::fs::metadata(d.join(file)).unwrap().len() as usize;
+        let at = len - 9;
+        let mut b = std::fs::read(d.join(file)).unwrap();
+        b[at] ^= 1;
+        std::fs::write(d.join(file), b).unwrap();
+        damaged(&merge(dir.path(), &[&s[0], &d]), &d.join(file), "SHA-256");
+    }
+    let d = copy(&s[1], dir.path(), "edited-manifest");
+    let m = d.join("manifest.toml");
+    let text = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(&m, text.replace("threads = ", "threads = 1")).unwrap();
+    damaged(&merge(dir.path(), &[&s[0], &d]), &m, "changed");
+}
+
+#[test]
+fn forged_manifests_with_absurd_seconds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path());
+    for (i, bad) in ["-5.0", "nan", "1e308", "inf"].iter().enumerate() {
+        let d = copy(&s[1], dir.path(), &format!("elapsed-{i}"));
+        forge(&d, |t| {
+            let at = t.find("elapsed_seconds = ").unwrap();
+            let end = at + t[at..].find('\n').unwrap();
+            format!("{}elapsed_seconds = {bad}{}", &t[..at], &t[end..])
+        });
+        damaged(
+            &merge(dir.path(), &[&s[0], &d]),
+            &d.join("manifest.toml"),
+            "elapsed_seconds",
+        );
+    }
+}
+
+#[test]
+fn forged_path_rows_naming_what_the_scenario_lacks_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path());
+    let records = (std::fs::metadata(s[1].join("paths.bin")).unwrap().len() - 8) / 24;
+    assert!(records > 0, "the shard has path rows");
+    // Offsets inside the first record (after the 8-byte header): actor, route, class, recipient,
+    // store.
+    for (what, at, bytes) in [
+        ("actor", 16, vec![200u8, 0, 0, 0]),
+        ("bad record", 20, vec![200]),
+        ("class", 21, vec![200]),
+        ("recipient", 22, vec![200]),
+        ("store", 23, vec![200]),
+        ("records", 8, f64::NAN.to_le_bytes().to_vec()),
+    ] {
+        let d = copy(&s[1], dir.path(), &format!("paths-{at}"));
+        patch(&d.join("paths.bin"), 8 + at, &bytes);
+        forge(&d, |t| t.to_string());
+        damaged(&merge(dir.path(), &[&s[0], &d]), &d.join("paths.bin"), what);
+    }
+}
+
+#[test]
+fn forged_timelines_are_refused_without_a_huge_allocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path());
+    let len = std::fs::metadata(s[1].join("timeline.bin")).unwrap().len() as usize;
+    // (offset, bytes): days beyond any length, days huge, every count all ones.
+    let cases: Vec<(usize, Vec<u8>)> = vec![
+        (0, u64::MAX.to_le_bytes().to_vec()),
+        (0, (1u64 << 40).to_le_bytes().to_vec()),
+        (16, vec![0xFF; len - 16]),
+    ];
+    for (i, (at, bytes)) in cases.iter().enumerate() {
+        let d = copy(&s[1], dir.path(), &format!("timeline-{i}"));
+        patch(&d.join("timeline.bin"), *at, bytes);
+        forge(&d, |t| t.to_string());
+        damaged(
+            &merge(dir.path(), &[&s[0], &d]),
+            &d.join("timeline.bin"),
+            "timeline",
+        );
+    }
+    // A device in place of the file: refused before reading, not read forever.
+    if Path::new("/dev/zero").exists() {
+        let d = copy(&s[1], dir.path(), "timeline-device");
+        std::fs::remove_file(d.join("timeline.bin")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.join("timeline.bin")).unwrap();
+        damaged(
+            &merge(dir.path(), &[&s[0], &d]),
+            &d.join("timeline.bin"),
+            "not a regular file",
+        );
+    }
+}

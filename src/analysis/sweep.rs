@@ -52,6 +52,11 @@ pub fn parse_vary(spec: &str) -> Result<Vary> {
 
 /// A number as TOML text: whole numbers without a decimal point.
 pub fn fmt_value(v: f64) -> String {
+    // Beyond what TOML integers hold (and where `v * 1e9` would overflow), an exponent keeps the
+    // text a TOML float.
+    if v.is_nan() || v.abs() >= 9e18 {
+        return format!("{v:e}");
+    }
     let r = (v * 1e9).round() / 1e9;
     if r.fract() == 0.0 && r.abs() < 1e15 {
         format!("{}", r as i64)

@@ -12,6 +12,8 @@ use crate::sim::spool::Spool;
 /// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
 /// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    // Ctrl-C then leaves the earlier folder as it was (exit 130), the staging one removed.
+    super::progress::cancel_flag();
     if dirs.iter().any(|d| super::study_shards::is_study_shard(d)) {
         return super::study_shards::merge_study(dirs, opts, out);
     }
@@ -79,6 +81,7 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
         let (start, count) = man.shard.range(man.replications);
         man.verify(dir)?;
         let spool = Spool::open(dir)?.with_params(s.window_columns().len(), s.params.len())?;
+        check_paths(dir, &spool, &s)?;
         if (man.first, man.count) != (start, count)
             || spool.first() != start
             || spool.len() != count
@@ -125,6 +128,41 @@ pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest
         threads,
     };
     Ok((s, manifests[0].clone(), result))
+}
+
+/// Refuses a shard whose path rows name a class, recipient, actor or store the scenario does not
+/// have, or a number of records that is not a whole number of records.
+fn check_paths(dir: &Path, spool: &Spool, s: &Scenario) -> Result<()> {
+    let file = dir.join(crate::sim::spool::PATHS_FILE);
+    let (classes, recipients) = (s.classes.len(), s.jurisdictions.len() + 1);
+    let (actors, stores) = (s.actors.len(), s.stores.len());
+    spool.for_each_path(|rep, p| {
+        let bad = |what: &str, i: u32, n: usize| {
+            Err(Error::damaged(
+                &file,
+                format!("replication {rep}: {what} {i}, but the scenario has {n}"),
+            ))
+        };
+        if p.class as usize >= classes {
+            return bad("class", p.class, classes);
+        }
+        if p.recipient as usize >= recipients {
+            return bad("recipient", p.recipient, recipients);
+        }
+        if let Some(a) = p.actor.filter(|&a| a as usize >= actors) {
+            return bad("actor", a, actors);
+        }
+        if let Some(x) = p.store.filter(|&x| x as usize >= stores) {
+            return bad("store", x, stores);
+        }
+        if !(p.records >= 0.0 && p.records.is_finite()) {
+            return Err(Error::damaged(
+                &file,
+                format!("replication {rep}: {} records on a path", p.records),
+            ));
+        }
+        Ok(())
+    })
 }
 
 /// Checks that every manifest belongs to the same run as the first; the error names the shard and

@@ -18,6 +18,7 @@ mod sweep;
 mod tornado;
 mod validate;
 
+pub use crate::output::terminal::printable;
 pub use compare::compare;
 pub use diff::diff;
 pub use explore::explore;

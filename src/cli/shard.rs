@@ -323,9 +323,11 @@ impl Manifest {
             thresholds,
             elapsed: match f.t.get("elapsed_seconds").and_then(toml::Value::as_float) {
                 Some(e) if (0.0..=MOST_SECONDS).contains(&e) => e,
-                Some(e) => return Err(f.damaged(&format!(
+                Some(e) => {
+                    return Err(f.damaged(&format!(
                     "`elapsed_seconds` is {e}, not a number of seconds from 0 to {MOST_SECONDS:e}"
-                ))),
+                )))
+                }
                 None => 0.0,
             },
             threads: f.int("threads").unwrap_or(1).clamp(1, 1 << 16) as usize,

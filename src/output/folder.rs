@@ -260,6 +260,10 @@ impl Staged {
     /// Puts the staging folder in place of the target (an atomic exchange where the system has
     /// one), then removes the earlier folder and what dead writers left beside it.
     pub fn commit(mut self) -> Result<()> {
+        // Ctrl-C while the files were written: the earlier folder stays, the staging one goes.
+        if cancelled() {
+            return Err(Error::Interrupted);
+        }
         crash_point("before-swap");
         let exists = std::fs::symlink_metadata(&self.target).is_ok();
         let old = if !exists {

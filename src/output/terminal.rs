@@ -122,7 +122,21 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         r.threads,
         r.seed
     );
-    o
+    printable(o)
+}
+
+/// `text` without control characters other than newlines and tabs: text read from files (a
+/// currency, a description) never reaches the terminal as escape codes.
+pub fn printable(text: String) -> String {
+    if text
+        .chars()
+        .all(|c| !c.is_control() || c == '\n' || c == '\t')
+    {
+        return text;
+    }
+    text.chars()
+        .filter(|&c| !c.is_control() || c == '\n' || c == '\t')
+        .collect()
 }
 
 /// What the printed intervals are, and (with `uncertain` inputs) how to see the spread over them.

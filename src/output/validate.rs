@@ -279,7 +279,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     }
     let routes = crate::analysis::routes::central_table(s);
     o.push_str(&super::routes::routes_text(s, &routes));
-    (o, warn)
+    (
+        super::terminal::printable(o),
+        warn.into_iter().map(super::terminal::printable).collect(),
+    )
 }
 
 fn perimeter_name(s: &Scenario, p: usize) -> &str {

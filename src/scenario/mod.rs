@@ -310,8 +310,18 @@ impl Scenario {
     }
 }
 
+/// The longest scenario, comparison or study name: its folders (`NAME-tornado`, and beside them
+/// `.NAME-tornado.staging-PID-NANOS`) stay within the 255 bytes file systems allow.
+pub const MAX_NAME: usize = 200;
+
 /// Checks that a name is usable as a folder name and a `--set` path segment.
 pub fn check_folder_name(name: &str) -> std::result::Result<(), String> {
+    if name.len() > MAX_NAME {
+        return Err(format!(
+            "a name of {} characters is too long: at most {MAX_NAME} (it names folders, and a folder name has at most 255 bytes with leaksim's additions)",
+            name.len()
+        ));
+    }
     let ok = !name.is_empty()
         && name
             .chars()

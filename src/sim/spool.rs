@@ -127,10 +127,7 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 fn corrupt(path: &Path, what: &str) -> Error {
-    Error::Usage(format!(
-        "{}: not a complete leaksim spool file ({what})",
-        path.display()
-    ))
+    Error::damaged(path, format!("not a complete leaksim spool file ({what})"))
 }
 
 impl Spool {
@@ -281,6 +278,11 @@ impl Spool {
     /// Opens the spool files in `dir` (a shard folder) for reading.
     pub fn open(dir: &Path) -> Result<Spool> {
         let (rows, paths) = (dir.join(ROWS_FILE), dir.join(PATHS_FILE));
+        for p in [&rows, &paths] {
+            if !std::fs::metadata(p).map_err(io(p))?.is_file() {
+                return Err(corrupt(p, "not a regular file"));
+            }
+        }
         let mut f = File::open(&rows).map_err(io(&rows))?;
         let size = f.metadata().map_err(io(&rows))?.len();
         let mut head = [0u8; 16];
@@ -308,8 +310,12 @@ impl Spool {
             let bytes = len
                 .checked_mul(width as u64 * 8)
                 .ok_or_else(|| corrupt(&rows, "bad block length"))?;
-            if at + 16 + bytes > size {
+            let end = at.checked_add(16).and_then(|a| a.checked_add(bytes));
+            if end.is_none_or(|end| end > size) {
                 return Err(corrupt(&rows, "cut inside a block"));
+            }
+            if start.checked_add(len).is_none() {
+                return Err(corrupt(&rows, "bad block length"));
             }
             blocks.push(Block {
                 first: start,
