@@ -7,6 +7,7 @@
 pub mod bench;
 mod compare;
 mod diff;
+mod fx;
 mod merge;
 mod plot;
 pub mod progress;
