@@ -449,29 +449,6 @@ fn tolerance_note(tolerance: &[(f64, f64)], series: &[ExceedanceSeries]) -> Vec<
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clip_log;
-
-    #[test]
-    fn a_point_beyond_the_axis_is_cut_at_the_edge_on_its_line() {
-        // From (1e3, 0.5) to (1e5, 0.005): a straight line in log-log space, cut at x = 1e4.
-        let p = clip_log(&[(1e3, 0.5), (1e5, 0.005)], (1e2, 1e4), (1e-4, 1.0));
-        assert_eq!(p.len(), 1);
-        let (x, y) = p[0][1];
-        assert!((x - 1e4).abs() < 1e-6 && (y - 0.05).abs() < 1e-9, "{x} {y}");
-        // Wholly outside: nothing drawn.
-        assert!(clip_log(&[(1e5, 0.5), (1e6, 0.1)], (1e2, 1e4), (1e-4, 1.0)).is_empty());
-        // Inside: unchanged, one piece.
-        let q = clip_log(
-            &[(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)],
-            (1e1, 1e5),
-            (1e-4, 1.0),
-        );
-        assert_eq!(q, vec![vec![(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)]]);
-    }
-}
-
 /// The marker of series `i` at pixel offset `at`: a shape per series (circle, triangle, square,
 /// cross, diamond; hollow from the sixth on), so that series differ in grey print too.
 pub(crate) fn marker<DB: DrawingBackend>(
@@ -501,5 +478,28 @@ pub(crate) fn marker<DB: DrawingBackend>(
         )
         .into_dyn(),
         _ => Polygon::new(vec![(x, y - 7), (x - 6, y), (x, y + 7), (x + 6, y)], style).into_dyn(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip_log;
+
+    #[test]
+    fn a_point_beyond_the_axis_is_cut_at_the_edge_on_its_line() {
+        // From (1e3, 0.5) to (1e5, 0.005): a straight line in log-log space, cut at x = 1e4.
+        let p = clip_log(&[(1e3, 0.5), (1e5, 0.005)], (1e2, 1e4), (1e-4, 1.0));
+        assert_eq!(p.len(), 1);
+        let (x, y) = p[0][1];
+        assert!((x - 1e4).abs() < 1e-6 && (y - 0.05).abs() < 1e-9, "{x} {y}");
+        // Wholly outside: nothing drawn.
+        assert!(clip_log(&[(1e5, 0.5), (1e6, 0.1)], (1e2, 1e4), (1e-4, 1.0)).is_empty());
+        // Inside: unchanged, one piece.
+        let q = clip_log(
+            &[(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)],
+            (1e1, 1e5),
+            (1e-4, 1.0),
+        );
+        assert_eq!(q, vec![vec![(1e2, 0.5), (1e3, 0.1), (1e4, 0.01)]]);
     }
 }
