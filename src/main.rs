@@ -176,6 +176,11 @@ enum Command {
         /// Folder name under --out.
         #[arg(long, default_value = "compare", value_name = "NAME")]
         name: String,
+        /// Exchange rate of a scenario's currency into the baseline's, e.g. `--fx EUR=1.08`
+        /// (repeatable): its amounts are converted. Without it, deals in different currencies
+        /// are refused.
+        #[arg(long = "fx", value_name = "CUR=RATE")]
+        fx: Vec<String>,
         #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]
@@ -417,6 +422,7 @@ fn main() -> ExitCode {
             files,
             baseline,
             name,
+            fx,
             sim,
             study,
             out,
@@ -424,6 +430,7 @@ fn main() -> ExitCode {
             &files,
             &baseline,
             &name,
+            &fx,
             &sim.options(),
             &study.options(),
             &out,

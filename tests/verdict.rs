@@ -15,13 +15,12 @@ fn run_folder(dir: &Path, file: &str, extra: &[&str]) -> std::path::PathBuf {
     args.extend_from_slice(extra);
     let o = leaksim_in(dir, &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let name = std::fs::read_dir(dir.join("res"))
+    std::fs::read_dir(dir.join("res"))
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
-        .path();
-    name
+        .path()
 }
 
 /// (mean, low, high) of a metric in summary.csv.

@@ -16,6 +16,7 @@ pub fn compare(
     files: &[PathBuf],
     baseline: &str,
     name: &str,
+    fx: &[String],
     opts: &SimOptions,
     study: &StudyOptions,
     out: &Path,
@@ -37,6 +38,12 @@ pub fn compare(
             crate::error::suggestion(baseline, names.iter().copied())
         ))
     })?;
+    let fx = super::fx::parse_fx(fx)?;
+    let scenarios = if sharded.is_some() {
+        super::fx::align_currencies(&[], &opts.sets, scenarios, b, &fx)?
+    } else {
+        super::fx::align_currencies(files, &opts.sets, scenarios, b, &fx)?
+    };
     crate::scenario::check_folder_name(name)
         .map_err(|m| Error::Usage(format!("--name {name}: {m}")))?;
     if let Some(r) = opts.replications {

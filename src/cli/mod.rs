@@ -8,6 +8,7 @@ pub mod bench;
 mod compare;
 mod diff;
 pub mod explore;
+mod fx;
 mod merge;
 mod plot;
 pub mod progress;

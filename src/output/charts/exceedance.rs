@@ -297,8 +297,27 @@ impl Chart for Exceedance {
                     .map_err(e2s)?
                     .label(s.label.clone())
                     .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3))
+                        EmptyElement::at((x, y))
+                            + PathElement::new(vec![(0, 0), (22, 0)], c.stroke_width(3))
+                            + marker(i, (11, 0), c)
                     });
+                // A marker shape per scenario, staggered along the curve: curves that overlap,
+                // or print in grey, stay told apart.
+                if series.len() > 1 {
+                    let at: Vec<(f64, f64)> = grid
+                        .iter()
+                        .zip(p)
+                        .enumerate()
+                        .filter(|(k, _)| k % 16 == (5 * i) % 16)
+                        .map(|(_, (&x, &q))| (x, at_floor(q)))
+                        .collect();
+                    chart
+                        .draw_series(
+                            at.into_iter()
+                                .map(|pt| EmptyElement::at(pt) + marker(i, (0, 0), c)),
+                        )
+                        .map_err(e2s)?;
+                }
             }
             if metric == "loss" && !self.tolerance.is_empty() {
                 let red = RGBColor(213, 94, 0);
@@ -430,6 +449,38 @@ fn tolerance_note(tolerance: &[(f64, f64)], series: &[ExceedanceSeries]) -> Vec<
             }
         })
         .collect()
+}
+
+/// The marker of series `i` at pixel offset `at`: a shape per series (circle, triangle, square,
+/// cross, diamond; hollow from the sixth on), so that series differ in grey print too.
+pub(crate) fn marker<DB: DrawingBackend>(
+    i: usize,
+    at: (i32, i32),
+    c: RGBColor,
+) -> DynElement<'static, DB, (i32, i32)> {
+    let style = if i % 10 < 5 {
+        c.filled()
+    } else {
+        c.stroke_width(2)
+    };
+    let (x, y) = at;
+    match i % 5 {
+        0 => Circle::new(at, 5, style).into_dyn(),
+        1 => Polygon::new(vec![(x, y - 6), (x - 6, y + 5), (x + 6, y + 5)], style).into_dyn(),
+        2 => Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], style).into_dyn(),
+        3 => PathElement::new(
+            vec![
+                (x - 6, y - 6),
+                (x + 6, y + 6),
+                (x, y),
+                (x - 6, y + 6),
+                (x + 6, y - 6),
+            ],
+            c.stroke_width(3),
+        )
+        .into_dyn(),
+        _ => Polygon::new(vec![(x, y - 7), (x - 6, y), (x, y + 7), (x + 6, y)], style).into_dyn(),
+    }
 }
 
 #[cfg(test)]

@@ -98,18 +98,19 @@ impl Chart for ReachChart {
                 }))
                 .map_err(e2s)?;
             chart
-                .draw_series(
-                    marks
-                        .iter()
-                        .map(|&(y, p, _, _)| Circle::new((p, y), 5, c.filled())),
-                )
+                .draw_series(marks.iter().map(|&(y, p, _, _)| {
+                    EmptyElement::at((p, y)) + super::exceedance::marker(si, (0, 0), c)
+                }))
                 .map_err(e2s)?;
         }
         if let Some(side) = side {
             for (si, s) in self.series.iter().enumerate() {
                 let y = 60 + 26 * si as i32;
-                side.draw(&Circle::new((14, y), 6, colour(si).filled()))
-                    .map_err(e2s)?;
+                side.draw(
+                    &(EmptyElement::at((14, y))
+                        + super::exceedance::marker(si, (0, 0), colour(si))),
+                )
+                .map_err(e2s)?;
                 side.draw(&Text::new(s.label.clone(), (28, y - 8), label_style()))
                     .map_err(e2s)?;
             }
