@@ -443,7 +443,7 @@ fn the_run_summary_keeps_its_figures_in_columns_whatever_the_currency() {
         .lines()
         .filter(|l| l.contains("records_leaked") || l.contains("(thousands of euros)"))
         .collect();
-    assert_eq!(rows.len(), 5, "{text}");
+    assert_eq!(rows.len(), 6, "{text}");
     for r in rows {
         assert_eq!(r.len(), header.len(), "{r}\n{text}");
     }

@@ -14,8 +14,9 @@
 //! paths are all untied sets nothing and is no uncertain parameter.
 
 use super::table::{err, Kind, Reader, Tbl};
-use super::tree::{Node, Val};
+use super::tree::{Node, Table, Val};
 use super::{Num, NumValue, Param};
+use crate::error::Origin;
 use crate::error::Result;
 use crate::random::Dist;
 
@@ -219,5 +220,48 @@ impl Reader {
             }
         }
         Ok(())
+    }
+}
+
+/// A tied input's table with `value` (a number, or a distribution table) in place of its
+/// distribution, its `paths` kept.
+pub(super) fn tied_value(old: &Node, value: Node, origin: &Origin) -> Node {
+    let paths = old.get("paths").cloned().expect("checked by the caller");
+    let mut t: Table = match value.value {
+        Val::Table(t) => t.into_iter().filter(|(k, _)| k != "paths").collect(),
+        v => vec![
+            (
+                "dist".to_string(),
+                Node {
+                    value: Val::Str("constant".into()),
+                    origin: origin.clone(),
+                },
+            ),
+            (
+                "value".to_string(),
+                Node {
+                    value: v,
+                    origin: origin.clone(),
+                },
+            ),
+        ],
+    };
+    t.push(("paths".to_string(), paths));
+    Node {
+        value: Val::Table(t),
+        origin: origin.clone(),
+    }
+}
+
+/// A `--set` of a field a tied input names gives that field its own value: the path leaves the
+/// input's `paths` (the other fields stay tied), so the resolved scenario reads the same again.
+pub(super) fn untie(root: &mut Node, path: &str) {
+    let Some(Val::Table(inputs)) = root.get_mut("inputs").map(|n| &mut n.value) else {
+        return;
+    };
+    for (_, input) in inputs.iter_mut() {
+        if let Some(Val::Array(paths)) = input.get_mut("paths").map(|n| &mut n.value) {
+            paths.retain(|p| !matches!(&p.value, Val::Str(s) if s == path));
+        }
     }
 }

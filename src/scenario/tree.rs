@@ -430,7 +430,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
         return Err(bad(format!("`{path}` is not a valid path: empty segment")));
     }
     let value = parse_set_value(raw.trim(), &origin)?;
-    untie(root, path);
+    super::inputs::untie(root, path);
     let mut cur = root;
     let mut i = 0;
     while i < segments.len() {
@@ -473,7 +473,7 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<()> {
             match t.iter_mut().find(|(k, _)| k == seg) {
                 // A tied input (`inputs.NAME`) keeps its paths: the value replaces its distribution.
                 Some((_, n)) if i == 1 && segments[0] == "inputs" && n.get("paths").is_some() => {
-                    *n = tied_value(n, value, &origin);
+                    *n = super::inputs::tied_value(n, value, &origin);
                 }
                 Some((_, n)) => *n = value,
                 None => t.push((seg.to_string(), value)),
@@ -630,47 +630,4 @@ pub fn flatten(root: &Node) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(root, "", true, &mut out);
     out
-}
-
-/// A tied input's table with `value` (a number, or a distribution table) in place of its
-/// distribution, its `paths` kept.
-fn tied_value(old: &Node, value: Node, origin: &Origin) -> Node {
-    let paths = old.get("paths").cloned().expect("checked by the caller");
-    let mut t: Table = match value.value {
-        Val::Table(t) => t.into_iter().filter(|(k, _)| k != "paths").collect(),
-        v => vec![
-            (
-                "dist".to_string(),
-                Node {
-                    value: Val::Str("constant".into()),
-                    origin: origin.clone(),
-                },
-            ),
-            (
-                "value".to_string(),
-                Node {
-                    value: v,
-                    origin: origin.clone(),
-                },
-            ),
-        ],
-    };
-    t.push(("paths".to_string(), paths));
-    Node {
-        value: Val::Table(t),
-        origin: origin.clone(),
-    }
-}
-
-/// A `--set` of a field a tied input names gives that field its own value: the path leaves the
-/// input's `paths` (the other fields stay tied), so the resolved scenario reads the same again.
-fn untie(root: &mut Node, path: &str) {
-    let Some(Val::Table(inputs)) = root.get_mut("inputs").map(|n| &mut n.value) else {
-        return;
-    };
-    for (_, input) in inputs.iter_mut() {
-        if let Some(Val::Array(paths)) = input.get_mut("paths").map(|n| &mut n.value) {
-            paths.retain(|p| !matches!(&p.value, Val::Str(s) if s == path));
-        }
-    }
 }
