@@ -107,7 +107,7 @@ fn run_draws_its_charts_and_plot_redraws_them_identically() {
         &[
             "project-texas-2022: who gets the data",
             "CN: protected",
-            "staff access from CN: protected",
+            "staff access from CN (exposure): protected",
             "probability that any record reached the recipient",
         ],
     );

@@ -122,7 +122,7 @@ fn the_oracle_team_is_a_channel_removing_it_lowers_protected_thefts_from_cn() {
     let with_team = central_table(&texas);
     let mut sets = migrated.to_vec();
     // A team that starts after the horizon: no team within it.
-    sets.push("perimeter.oracle.gatekeeper.from_day=366");
+    sets.push("perimeter.oracle.gatekeeper.from_day=100000");
     let without = central_table(&load("project_texas_2022.toml", &sets));
     // Expected successes on protected data for CN, by insiders (`insider`) or compelled members.
     let to_cn = |t: &leaksim::analysis::routes::RouteTable, insider: bool| -> f64 {
