@@ -247,3 +247,71 @@ fn forged_timelines_are_refused_without_a_huge_allocation() {
         );
     }
 }
+
+#[test]
+fn damaged_parquet_rows_never_panic_nor_name_a_staging_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bounded(
+        bin().current_dir(dir.path()).args([
+            "run",
+            &texas(),
+            "--reps",
+            "200",
+            "--parquet",
+            "--out",
+            "res",
+            "--quiet",
+            "--no-charts",
+        ]),
+        GUARD,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let folder = dir.path().join("res/project-texas-2022");
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for file in ["replications.parquet", "paths.parquet"] {
+        let path = folder.join(file);
+        let good = std::fs::read(&path).unwrap();
+        for trial in 0..12 {
+            let mut b = good.clone();
+            match trial % 3 {
+                0 => b.truncate(next(b.len())),
+                1 => {
+                    let at = next(b.len());
+                    b[at] ^= 1 << next(8);
+                }
+                _ => {
+                    let at = next(b.len());
+                    let end = (at + 64).min(b.len());
+                    b[at..end].iter_mut().for_each(|x| *x = 0xFF);
+                }
+            }
+            std::fs::write(&path, &b).unwrap();
+            let o = bounded(bin().arg("plot").arg(&folder), GUARD);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                matches!(o.status.code(), Some(0) | Some(2)),
+                "{file} trial {trial}: exit {:?}: {err}",
+                o.status
+            );
+            assert!(!err.contains("panicked"), "{err}");
+            assert!(!err.contains(".staging-"), "names a staging copy: {err}");
+            if o.status.code() == Some(2) {
+                assert!(
+                    err.contains(&format!("damaged file {}", path.display())),
+                    "{err}"
+                );
+            }
+            assert_eq!(
+                names_in(&dir.path().join("res")),
+                vec!["project-texas-2022"]
+            );
+        }
+        std::fs::write(&path, &good).unwrap();
+    }
+}

@@ -55,6 +55,35 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     Ok(hex(&h.finalize()))
 }
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` (a third-party decoder reading `path`), turning a panic inside it into
+/// [`Error::Damaged`] naming `path`; the panic's message is not printed.
+pub fn guarded<T>(path: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let earlier = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(|g| g.get()) {
+                earlier(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(was));
+    out.unwrap_or_else(|p| {
+        let why = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("the decoder failed");
+        Err(Error::damaged(path, format!("not a readable file ({why})")))
+    })
+}
+
 /// The SHA-256 of `bytes`, in lowercase hexadecimal.
 pub fn sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -80,5 +109,7 @@ mod tests {
         assert!(read_at_most(&p, 4).is_err());
         assert_eq!(read_at_most(&p, 5).unwrap(), b"hello");
         assert_eq!(sha256_file(&p).unwrap(), sha256(b"hello"));
+        let e = guarded(&p, || -> Result<()> { panic!("boom") }).unwrap_err();
+        assert!(e.to_string().contains("boom") && e.exit_code() == 2, "{e}");
     }
 }

@@ -23,8 +23,11 @@ use std::sync::Arc;
 const ROW_GROUP: usize = 131_072;
 
 fn perr(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
-    move |e| Error::io(path, std::io::Error::other(e))
+    move |e| Error::damaged(path, format!("not a readable Parquet file ({e})"))
 }
+
+/// Rows a row group may claim before its values are read: more is a damaged file.
+const MOST_ROWS: usize = 1 << 31;
 
 fn ioerr(e: parquet::errors::ParquetError) -> std::io::Error {
     std::io::Error::other(e)
@@ -243,6 +246,11 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
 
 /// The column names of a Parquet file.
 pub fn header(path: &Path) -> Result<Vec<String>> {
+    super::checked::guarded(path, || read_header(path))
+}
+
+fn read_header(path: &Path) -> Result<Vec<String>> {
+    super::checked::regular_size(path)?;
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let r = SerializedFileReader::new(f).map_err(perr(path))?;
     let schema = r.metadata().file_metadata().schema_descr();
@@ -258,19 +266,27 @@ pub fn header(path: &Path) -> Result<Vec<String>> {
 pub fn for_each_row(
     path: &Path,
     cols: &[usize],
-    mut f: impl FnMut(&[f64]) -> Result<()>,
+    f: impl FnMut(&[f64]) -> Result<()>,
 ) -> Result<()> {
+    super::checked::guarded(path, || read_rows(path, cols, f))
+}
+
+fn read_rows(path: &Path, cols: &[usize], mut f: impl FnMut(&[f64]) -> Result<()>) -> Result<()> {
     use parquet::column::reader::ColumnReader;
+    super::checked::regular_size(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let r = SerializedFileReader::new(file).map_err(perr(path))?;
     let mut row = vec![0.0; cols.len()];
     for g in 0..r.num_row_groups() {
         let rg = r.get_row_group(g).map_err(perr(path))?;
-        let n = rg.metadata().num_rows() as usize;
+        let n = usize::try_from(rg.metadata().num_rows())
+            .ok()
+            .filter(|&n| n <= MOST_ROWS)
+            .ok_or_else(|| Error::damaged(path, "a row group of an impossible number of rows"))?;
         let mut data: Vec<Vec<f64>> = Vec::with_capacity(cols.len());
         for &c in cols {
-            let mut defs = Vec::with_capacity(n);
-            let mut out = Vec::with_capacity(n);
+            let mut defs = Vec::with_capacity(n.min(ROW_GROUP));
+            let mut out = Vec::with_capacity(n.min(ROW_GROUP));
             match rg.get_column_reader(c).map_err(perr(path))? {
                 ColumnReader::DoubleColumnReader(mut cr) => {
                     let mut vals = Vec::with_capacity(n);
@@ -285,6 +301,12 @@ pub fn for_each_row(
                     out.extend(spread(&defs, &vals, n, |v| v as f64));
                 }
                 _ => out.resize(n, f64::NAN),
+            }
+            if out.len() != n {
+                return Err(Error::damaged(
+                    path,
+                    format!("a row group says {n} rows but holds {}", out.len()),
+                ));
             }
             data.push(out);
         }
@@ -304,7 +326,7 @@ fn spread<T: Copy>(defs: &[i16], vals: &[T], n: usize, to: impl Fn(T) -> f64) ->
         return vals.iter().map(|&v| to(v)).collect();
     }
     let mut it = vals.iter();
-    (0..n)
+    (0..n.min(defs.len()))
         .map(|i| {
             if defs[i] > 0 {
                 it.next().map(|&v| to(v)).unwrap_or(f64::NAN)
@@ -316,8 +338,13 @@ fn spread<T: Copy>(defs: &[i16], vals: &[T], n: usize, to: impl Fn(T) -> f64) ->
 }
 
 /// Calls `f(cells)` for each row of `paths.parquet`, with every column as text (nulls empty).
-pub fn for_each_path_row(path: &Path, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
+pub fn for_each_path_row(path: &Path, f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
+    super::checked::guarded(path, || read_path_rows(path, f))
+}
+
+fn read_path_rows(path: &Path, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
     use parquet::record::Field;
+    super::checked::regular_size(path)?;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let r = SerializedFileReader::new(file).map_err(perr(path))?;
     let mut cells: Vec<String> = Vec::new();
