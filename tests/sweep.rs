@@ -164,3 +164,16 @@ fn a_range_without_a_step_says_so_and_names_no_other_option() {
     );
     assert!(!err.contains("--set"), "{err}");
 }
+
+#[test]
+fn a_grid_names_each_axis_by_its_key_and_entity() {
+    assert_eq!(
+        leaksim::output::charts::axis_label("store.virginia.delete_on_day"),
+        "delete_on_day (virginia)"
+    );
+    assert_eq!(
+        leaksim::output::charts::axis_label("perimeter.oracle.gatekeeper.team_size"),
+        "team_size (oracle gatekeeper)"
+    );
+    assert_eq!(leaksim::output::charts::axis_label("x"), "x");
+}

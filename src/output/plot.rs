@@ -300,7 +300,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|(_, d)| super::html::currency_of(d))
         .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     let chart = CompareChart {
-        title: format!("{name}: scenarios against baseline `{baseline}`"),
+        title: format!("{name}: scenarios against the baseline, {baseline}"),
         metrics,
         currency,
     };

@@ -20,7 +20,7 @@ pub use compare::{CompareChart, Interval};
 pub use exceedance::{Exceedance, ExceedanceSeries};
 pub use paths::{PathBar, PathsChart};
 pub use reach::{ReachChart, ReachSeries};
-pub use sweep::SweepChart;
+pub use sweep::{axis_label, SweepChart};
 pub use timeline::TimelineChart;
 pub use tornado::TornadoChart;
 
