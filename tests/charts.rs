@@ -154,7 +154,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         &c,
         "compare",
         &[
-            "against baseline `status-quo-2021`",
+            "against the baseline, status-quo-2021",
             "paired difference from baseline",
             "divestiture",
         ],
@@ -201,7 +201,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         &[
             "controls.gatekeeper.team_size",
             "P(reached) (mean, 95% CI)",
-            "gatekeeper: team size",
+            "team_size (gatekeeper)",
             "total cost (currency units) (mean, 95% CI)",
             "lowest total cost at",
         ],
@@ -227,7 +227,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         &[
             "controls.enclave.exfiltration_block_probability",
             "P(reached) (mean)",
-            "enclave: exfiltration block probability",
+            "exfiltration_block_probability (enclave)",
         ],
     );
     run(&[

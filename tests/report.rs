@@ -220,3 +220,28 @@ fn intervals_of_non_negative_metrics_do_not_go_below_zero() {
     }
     assert!(rare > 0, "no rare metric to check");
 }
+
+#[test]
+fn plot_on_a_renamed_copy_titles_the_report_by_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "run",
+            &shipped("divestiture.toml"),
+            "--reps",
+            "100",
+            "--out",
+            "res",
+            "--quiet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let copy = dir.path().join("my-copy");
+    std::fs::rename(dir.path().join("res/divestiture"), &copy).unwrap();
+    let o = leaksim_in(dir.path(), &["plot", "my-copy"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(copy.join("report.html")).unwrap();
+    assert!(html.contains("<h1>leaksim report: divestiture</h1>"));
+    assert!(!html.contains("my-copy"));
+}

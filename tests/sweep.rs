@@ -138,3 +138,42 @@ fn a_bad_vary_is_a_usage_error() {
         assert!(!dir.path().join("res").exists());
     }
 }
+
+#[test]
+fn a_range_without_a_step_says_so_and_names_no_other_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = root().join("scenarios/project_texas_2022.toml");
+    let o = leaksim_in(
+        dir.path(),
+        &[
+            "sweep",
+            &file.display().to_string(),
+            "--vary",
+            "perimeter.oracle.gatekeeper.team_size=25..150",
+            "--reps",
+            "10",
+            "--out",
+            "res",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("has no step") && err.contains("25..150:STEP"),
+        "{err}"
+    );
+    assert!(!err.contains("--set"), "{err}");
+}
+
+#[test]
+fn a_grid_names_each_axis_by_its_key_and_entity() {
+    assert_eq!(
+        leaksim::output::charts::axis_label("store.virginia.delete_on_day"),
+        "delete_on_day (virginia)"
+    );
+    assert_eq!(
+        leaksim::output::charts::axis_label("perimeter.oracle.gatekeeper.team_size"),
+        "team_size (oracle gatekeeper)"
+    );
+    assert_eq!(leaksim::output::charts::axis_label("x"), "x");
+}

@@ -38,6 +38,11 @@ pub fn parse_vary(spec: &str) -> Result<Vary> {
             return Err(bad(format!("{n} points is too many (at most 10000)")));
         }
         (0..n).map(|i| fmt_value(a + i as f64 * step)).collect()
+    } else if vals.contains("..") {
+        return Err(bad(format!(
+            "the range `{vals}` has no step: write FROM..TO:STEP (e.g. `{vals}:{}`), or list the values: V1,V2,...",
+            "STEP"
+        )));
     } else {
         vals.split(',')
             .map(|v| v.trim().to_string())

@@ -22,6 +22,17 @@ pub(super) fn folder_name(dir: &Path) -> String {
     super::folder::display_name(dir)
 }
 
+/// The name a run folder's charts and report carry: its scenario's name (so that a renamed copy
+/// of the folder is still titled by the scenario), else the folder's name.
+pub(super) fn scenario_name(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("scenario.resolved.toml"))
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|v| v.get("scenario")?.get("name")?.as_str().map(str::to_string))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| folder_name(dir))
+}
+
 /// Reads a results file of `dir`, checking it has the columns leaksim writes there.
 pub(super) fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
     use super::columns::*;
@@ -168,7 +179,7 @@ pub(super) fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
 }
 
 fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
-    let name = folder_name(dir);
+    let name = scenario_name(dir);
     let mut files = Vec::new();
     // The two charts drawn from row files read them at once, one thread each.
     let (chart, paths) = std::thread::scope(|scope| {
@@ -323,7 +334,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|(_, d)| super::html::currency_of(d))
         .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     let chart = CompareChart {
-        title: format!("{name}: scenarios against baseline `{baseline}`"),
+        title: format!("{name}: scenarios against the baseline, {baseline}"),
         metrics,
         currency,
     };

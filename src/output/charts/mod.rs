@@ -22,7 +22,7 @@ pub use exceedance::{Exceedance, ExceedanceSeries};
 pub use explore::{IndicesChart, RankingChart, SpreadChart, TradeoffChart};
 pub use paths::{PathBar, PathsChart};
 pub use reach::{ReachChart, ReachSeries};
-pub use sweep::SweepChart;
+pub use sweep::{axis_label, SweepChart};
 pub use timeline::TimelineChart;
 pub use tornado::TornadoChart;
 

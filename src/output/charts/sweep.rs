@@ -73,7 +73,7 @@ impl Chart for SweepChart {
                 .map_err(e2s)?;
             chart
                 .configure_mesh()
-                .x_desc(human_label(&self.paths[0]))
+                .x_desc(axis_label(&self.paths[0]))
                 .y_desc(label_with_currency(metric, &self.currency))
                 .x_label_formatter(&|v| tick(*v))
                 .y_label_formatter(&|v| tick(*v))
@@ -204,8 +204,8 @@ fn heatmap<DB: DrawingBackend>(
                 .map(|y| tick(*y))
                 .unwrap_or_default()
         })
-        .x_desc(human_label(&paths[0]))
-        .y_desc(human_label(&paths[1]))
+        .x_desc(axis_label(&paths[0]))
+        .y_desc(axis_label(&paths[1]))
         .label_style(label_style())
         .axis_desc_style(desc_style())
         .draw()
@@ -270,4 +270,14 @@ fn colour_scale<DB: DrawingBackend>(
             .map_err(e2s)?;
     }
     Ok(())
+}
+
+/// The axis label of a varied `--set` path: its key with the entity it belongs to,
+/// `store.virginia.delete_on_day` -> `delete_on_day (virginia)`.
+pub fn axis_label(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        [_, owner @ .., key] if !owner.is_empty() => format!("{key} ({})", owner.join(" ")),
+        _ => path.to_string(),
+    }
 }

@@ -329,7 +329,10 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7
 
 /// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
 pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
-    let name = folder_name(dir);
+    let name = match kind {
+        Kind::Run => super::plot::scenario_name(dir),
+        _ => folder_name(dir),
+    };
     let mut body = String::new();
     let _ = writeln!(body, "<h1>leaksim report: {}</h1>", esc(&name));
     let compare = match kind {
