@@ -79,7 +79,11 @@ pub fn sobol_indices(y: &[f64], k: usize, seed: u64, key: &str) -> Vec<Indices> 
     let mut rng = Stream::new(
         seed,
         0,
-        SourceId::keyed(super::SRC_BOOTSTRAP, crate::random::stream::name_key(key), 1),
+        SourceId::keyed(
+            super::SRC_BOOTSTRAP,
+            crate::random::stream::name_key(key),
+            1,
+        ),
     );
     let resamples: Vec<Vec<usize>> = (0..RESAMPLES)
         .map(|_| (0..n).map(|_| rng.index(n)).collect())
@@ -192,8 +196,16 @@ mod tests {
         let s = sobol_indices(&y, 3, 1, "ishigami");
         let (s1, st) = ([0.3139, 0.4424, 0.0], [0.5576, 0.4424, 0.2437]);
         for j in 0..3 {
-            assert!((s[j].first.value - s1[j]).abs() < 0.04, "S1[{j}] = {:?}", s[j]);
-            assert!((s[j].total.value - st[j]).abs() < 0.04, "ST[{j}] = {:?}", s[j]);
+            assert!(
+                (s[j].first.value - s1[j]).abs() < 0.04,
+                "S1[{j}] = {:?}",
+                s[j]
+            );
+            assert!(
+                (s[j].total.value - st[j]).abs() < 0.04,
+                "ST[{j}] = {:?}",
+                s[j]
+            );
             assert!(s[j].first.low < s1[j] + 0.02 && s1[j] - 0.02 < s[j].first.high);
         }
     }
