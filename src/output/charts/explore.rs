@@ -53,6 +53,15 @@ impl Chart for SpreadChart {
         for (k, (_, xs, q, mean)) in self.deals.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             let c = colour(k);
+            if q.iter().all(|v| *v == 0.0) && xs.iter().all(|v| *v == 0.0) {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        "0 in every draw (structural zero: no route reaches the question's recipients)",
+                        (hi * 0.02, y + 0.12),
+                        label_style(),
+                    )))
+                    .map_err(e2s)?;
+            }
             // Dots spread vertically by a fixed pattern (no randomness), to show density.
             chart
                 .draw_series(xs.iter().enumerate().map(|(i, &x)| {
