@@ -24,7 +24,8 @@ impl Chart for SpreadChart {
         let hi = self
             .deals
             .iter()
-            .flat_map(|d| d.1.iter().copied())
+            .flat_map(|d| d.1.iter().copied().chain([d.2[4], d.3]))
+            .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
         let hi = if hi <= 0.0 {
             0.05

@@ -102,10 +102,14 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
             &stem,
             &SpreadChart {
                 title: format!("{label} over input uncertainty{conditioned}"),
-                axis: format!(
-                    "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
-                    x.draws.reps
-                ),
+                axis: if suffix.is_empty() {
+                    format!(
+                        "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
+                        x.draws.reps
+                    )
+                } else {
+                    format!("{label}: weighted percentiles of the draws, box 25-75%, whiskers 5-95%, bar median, triangle mean")
+                },
                 deals,
             },
         )?;
