@@ -264,7 +264,12 @@ enum Command {
         #[arg(long = "input", value_name = "SPEC")]
         inputs: Vec<String>,
         /// Probability thresholds: the share of draws above each (comma-separated).
-        #[arg(long, value_delimiter = ',', value_name = "X,Y,...", default_value = "0.01,0.03,0.1,0.25,0.5")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            value_name = "X,Y,...",
+            default_value = "0.01,0.03,0.1,0.25,0.5"
+        )]
         thresholds: Vec<f64>,
         /// Folder name under --out.
         #[arg(long, default_value = "explore", value_name = "NAME")]

@@ -69,12 +69,30 @@ fn each_draw_and_the_spread_follow_the_closed_form() {
     let f = write(
         dir.path(),
         "one.toml",
-        &operated_abroad("one", &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+        &operated_abroad(
+            "one",
+            &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}"),
+        ),
     );
     let reps = 2000.0;
-    explore(dir.path(), &[&f, "--draws", "40", "--reps", "2000", "--threads", "2", "--no-charts"]);
+    explore(
+        dir.path(),
+        &[
+            &f,
+            "--draws",
+            "40",
+            "--reps",
+            "2000",
+            "--threads",
+            "2",
+            "--no-charts",
+        ],
+    );
     let out = dir.path().join("out/explore");
-    let rates = csv_column(&out.join("inputs.csv"), "jurisdiction.CN.compelled_demands_per_year");
+    let rates = csv_column(
+        &out.join("inputs.csv"),
+        "jurisdiction.CN.compelled_demands_per_year",
+    );
     let p = estimates(&out, "one");
     assert_eq!(rates.len(), 40);
     let mut worst: f64 = 0.0;
@@ -83,7 +101,10 @@ fn each_draw_and_the_spread_follow_the_closed_form() {
         let se = (exact * (1.0 - exact) / reps).sqrt();
         worst = worst.max((p - exact).abs() / se);
     }
-    assert!(worst < 4.5, "a draw is {worst} standard errors from 1 - exp(-rate)");
+    assert!(
+        worst < 4.5,
+        "a draw is {worst} standard errors from 1 - exp(-rate)"
+    );
     // The average over the uniform rate: 1 - (e^-a - e^-b) / (b - a).
     let mean = 1.0 - ((-a).exp() - (-b).exp()) / (b - a);
     let u = &csv_rows(&out.join("uncertainty.csv"));
@@ -124,14 +145,33 @@ fn a_path_shared_by_deals_takes_the_same_quantile_in_each() {
         "high.toml",
         &operated_abroad("high", "{ dist = \"uniform\", min = 0.4, max = 2.0 }"),
     );
-    explore(dir.path(), &[&f1, &f2, "--draws", "20", "--reps", "3000", "--threads", "2", "--no-charts"]);
+    explore(
+        dir.path(),
+        &[
+            &f1,
+            &f2,
+            "--draws",
+            "20",
+            "--reps",
+            "3000",
+            "--threads",
+            "2",
+            "--no-charts",
+        ],
+    );
     let out = dir.path().join("out/explore");
-    let rates = csv_column(&out.join("inputs.csv"), "jurisdiction.CN.compelled_demands_per_year");
+    let rates = csv_column(
+        &out.join("inputs.csv"),
+        "jurisdiction.CN.compelled_demands_per_year",
+    );
     let (lo, hi) = (estimates(&out, "low"), estimates(&out, "high"));
     for ((r, pl), ph) in rates.iter().zip(&lo).zip(&hi) {
         let (el, eh) = (1.0 - (-r).exp(), 1.0 - (-2.0 * r).exp());
         assert!((pl - el).abs() < 0.04, "low deal: {pl} vs {el}");
-        assert!((ph - eh).abs() < 0.04, "high deal at the same quantile: {ph} vs {eh}");
+        assert!(
+            (ph - eh).abs() < 0.04,
+            "high deal at the same quantile: {ph} vs {eh}"
+        );
     }
     // Common random numbers: the higher rate never reaches less in a paired draw.
     let rank = csv_rows(&out.join("ranking.csv"));
@@ -177,7 +217,15 @@ fn the_sobol_design_runs_n_times_inputs_plus_two_draws() {
     explore(
         dir.path(),
         &[
-            &f, "--design", "sobol", "--draws", "16", "--reps", "50", "--no-charts", "--input",
+            &f,
+            "--design",
+            "sobol",
+            "--draws",
+            "16",
+            "--reps",
+            "50",
+            "--no-charts",
+            "--input",
             "data_class.protected.weight={ dist = \"uniform\", min = 1, max = 2 }",
         ],
     );
@@ -195,7 +243,10 @@ fn the_sobol_design_runs_n_times_inputs_plus_two_draws() {
     assert_eq!(rate[4], "sobol");
     let total = |r: &Vec<String>| r[8].parse::<f64>().unwrap();
     assert!(total(rate) > 0.5, "the rate drives P: {rate:?}");
-    assert!(total(weight).abs() < 0.05, "the weight cannot move P: {weight:?}");
+    assert!(
+        total(weight).abs() < 0.05,
+        "the weight cannot move P: {weight:?}"
+    );
 }
 
 #[test]
@@ -209,7 +260,19 @@ fn same_bytes_whatever_the_threads() {
     for t in ["1", "2"] {
         let o = leaksim_in(
             dir.path(),
-            &["explore", "-q", &f, "--draws", "12", "--reps", "300", "--threads", t, "--out", &format!("out{t}")],
+            &[
+                "explore",
+                "-q",
+                &f,
+                "--draws",
+                "12",
+                "--reps",
+                "300",
+                "--threads",
+                t,
+                "--out",
+                &format!("out{t}"),
+            ],
         );
         assert!(o.status.success());
     }
@@ -229,13 +292,26 @@ fn bad_inputs_are_refused_before_anything_is_written() {
     let f = write(dir.path(), "fixed.toml", &operated_abroad("fixed", "1.0"));
     for args in [
         vec![f.as_str()],
-        vec![f.as_str(), "--input", "no.such.path={ dist = \"uniform\", min = 0, max = 1 }"],
-        vec![f.as_str(), "--input", "jurisdiction.CN.compelled_demands_per_year=3"],
+        vec![
+            f.as_str(),
+            "--input",
+            "no.such.path={ dist = \"uniform\", min = 0, max = 1 }",
+        ],
+        vec![
+            f.as_str(),
+            "--input",
+            "jurisdiction.CN.compelled_demands_per_year=3",
+        ],
     ] {
         let mut all = vec!["explore", "-q", "--out", "out"];
         all.extend(args);
         let o = leaksim_in(dir.path(), &all);
-        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(!dir.path().join("out").exists());
     }
 }
@@ -247,14 +323,25 @@ fn evidence_weights_the_draws_as_the_exact_posterior_does() {
     let f = write(
         dir.path(),
         "one.toml",
-        &operated_abroad("one", &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+        &operated_abroad(
+            "one",
+            &format!("{{ dist = \"uniform\", min = {a}, max = {b} }}"),
+        ),
     );
     // No demand known in 2 years, each known with probability 0.5: likelihood exp(-rate).
     explore(
         dir.path(),
         &[
-            &f, "--draws", "200", "--reps", "1000", "--threads", "2", "--no-charts",
-            "--evidence", "no-demand-known:CN:years=2:p_known=0.5",
+            &f,
+            "--draws",
+            "200",
+            "--reps",
+            "1000",
+            "--threads",
+            "2",
+            "--no-charts",
+            "--evidence",
+            "no-demand-known:CN:years=2:p_known=0.5",
         ],
     );
     let c = 2.0 * 0.5;
@@ -277,7 +364,10 @@ fn evidence_weights_the_draws_as_the_exact_posterior_does() {
         "conditioned mean {} vs exact posterior {posterior} (prior {prior})",
         num(&ev, "mean")
     );
-    assert!(num(&ev, "mean_ci95_low") - 0.01 <= posterior && posterior <= num(&ev, "mean_ci95_high") + 0.01);
+    assert!(
+        num(&ev, "mean_ci95_low") - 0.01 <= posterior
+            && posterior <= num(&ev, "mean_ci95_high") + 0.01
+    );
     let ess = num(&ev, "ess");
     assert!(ess > 50.0 && ess < 200.0, "ess {ess}");
     assert!((num(&row("prior"), "mean") - prior).abs() < 0.015);

@@ -101,7 +101,10 @@ pub fn explore(
     for ev in &evidence {
         let deal = deals
             .iter()
-            .position(|d| crate::scenario::tree::get_path(&d.tree, &format!("jurisdiction.{}", ev.state)).is_some())
+            .position(|d| {
+                crate::scenario::tree::get_path(&d.tree, &format!("jurisdiction.{}", ev.state))
+                    .is_some()
+            })
             .ok_or_else(|| {
                 Error::Usage(format!(
                     "--evidence: no scenario has the jurisdiction `{}`",
@@ -143,7 +146,11 @@ pub fn explore(
     let values: Vec<Vec<f64>> = design
         .rows
         .iter()
-        .map(|u| (0..inputs.len()).map(|i| inputs.reported_value(i, u[i])).collect())
+        .map(|u| {
+            (0..inputs.len())
+                .map(|i| inputs.reported_value(i, u[i]))
+                .collect()
+        })
         .collect();
     let prior = analyse(
         &draws,
@@ -164,11 +171,16 @@ pub fn explore(
                     .iter()
                     .zip(&witnesses)
                     .map(|(ev, &deal)| {
-                        let rate = inputs.value_at(&deals, deal, &ev.rate_path(), u).unwrap_or(0.0);
+                        let rate = inputs
+                            .value_at(&deals, deal, &ev.rate_path(), u)
+                            .unwrap_or(0.0);
                         let p = match &ev.p_known {
                             PKnown::Fixed(p) => *p,
                             PKnown::Uncertain(_) => {
-                                let i = names.iter().position(|n| *n == ev.p_known_name()).unwrap_or(0);
+                                let i = names
+                                    .iter()
+                                    .position(|n| *n == ev.p_known_name())
+                                    .unwrap_or(0);
                                 inputs.reported_value(i, u[i])
                             }
                         };
@@ -225,7 +237,10 @@ pub fn explore(
     };
     let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
     let threads = crate::sim::runner::pool(opts.threads)?.current_num_threads();
-    print!("{}", output::explore::summary::explore_summary(&x, secs, threads));
+    print!(
+        "{}",
+        output::explore::summary::explore_summary(&x, secs, threads)
+    );
     println!("  wrote {}", dir.display());
     Ok(dir)
 }

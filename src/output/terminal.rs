@@ -141,8 +141,7 @@ pub fn printable(text: String) -> String {
 
 /// What the printed intervals are, and (with `uncertain` inputs) how to see the spread over them.
 pub fn interval_note(uncertain: usize) -> String {
-    let mut o =
-        "  (averaged over input uncertainty; 95% Monte Carlo interval)".to_string();
+    let mut o = "  (averaged over input uncertainty; 95% Monte Carlo interval)".to_string();
     if uncertain > 0 {
         let _ = write!(
             o,

@@ -83,7 +83,12 @@ impl Draws {
 }
 
 /// Deal `deal` with its inputs fixed at draw `u`'s quantiles.
-pub fn fixed_deal(deal: &Scenario, inputs: &InputList, index: usize, u: &[f64]) -> Result<Scenario> {
+pub fn fixed_deal(
+    deal: &Scenario,
+    inputs: &InputList,
+    index: usize,
+    u: &[f64],
+) -> Result<Scenario> {
     let mut t = deal.tree.clone();
     for set in inputs.sets(index, u) {
         tree::apply_set(&mut t, &set)?;

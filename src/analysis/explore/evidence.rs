@@ -67,13 +67,22 @@ pub fn parse_evidence(spec: &str) -> Result<Evidence> {
         let (k, v) = f.split_once('=').ok_or_else(|| bad("a field without ="))?;
         match k.trim() {
             "years" => {
-                years = v.trim().parse::<f64>().ok().filter(|y| *y > 0.0 && y.is_finite());
+                years = v
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|y| *y > 0.0 && y.is_finite());
                 if years.is_none() {
                     return Err(bad("years must be a positive number"));
                 }
             }
             "p_known" => {
-                let prob = |s: &str| s.trim().parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p));
+                let prob = |s: &str| {
+                    s.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                };
                 p_known = Some(match v.split_once("..") {
                     Some((lo, hi)) => match (prob(lo), prob(hi)) {
                         (Some(lo), Some(hi)) if lo <= hi => {

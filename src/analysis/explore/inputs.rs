@@ -119,7 +119,7 @@ pub fn parse_input(spec: &str) -> Result<InputSpec> {
         .map(|t: toml::Table| t["x"].clone())?;
     let toml::Value::Table(t) = value else {
         return Err(bad(
-            "expected a distribution table { dist = \"...\", ... }".into(),
+            "expected a distribution table { dist = \"...\", ... }".into()
         ));
     };
     let kind = t
@@ -282,7 +282,11 @@ fn settable(d: &Scenario, path: &str, dist: &Dist) -> Option<bool> {
         Some(_) => None,
         None => {
             let mut t = d.tree.clone();
-            tree::apply_set(&mut t, &format!("{path}={}", number_text(dist.mean(), false))).ok()?;
+            tree::apply_set(
+                &mut t,
+                &format!("{path}={}", number_text(dist.mean(), false)),
+            )
+            .ok()?;
             Scenario::from_tree(t, &d.source).ok().map(|_| false)
         }
     }

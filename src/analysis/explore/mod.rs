@@ -278,7 +278,13 @@ pub fn parse_discover(spec: &str) -> crate::error::Result<(usize, f64)> {
 }
 
 /// PRIM boxes of every deal: the draws of interest are those with the metric above `x`.
-pub fn discover(draws: &Draws, values: &[Vec<f64>], deals: usize, metric: usize, x: f64) -> Vec<Option<prim::Discovery>> {
+pub fn discover(
+    draws: &Draws,
+    values: &[Vec<f64>],
+    deals: usize,
+    metric: usize,
+    x: f64,
+) -> Vec<Option<prim::Discovery>> {
     (0..deals)
         .map(|deal| {
             let y: Vec<bool> = draws.column(deal, metric).iter().map(|p| *p > x).collect();

@@ -65,15 +65,19 @@ fn mean(y: &[bool], idx: &[usize]) -> f64 {
     idx.iter().filter(|&&i| y[i]).count() as f64 / idx.len() as f64
 }
 
+/// A candidate peel: objective, unrestricted inputs, limits, draws kept.
+type Peel = (f64, usize, Vec<(f64, f64)>, Vec<usize>);
+
 /// Peels boxes over inputs `x[draw][input]` for the draws of interest `y`.
 pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
     let n = x.len();
     let k = x.first().map_or(0, |r| r.len());
     let init: Vec<(f64, f64)> = (0..k)
         .map(|j| {
-            x.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| {
-                (l.min(r[j]), h.max(r[j]))
-            })
+            x.iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| {
+                    (l.min(r[j]), h.max(r[j]))
+                })
         })
         .collect();
     let total = y.iter().filter(|v| **v).count().max(1) as f64;
@@ -81,7 +85,11 @@ pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
         let coi = idx.iter().filter(|&&i| y[i]).count() as f64;
         Step {
             coverage: coi / total,
-            density: if idx.is_empty() { 0.0 } else { coi / idx.len() as f64 },
+            density: if idx.is_empty() {
+                0.0
+            } else {
+                coi / idx.len() as f64
+            },
             mass: idx.len() as f64 / n as f64,
             n: idx.len(),
             limits: lims
@@ -96,7 +104,7 @@ pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
     let mut idx: Vec<usize> = (0..n).collect();
     let mut trajectory = vec![step(&lims, &idx)];
     loop {
-        let mut best: Option<(f64, usize, Vec<(f64, f64)>, Vec<usize>)> = None;
+        let mut best: Option<Peel> = None;
         for j in 0..k {
             let xj: Vec<f64> = idx.iter().map(|&i| x[i][j]).collect();
             for upper in [true, false] {

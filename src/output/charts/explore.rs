@@ -24,9 +24,14 @@ impl Chart for SpreadChart {
         let hi = self
             .deals
             .iter()
-            .flat_map(|d| d.1.iter().copied())
+            .flat_map(|d| d.1.iter().copied().chain([d.2[4], d.3]))
+            .filter(|v| v.is_finite())
             .fold(0.0f64, f64::max);
-        let hi = if hi <= 0.0 { 0.05 } else { (hi * 1.08).min(1.0) };
+        let hi = if hi <= 0.0 {
+            0.05
+        } else {
+            (hi * 1.08).min(1.0)
+        };
         let labels: Vec<String> = self.deals.iter().map(|d| d.0.clone()).collect();
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, caption_style())
@@ -49,6 +54,15 @@ impl Chart for SpreadChart {
         for (k, (_, xs, q, mean)) in self.deals.iter().enumerate() {
             let y = (n - 1 - k) as f64;
             let c = colour(k);
+            if q.iter().all(|v| *v == 0.0) && xs.iter().all(|v| *v == 0.0) {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        "0 in every draw (structural zero: no route reaches the question's recipients)",
+                        (hi * 0.02, y + 0.12),
+                        label_style(),
+                    )))
+                    .map_err(e2s)?;
+            }
             // Dots spread vertically by a fixed pattern (no randomness), to show density.
             chart
                 .draw_series(xs.iter().enumerate().map(|(i, &x)| {
@@ -244,7 +258,7 @@ impl Chart for IndicesChart {
             .map_err(e2s)?;
         for &(deal, input, first, total) in &self.points {
             // A deal the input cannot move (a structural zero) is left out.
-            if first[0] == 0.0 && first[2] == 0.0 && !(total[0] > 0.0) {
+            if first[0] == 0.0 && first[2] == 0.0 && (total[0].is_nan() || total[0] <= 0.0) {
                 continue;
             }
             let y = (n - 1 - input) as f64 + 0.35 - 0.7 * (deal as f64 + 0.5) / m as f64;
@@ -282,13 +296,16 @@ impl Chart for IndicesChart {
     }
 }
 
+/// A deal's name, its (coverage, density) per peeling step, and its chosen step.
+pub type Trajectory = (String, Vec<(f64, f64)>, usize);
+
 /// PRIM's trade-off: coverage against density along each deal's peeling trajectory, the chosen
 /// box ringed.
 pub struct TradeoffChart {
     /// Chart title.
     pub title: String,
     /// Per deal: name, (coverage, density) per step, chosen step.
-    pub deals: Vec<(String, Vec<(f64, f64)>, usize)>,
+    pub deals: Vec<Trajectory>,
 }
 
 impl Chart for TradeoffChart {
@@ -316,7 +333,9 @@ impl Chart for TradeoffChart {
                 .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)))
                 .map_err(e2s)?
                 .label(name.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
             chart
                 .draw_series(pts.iter().map(|&p| Circle::new(p, 3, c.filled())))
                 .map_err(e2s)?;

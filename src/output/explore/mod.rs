@@ -82,7 +82,13 @@ pub fn write_uncertainty(path: &Path, x: &Exploration) -> Result<()> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let triple = |stem: String| [stem.clone(), format!("{stem}_ci95_low"), format!("{stem}_ci95_high")];
+        let triple = |stem: String| {
+            [
+                stem.clone(),
+                format!("{stem}_ci95_low"),
+                format!("{stem}_ci95_high"),
+            ]
+        };
         for q in LEVELS {
             head.extend(triple(level_name(q)));
         }
@@ -117,7 +123,14 @@ pub fn write_ranking(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record([
-            "weighting", "metric", "kind", "deal", "other", "share", "ci95_low", "ci95_high",
+            "weighting",
+            "metric",
+            "kind",
+            "deal",
+            "other",
+            "share",
+            "ci95_low",
+            "ci95_high",
         ])
         .map_err(csv_err)?;
         for a in &x.analyses {
@@ -203,8 +216,17 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record([
-            "deal", "metric", "threshold", "step", "coverage", "density", "mass", "n",
-            "restricted", "chosen", "box",
+            "deal",
+            "metric",
+            "threshold",
+            "step",
+            "coverage",
+            "density",
+            "mass",
+            "n",
+            "restricted",
+            "chosen",
+            "box",
         ])
         .map_err(csv_err)?;
         for (deal, d) in found.iter().enumerate() {
@@ -213,7 +235,9 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
                 let b: Vec<String> = s
                     .limits
                     .iter()
-                    .map(|(j, lo, hi)| format!("{} in [{}, {}]", x.inputs[*j], fmt_num(*lo), fmt_num(*hi)))
+                    .map(|(j, lo, hi)| {
+                        format!("{} in [{}, {}]", x.inputs[*j], fmt_num(*lo), fmt_num(*hi))
+                    })
                     .collect();
                 c.write_record([
                     x.deals[deal].clone(),

@@ -102,10 +102,14 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
             &stem,
             &SpreadChart {
                 title: format!("{label} over input uncertainty{conditioned}"),
-                axis: format!(
-                    "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
-                    x.draws.reps
-                ),
+                axis: if suffix.is_empty() {
+                    format!(
+                        "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
+                        x.draws.reps
+                    )
+                } else {
+                    format!("{label}: weighted percentiles of the draws, box 25-75%, whiskers 5-95%, bar median, triangle mean")
+                },
                 deals,
             },
         )?;
@@ -117,7 +121,9 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
             dir,
             &stem,
             &RankingChart {
-                title: format!("Share of input draws with the row's deal below the column's{conditioned}"),
+                title: format!(
+                    "Share of input draws with the row's deal below the column's{conditioned}"
+                ),
                 deals: x.deals.clone(),
                 share: shares(x, a),
             },
@@ -145,23 +151,48 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
                     .map(|r| {
                         let f = &r.indices.first;
                         let t = &r.indices.total;
-                        (r.deal, r.input, [f.value, f.low, f.high], [t.value, t.low, t.high])
+                        (
+                            r.deal,
+                            r.input,
+                            [f.value, f.low, f.high],
+                            [t.value, t.low, t.high],
+                        )
                     })
                     .collect(),
             },
         )?;
         o.push_str(&svg(dir, &stem));
     }
-    let mut header: Vec<String> = vec!["deal".into(), "metric".into(), "mean [95% MC interval]".into()];
-    header.extend(LEVELS.iter().map(|q| format!("{} [95% interval]", level_name(*q))));
-    header.extend(x.thresholds.iter().map(|t| format!("share of draws above {}", pct(*t))));
+    let mut header: Vec<String> = vec![
+        "deal".into(),
+        "metric".into(),
+        "mean [95% MC interval]".into(),
+    ];
+    header.extend(
+        LEVELS
+            .iter()
+            .map(|q| format!("{} [95% interval]", level_name(*q))),
+    );
+    header.extend(
+        x.thresholds
+            .iter()
+            .map(|t| format!("share of draws above {}", pct(*t))),
+    );
     let rows: Vec<Vec<String>> = a
         .uncertainty
         .iter()
         .map(|r| {
             let mut row = vec![x.deals[r.deal].clone(), x.metrics[r.metric].to_string()];
-            for e in std::iter::once(&r.mean).chain(&r.percentiles).chain(&r.above) {
-                row.push(format!("{} [{}, {}]", pct(e.value), pct(e.low), pct(e.high)));
+            for e in std::iter::once(&r.mean)
+                .chain(&r.percentiles)
+                .chain(&r.above)
+            {
+                row.push(format!(
+                    "{} [{}, {}]",
+                    pct(e.value),
+                    pct(e.low),
+                    pct(e.high)
+                ));
             }
             row
         })
@@ -189,7 +220,11 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
         100.0 * 1.96 * (0.25 / x.draws.reps as f64).sqrt()
     );
     for a in &x.analyses {
-        let suffix = if a.weights.label == "prior" { "" } else { "-evidence" };
+        let suffix = if a.weights.label == "prior" {
+            ""
+        } else {
+            "-evidence"
+        };
         if !suffix.is_empty() {
             let _ = write!(
                 body,
@@ -201,13 +236,17 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
         body.push_str(&weighting_section(dir, x, a, suffix)?);
     }
     body.push_str(&discovery_section(dir, x)?);
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<h2>Inputs</h2><p>{}</p>\n",
-        x.inputs.iter().map(|i| format!("<code>{}</code>", esc(i))).collect::<Vec<_>>().join(", ")
+        "<h2>Inputs</h2><p>{}</p>",
+        x.inputs
+            .iter()
+            .map(|i| format!("<code>{}</code>", esc(i)))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let _ = write!(body, "<h2>Provenance</h2><pre>{}</pre>\n", esc(&provenance));
+    let _ = writeln!(body, "<h2>Provenance</h2><pre>{}</pre>", esc(&provenance));
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim explore</title>\
          <style>body{{font-family:'DejaVu Sans',sans-serif;max-width:1250px;margin:2em auto;color:#111}}\
@@ -235,7 +274,10 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
             d.as_ref().map(|d| {
                 (
                     x.deals[k].clone(),
-                    d.trajectory.iter().map(|s| (s.coverage, s.density)).collect(),
+                    d.trajectory
+                        .iter()
+                        .map(|s| (s.coverage, s.density))
+                        .collect(),
                     d.chosen,
                 )
             })

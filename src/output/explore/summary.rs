@@ -43,7 +43,10 @@ fn section(o: &mut String, x: &Exploration, a: &Analyses) {
         "  (mean: averaged over input uncertainty, with its 95% Monte Carlo interval; pNN: percentiles of the probability over the input draws)"
     );
     if x.deals.len() > 1 {
-        let _ = writeln!(o, "  Share of draws in which the row's deal is below the column's:");
+        let _ = writeln!(
+            o,
+            "  Share of draws in which the row's deal is below the column's:"
+        );
         let _ = write!(o, "  {:<w$}", "");
         for (i, _) in x.deals.iter().enumerate() {
             let _ = write!(o, " {:>7}", format!("[{}]", i + 1));
@@ -143,7 +146,11 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
         );
         for (k, d) in found.iter().enumerate() {
             let Some(d) = d else {
-                let _ = writeln!(o, "  {}: no box (no draw, or every draw, is above)", x.deals[k]);
+                let _ = writeln!(
+                    o,
+                    "  {}: no box (no draw, or every draw, is above)",
+                    x.deals[k]
+                );
                 continue;
             };
             let s = &d.trajectory[d.chosen];
@@ -158,7 +165,11 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
                 "  {}: {} of draws above; box {}: coverage {}, density {}, mass {}",
                 x.deals[k],
                 pct(share),
-                if b.is_empty() { "(none)".to_string() } else { b.join(", ") },
+                if b.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    b.join(", ")
+                },
                 pct(s.coverage),
                 pct(s.density),
                 pct(s.mass)
