@@ -18,7 +18,7 @@ apt_needs=(
   "python3:python3"              # Parquet readers and reference implementations
 )
 # Python packages (import name:pip name).
-pip_needs=(numpy:numpy pandas:pandas pyarrow:pyarrow polars:polars duckdb:duckdb)
+pip_needs=(numpy:numpy pandas:pandas pyarrow:pyarrow polars:polars duckdb:duckdb SALib:SALib ema_workbench:ema_workbench)
 
 have_cmd() { if [[ $1 == /* ]]; then [ -x "$1" ]; else command -v "$1" >/dev/null 2>&1; fi; }
 have_py() { python3 -c "import $1" >/dev/null 2>&1; }

@@ -4,6 +4,7 @@
 #   tests/slurm.sh            the Slurm recipe on a real single-node cluster, merged = one run
 #   tests/scale.sh            10^7 replications under 1 GiB of memory
 #   tests/disk.sh             a small disk: refused at once, or nothing left behind when it fills
+#   tests/explore_reference.sh  explore's Sobol indices and PRIM boxes against SALib and the EMA Workbench
 # A part whose tools are missing prints `SKIPPED: ...` with the command that installs them and
 # exits 77; a failing part does not stop the others. Prints one line per part, then
 # `system: N passed, N failed, N skipped`; exits 1 when a part failed.
@@ -14,7 +15,7 @@ target=$(cargo metadata --no-deps --format-version 1 2>/dev/null |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 bin="${target:-target}/release/leaksim"
 cargo build --release --quiet || { echo "system: the release build failed"; echo "system: 0 passed, 1 failed, 0 skipped"; exit 1; }
-parts=(parquet_readers slurm scale disk)
+parts=(parquet_readers explore_reference slurm scale disk)
 passed=0 failed=0 skipped=0
 log=$(mktemp /tmp/leaksim-system.XXXXXX)
 trap 'rm -f "$log"' EXIT

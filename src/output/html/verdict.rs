@@ -145,6 +145,8 @@ pub(super) struct Stat {
     pub low: f64,
     pub high: f64,
     pub structural: bool,
+    /// The reasons no route reaches the question (the `structural` cell's text), if given.
+    pub reasons: String,
 }
 
 /// Rows of `summary.csv` by metric.
@@ -166,15 +168,22 @@ impl Summary {
                 .and_then(|v| v.parse::<f64>().ok())
                 .unwrap_or(f64::NAN)
         };
-        let structural = t
+        let cell = t
             .col("structural")
             .and_then(|i| r.get(i))
-            .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default();
+        let structural = !cell.is_empty() && !matches!(cell.as_str(), "0" | "false" | "no");
+        let reasons = cell
+            .strip_prefix("no route in this model:")
+            .map(|x| x.trim().to_string())
+            .unwrap_or_default();
         Some(Stat {
             mean: num("mean"),
             low: num("ci95_low"),
             high: num("ci95_high"),
             structural,
+            reasons,
         })
     }
 
@@ -274,8 +283,13 @@ fn answer(s: &Summary, reps: &str) -> Option<String> {
     let r = s.get("reached")?;
     let uncertain = s.uncertain_inputs();
     if r.structural {
+        let why = if r.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" The assumptions that close every route: {}.", esc(&r.reasons))
+        };
         return Some(format!(
-            "Answer: <b>no route in this model</b> connects the question's data to its recipients (a structural zero, not a rare event; {reps} replications)."
+            "Answer: <b>no route in this model</b> connects the question's data to its recipients (a structural zero, not a rare event; {reps} replications).{why}"
         ));
     }
     let mut o = format!(
@@ -299,6 +313,25 @@ fn answer(s: &Summary, reps: &str) -> Option<String> {
             human(rec.low.max(0.0), 0),
             human(rec.high, 0)
         );
+    }
+    // The question's named windows (`reached.NAME`), e.g. a year once a migration is over.
+    let windows: Vec<String> = s
+        .0
+        .rows
+        .iter()
+        .filter_map(|row| row.first()?.strip_prefix("reached.").map(str::to_string))
+        .collect();
+    for name in windows {
+        if let Some(w) = s.get(&format!("reached.{name}")) {
+            let _ = write!(
+                o,
+                " In the window <b>{}</b>: <b>{}</b> [{}, {}].",
+                esc(&name),
+                pct(w.mean),
+                pct(w.low.max(0.0)),
+                pct(w.high)
+            );
+        }
     }
     Some(o)
 }
