@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 mod skip;
+#[allow(unused_imports)]
 pub use skip::{find_tool, skip};
 
 use leaksim::sim::runner::{self, RepRow};
