@@ -294,21 +294,16 @@ fn no_charts_skips_them() {
     );
 }
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|b| {
-            std::env::var_os("PATH").and_then(|p| {
-                std::env::split_paths(&p)
-                    .map(|d| d.join(b))
-                    .find(|f| f.is_file())
-            })
-        })
-}
-
 #[test]
 fn the_report_renders_in_a_headless_browser() {
-    let browser = chromium().expect("this test needs Debian's `chromium` package (apt-get install chromium); .ci/run installs it");
+    let Some(browser) = find_tool(&["chromium", "chromium-browser", "google-chrome"]) else {
+        skip(
+            "the report renders in a headless browser",
+            "chromium",
+            "apt-get install chromium",
+        );
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let o = leaksim_in(
         dir.path(),

@@ -22,6 +22,7 @@ def same_numbers(a, b, what):
 
 
 checked = []
+skipped = set()
 for name in ["replications", "paths"]:
     c = pd.read_csv(f"{csv}/{name}.csv", keep_default_na=False, na_values=[""])
     p = pd.read_parquet(f"{pq}/{name}.parquet")
@@ -43,7 +44,7 @@ for name in ["replications", "paths"]:
         same_numbers(q.select(num).to_numpy(), c[num].to_numpy(), f"polars {name}")
         checked.append(f"polars {pl.__version__}: {name}")
     except ImportError:
-        pass
+        skipped.add("polars")
     try:
         import duckdb
 
@@ -51,5 +52,7 @@ for name in ["replications", "paths"]:
         assert n == len(c), f"duckdb {name}: {n} rows"
         checked.append(f"duckdb {duckdb.__version__}: {name}")
     except ImportError:
-        pass
+        skipped.add("duckdb")
 print("parquet readers:", "; ".join(checked))
+for tool in sorted(skipped):
+    print(f"SKIPPED: parquet readers: Python's {tool} not found; install it with `python3 -m pip install {tool}`")

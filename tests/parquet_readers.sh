@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/release/leaksim}")
+command -v python3 >/dev/null || { echo "SKIPPED: parquet readers: python3 not found; install it with \`apt-get install python3 python3-pip\`"; exit 77; }
+for module in numpy pandas pyarrow; do
+  python3 -c "import $module" 2>/dev/null ||
+    { echo "SKIPPED: parquet readers: Python's $module not found; install it with \`python3 -m pip install numpy pandas pyarrow polars duckdb\`"; exit 77; }
+done
 work=$(mktemp -d /tmp/leaksim-parquet.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 for format in parquet csv; do

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-target/release/leaksim}")
 reps=${2:-10000000}
 limit_kib=$((1024 * 1024))
+[ -x /usr/bin/time ] || { echo "SKIPPED: scale: /usr/bin/time (GNU time) not found; install it with \`apt-get install time\`"; exit 77; }
 work=$(mktemp -d /tmp/leaksim-scale.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/time -f '%e %M' -o "$work/time" \

@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 bin=$(realpath "${1:-target/release/leaksim}")
 for tool in munged mungekey slurmctld slurmd sbatch scontrol sinfo; do
-  command -v "$tool" >/dev/null || { echo "slurm test: $tool not found (apt-get install slurm-wlm munge)" >&2; exit 1; }
+  command -v "$tool" >/dev/null ||
+    { echo "SKIPPED: slurm: $tool not found; install it with \`apt-get install slurm-wlm munge\`"; exit 77; }
 done
+[ "$(id -u)" -eq 0 ] || { echo "SKIPPED: slurm: needs root (SlurmUser=root); run tests/slurm.sh as root"; exit 77; }
 
 work=$(mktemp -d /tmp/leaksim-slurm.XXXXXX)
 # munged refuses a socket folder that is not world-executable.

@@ -12,6 +12,17 @@ const MEMORY_LIMIT: &str = "--as=2147483648";
 /// Wall-clock guard against a hang (the cases answer in milliseconds).
 const GUARD_SECONDS: &str = "60";
 
+/// `prlimit` and `timeout` (util-linux, coreutils), or a skip line when either is missing.
+fn tools(test: &str) -> bool {
+    for (tool, package) in [("prlimit", "util-linux"), ("timeout", "coreutils")] {
+        if find_tool(&[tool]).is_none() {
+            skip(test, tool, &format!("apt-get install {package}"));
+            return false;
+        }
+    }
+    true
+}
+
 fn guarded(dir: &Path, args: &[&str]) -> Output {
     let mut cmd = std::process::Command::new("prlimit");
     cmd.current_dir(dir)
@@ -43,6 +54,9 @@ fn shipped(name: &str) -> String {
 
 #[test]
 fn absurd_rates_are_refused_before_anything_runs() {
+    if !tools("absurd rates are refused before anything runs") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let texas = shipped("project_texas_2022.toml");
     let cases: [(&str, &[&str]); 4] = [
@@ -111,6 +125,9 @@ fn absurd_rates_are_refused_before_anything_runs() {
 
 #[test]
 fn extends_of_a_device_or_a_huge_file_is_refused() {
+    if !tools("extends of a device or a huge file is refused") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("zero.toml"),
@@ -137,6 +154,9 @@ fn extends_of_a_device_or_a_huge_file_is_refused() {
 
 #[test]
 fn a_replication_that_draws_an_absurd_rate_stops_the_run_with_the_budget_error() {
+    if !tools("a replication that draws an absurd rate stops the run with the budget error") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     // The mean is small (about 1.6e5 events a year) but the tail is not: about 1 replication in
     // 140 draws a rate that needs more than the budget of 1e6 events.
@@ -170,6 +190,9 @@ fn a_replication_that_draws_an_absurd_rate_stops_the_run_with_the_budget_error()
 
 #[test]
 fn a_run_too_large_to_analyse_here_is_refused_before_it_starts() {
+    if !tools("a run too large to analyse here is refused before it starts") {
+        return;
+    }
     // 2x10^9 replications of a scenario with 7 uncertain parameters: about 200 GiB to analyse.
     let dir = tempfile::tempdir().unwrap();
     let o = guarded(
@@ -197,6 +220,9 @@ fn a_run_too_large_to_analyse_here_is_refused_before_it_starts() {
 
 #[test]
 fn a_study_too_large_for_the_disk_is_refused_before_it_starts() {
+    if !tools("a study too large for the disk is refused before it starts") {
+        return;
+    }
     // 40 points of 2x10^9 replications: their spooled rows alone take tens of terabytes.
     let dir = tempfile::tempdir().unwrap();
     let o = guarded(

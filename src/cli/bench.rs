@@ -8,36 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// An M/M/c gatekeeper scenario named `name`: 1,000 staff sending `requests_per_hour` requests in
-/// all, each reviewed by one of `team` reviewers for an exponential time of mean 1 hour.
-pub fn mmc_scenario(name: &str, team: usize, requests_per_hour: f64, horizon_days: f64) -> String {
-    format!(
-        r#"[scenario]
-name = "{name}"
-horizon_days = {horizon_days}
-[[data_class]]
-name = "protected"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "cloud"
-jurisdiction = "US"
-classes = ["protected"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 1000
-requests_per_person_per_day = {rpd}
-classes = ["protected"]
-[controls.gatekeeper]
-team_size = {team}
-review_hours = {{ dist = "exponential", mean = 1.0 }}
-catch_probability = 0.9
-"#,
-        rpd = requests_per_hour * 24.0 / 1000.0
-    )
-}
+pub use crate::sim::bare::mmc_scenario;
 
 /// Peak resident memory of this process in KiB (Linux), if known.
 pub fn peak_rss_kib() -> Option<u64> {
@@ -64,6 +35,32 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
     Ok((start.elapsed().as_secs_f64(), r))
 }
 
+/// Pairs of engine and bare-loop timings whose ratios give the engine's relative speed.
+const PAIRS: usize = 5;
+
+/// The engine and the bare M/M/c loop on the same queue, run in turn `PAIRS` times: the engine's
+/// last time and reviewed requests, and the median ratio of the engine's speed to the loop's
+/// (pair by pair, so that a machine whose speed drifts still gives a fair figure).
+fn engine_vs_bare(mmc: &Scenario, n: u64) -> Result<(f64, f64, f64)> {
+    let mut ratios = Vec::with_capacity(PAIRS);
+    let (mut secs, mut reviewed) = (0.0, 0.0);
+    for _ in 0..PAIRS {
+        let (s, r) = time_run(mmc, n, Some(1))?;
+        reviewed = r
+            .rows
+            .metric(crate::sim::metrics::idx::REVIEWED_REQUESTS)?
+            .iter()
+            .sum();
+        secs = s;
+        let start = Instant::now();
+        let (bare, _) = crate::sim::bare::mmc(1, n, 50, 45.0, 1.0, 365.0 * 24.0);
+        let bare_secs = start.elapsed().as_secs_f64();
+        ratios.push((reviewed / secs) / (bare as f64 / bare_secs));
+    }
+    ratios.sort_by(f64::total_cmp);
+    Ok((secs, reviewed, ratios[PAIRS / 2]))
+}
+
 /// Runs the benchmark and prints its table.
 pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
     let cores = std::thread::available_parallelism()
@@ -76,13 +73,11 @@ pub fn run(files: &[PathBuf], reps: u64) -> Result<()> {
 
     let mmc = Scenario::from_text(&mmc_scenario("bench-mmc", 50, 45.0, 365.0), "bench-mmc")?;
     let n = (reps / 10).max(5);
-    let (secs, r) = time_run(&mmc, n, Some(1))?;
-    let reviewed: f64 = r
-        .rows
-        .metric(crate::sim::metrics::idx::REVIEWED_REQUESTS)?
-        .iter()
-        .sum();
+    let (secs, reviewed, ratio) = engine_vs_bare(&mmc, n)?;
     println!("M/M/50 gatekeeper at 90% utilization, 1 thread: {} reviewed requests/s ({} requests in {secs:.2} s)", human(reviewed / secs, 0), human(reviewed, 0));
+    println!(
+        "  engine / bare M/M/50 loop on the same streams (sim::bare): {ratio:.2} (median of {PAIRS} pairs, run in turn)"
+    );
     let rss_small = peak_rss_kib();
     let busy = Scenario::from_text(&mmc_scenario("bench-mmc", 500, 450.0, 365.0), "bench-mmc")?;
     let (secs10, r10) = time_run(&busy, n, Some(1))?;

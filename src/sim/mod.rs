@@ -4,6 +4,7 @@
 //!
 //! This folder imports `model`, `scenario` and `random`; `analysis`, `output` and `cli` import it.
 
+pub mod bare;
 pub mod engine;
 pub mod metrics;
 pub mod observe;

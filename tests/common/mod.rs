@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+mod skip;
+pub use skip::{find_tool, skip};
+
 use leaksim::sim::runner::{self, RepRow};
 use leaksim::Scenario;
 use std::path::{Path, PathBuf};

@@ -32,15 +32,15 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// A legitimate request of actor `a` arrives: the next one is scheduled, then this one's
     /// class (16 bits), store (16 bits) and records read (32 bits) come from one 64-bit draw,
     /// always; its review time, if it is reviewed, from the actor's review stream.
-    pub(super) fn legit(&mut self, t: f64, a: usize) {
+    /// Returns the hour of the actor's next request, which the caller schedules.
+    pub(super) fn legit(&mut self, t: f64, a: usize) -> f64 {
         let actor = &self.m.actors[a];
         let streams = &mut self.w.actors[a];
         let next = t + streams.arrivals.exponential(actor.legit_rate);
         let r1 = streams.choice.next_u64();
-        self.push(next, Kind::LegitArrival, a as u32, 0.0);
         self.out[idx::LEGIT_REQUESTS] += 1.0;
         if actor.classes.is_empty() {
-            return;
+            return next;
         }
         let class =
             actor.classes[(((r1 >> 48) * actor.classes.len() as u64) >> 16) as usize] as usize;
@@ -56,7 +56,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 0.0,
                 None,
             );
-            return;
+            return next;
         }
         let store = pick_bit(candidates, unit16(r1 >> 32));
         let p = self.m.stores[store].perimeter;
@@ -115,6 +115,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             );
             self.add_access(t, class, a, n);
         }
+        next
     }
 
     /// An illicit attempt by `who`, a member of actor `a`, with its fate drawn.

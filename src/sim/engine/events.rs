@@ -3,11 +3,11 @@
 // Random source kinds. Each stream is keyed by (seed, replication, kind, entity name, sub-entity):
 // never by an entity's position in the file.
 /// An actor's legitimate request times.
-pub(super) const SRC_ARRIVALS: u16 = 1;
+pub(crate) const SRC_ARRIVALS: u16 = 1;
 /// An actor's per-request draws (class, store, review time, records read).
 pub(super) const SRC_CHOICE: u16 = 2;
 /// An actor's review times (one draw per reviewed request).
-pub(super) const SRC_REVIEW: u16 = 3;
+pub(crate) const SRC_REVIEW: u16 = 3;
 /// An actor's number of insiders.
 pub(super) const SRC_INSIDERS: u16 = 4;
 /// One insider's sponsorship, attempt times and attempts' draws.

@@ -44,7 +44,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// Puts a request arriving at `t` in perimeter `p`'s review queue. Returns (hour it leaves
     /// the queue, whether it is reviewed (false: approved unreviewed after the bypass wait),
     /// backlog on arrival, hours it waits within the horizon).
-    #[inline]
+    #[inline(always)]
     pub(super) fn enqueue(
         &mut self,
         p: usize,

@@ -13,7 +13,7 @@
 mod access;
 mod audit;
 mod demand;
-mod events;
+pub(crate) mod events;
 mod flow;
 mod gatekeeper;
 mod leak;
@@ -243,9 +243,18 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// Reports every day that ended at or before `t` to the observer.
-    #[inline]
+    /// Reports every day that ended at or before `t` to the observer (the test that none did is
+    /// inlined: it is made at every event).
+    #[inline(always)]
     fn close_days(&mut self, t: f64) {
+        if (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
+            self.close_days_to(t);
+        }
+    }
+
+    /// [`Sim::close_days`] once a day has ended.
+    #[inline(never)]
+    fn close_days_to(&mut self, t: f64) {
         let day_end = |d: usize| (d as f64 + 1.0) * crate::model::HOURS_PER_DAY;
         let backlog_at = |w: &Workspace, end: f64| -> usize {
             w.perims
@@ -292,7 +301,11 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.close_days(ev.t);
             }
             match ev.kind {
-                Kind::LegitArrival => self.legit(ev.t, ev.a as usize),
+                Kind::LegitArrival => {
+                    if !self.legit_arrivals(ev.t, ev.a) {
+                        return false;
+                    }
+                }
                 Kind::Attempt => self.attempt(ev.t, ev.a as usize),
                 Kind::ReviewDone => self.review_done(ev.t, ev.a),
                 Kind::Demand => self.demand(ev.t, ev.a as usize),
@@ -323,6 +336,39 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             self.close_days(self.m.horizon.ceil());
         }
         true
+    }
+
+    /// Actor `a`'s legitimate requests from the one at `t`, as long as each next one comes
+    /// before every event in the heap: those never enter the heap (the order of events, the
+    /// budget checks and the days closed are those of the main loop). The first request after
+    /// another event is pushed. False if the replication went over its budget.
+    #[inline]
+    fn legit_arrivals(&mut self, mut t: f64, a: u32) -> bool {
+        loop {
+            let next = self.legit(t, a as usize);
+            if next > self.m.horizon {
+                return true;
+            }
+            let ev = Event {
+                t: next,
+                kind: Kind::LegitArrival,
+                a,
+                x: 0.0,
+            };
+            // The heap pops its greatest event (the order is reversed: earliest first).
+            if self.w.heap.peek().is_some_and(|top| *top > ev) {
+                self.w.heap.push(ev);
+                return true;
+            }
+            self.out[idx::EVENTS] += 1.0;
+            if self.out[idx::EVENTS] >= self.limit {
+                return false;
+            }
+            if L::ON {
+                self.close_days(next);
+            }
+            t = next;
+        }
     }
 
     /// An insider's attempt fires: the next one is scheduled, then this one's fate is drawn.
