@@ -11,7 +11,10 @@ use leaksim::sim::metrics::idx;
 fn mean_var(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
-    (m, v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0))
+    (
+        m,
+        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0),
+    )
 }
 
 /// Asserts that the paired differences `plain - cmc` have mean zero within 4 standard errors.

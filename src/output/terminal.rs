@@ -71,7 +71,9 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * m.ci95_high
         );
         // The same probability by conditional Monte Carlo (`reached_cmc`), when it is narrower.
-        if let Some(c) = cmc.get(k).filter(|c| c.ci95_high - c.ci95_low < m.ci95_high - m.ci95_low)
+        if let Some(c) = cmc
+            .get(k)
+            .filter(|c| c.ci95_high - c.ci95_low < m.ci95_high - m.ci95_low)
         {
             let _ = writeln!(
                 o,
