@@ -70,11 +70,13 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * m.ci95_low,
             100.0 * m.ci95_high
         );
-        // The same probability by conditional Monte Carlo (`reached_cmc`), when it is narrower.
-        if let Some(c) = cmc
-            .get(k)
-            .filter(|c| c.ci95_high - c.ci95_low < m.ci95_high - m.ci95_low)
-        {
+        // The same probability by conditional Monte Carlo (`reached_cmc`), when its interval is
+        // narrower (and not of zero width: every replication alike proves nothing).
+        let narrower = |c: &&&MetricSummary| {
+            let width = c.ci95_high - c.ci95_low;
+            width > 0.0 && width < m.ci95_high - m.ci95_low
+        };
+        if let Some(c) = cmc.get(k).filter(narrower) {
             let _ = writeln!(
                 o,
                 "  {:<w$} {:>7.2}%   95% CI [{:.2}%, {:.2}%] (conditional Monte Carlo)",

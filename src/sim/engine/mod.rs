@@ -8,7 +8,8 @@
 //!
 //! This file holds the loop and the set-up; each concern's handlers live beside it: [`access`]
 //! (requests and attempts), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
-//! [`flow`], [`audit`], and [`outcome`] (the metric row).
+//! [`flow`], [`audit`], [`conditional`] (the conditional Monte Carlo estimate `reached_cmc`),
+//! and [`outcome`] (the metric row).
 
 mod access;
 mod audit;
