@@ -60,7 +60,11 @@ pub fn compare_rows(
             out.push(CompareRow {
                 scenario: s.name.clone(),
                 metric: name.clone(),
-                paired: paired_as(&r.rows.window(k)?, &base.window(b)?, k % 2 == 0),
+                paired: paired_as(
+                    &r.rows.window(k)?,
+                    &base.window(b)?,
+                    name.starts_with("reached."),
+                ),
                 cost_per_loss_avoided: cpla,
                 structural: structural.clone(),
             });

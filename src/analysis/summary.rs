@@ -30,7 +30,11 @@ pub fn summarize(s: &Scenario, r: &RunResult) -> Result<Vec<MetricSummary>> {
     let mut out = metric_summaries(r)?;
     for (k, name) in s.window_columns().iter().enumerate() {
         let v = r.rows.window(k)?;
-        out.push(MetricSummary::of_present(name, v, k % 2 == 0));
+        out.push(MetricSummary::of_present(
+            name,
+            v,
+            name.starts_with("reached."),
+        ));
     }
     for (i, p) in s.params.iter().enumerate() {
         out.push(MetricSummary::of_present(&p.path, r.rows.param(i)?, false));

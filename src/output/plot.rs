@@ -111,6 +111,7 @@ fn exceedance_series(dir: &Path, label: &str, metrics: &[&str]) -> Result<Vec<Ex
                 && !NAMES.contains(&h.as_str())
                 && !h.starts_with("reached.")
                 && !h.starts_with("reached_records.")
+                && !h.starts_with("reached_cmc.")
         })
         .cloned()
         .collect();

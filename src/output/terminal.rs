@@ -43,11 +43,14 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         })
         .collect();
     let mut probabilities = vec![(s.question_label(), reached)];
+    let mut cmc = vec![get("reached_cmc")];
     for k in 0..s.question.also.len() {
         let name = format!("reached.{}", s.question.also[k].name);
         if let Some(m) = summary.iter().find(|m| m.metric == name) {
             probabilities.push((s.window_label(k), m));
         }
+        let name = format!("reached_cmc.{}", s.question.also[k].name);
+        cmc.extend(summary.iter().find(|m| m.metric == name));
     }
     if s.question.stated {
         probabilities.push(("P(any leak)".to_string(), leaked));
@@ -61,8 +64,8 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         .unwrap_or(0)
         .max(22);
     let structural = crate::analysis::structural::structural_zero(s);
-    for (i, (label, m)) in probabilities.iter().enumerate() {
-        if let (0, Some(r)) = (i, &structural) {
+    for (k, (label, m)) in probabilities.iter().enumerate() {
+        if let (0, Some(r)) = (k, &structural) {
             // No interval: nothing was measured, the model has no route.
             let text = crate::analysis::structural::no_route_text(r);
             let _ = writeln!(o, "  {label:<w$} 0 (structural) {text}");
@@ -75,6 +78,22 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * m.ci95_low,
             100.0 * m.ci95_high
         );
+        // The same probability by conditional Monte Carlo (`reached_cmc`), when its interval is
+        // narrower (and not of zero width: every replication alike proves nothing).
+        let narrower = |c: &&&MetricSummary| {
+            let width = c.ci95_high - c.ci95_low;
+            width > 0.0 && width < m.ci95_high - m.ci95_low
+        };
+        if let Some(c) = cmc.get(k).filter(narrower) {
+            let _ = writeln!(
+                o,
+                "  {:<w$} {:>7.2}%   95% CI [{:.2}%, {:.2}%] (conditional Monte Carlo)",
+                "",
+                100.0 * c.mean,
+                100.0 * c.ci95_low,
+                100.0 * c.ci95_high
+            );
+        }
     }
     let _ = writeln!(o, "{}", interval_note(s.params.len()));
     let _ = writeln!(o, "  {:<w$} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");

@@ -208,10 +208,11 @@ impl Scenario {
     }
 
     /// The columns of the named measurement windows (`[question] also`), after the metrics in
-    /// `replications.csv`: `reached.NAME` (0/1) and `reached_records.NAME` for each window.
+    /// `replications.csv`: `reached.NAME` (0/1) and `reached_records.NAME` for each window, then
+    /// `reached_cmc.NAME` (the conditional Monte Carlo estimate of `reached.NAME`) for each.
     pub fn window_columns(&self) -> Vec<String> {
-        self.question
-            .also
+        let also = &self.question.also;
+        let mut cols: Vec<String> = also
             .iter()
             .flat_map(|w| {
                 [
@@ -219,7 +220,9 @@ impl Scenario {
                     format!("reached_records.{}", w.name),
                 ]
             })
-            .collect()
+            .collect();
+        cols.extend(also.iter().map(|w| format!("reached_cmc.{}", w.name)));
+        cols
     }
 
     /// Reads a scenario file, resolves `extends`, applies `--set` options, and validates it.

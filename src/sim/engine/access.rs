@@ -167,7 +167,12 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let hours = gk.review_hours.sample_seeded(fate.review);
         let (catch, fatigue, team) = (gk.catch, gk.fatigue, gk.team as f64);
         let (done, reviewed, backlog, _) = self.enqueue(p, t, hours);
-        let refused = reviewed && fate.catch < catch / (1.0 + fatigue * backlog as f64 / team);
+        let p_catch = if reviewed {
+            catch / (1.0 + fatigue * backlog as f64 / team)
+        } else {
+            0.0
+        };
+        let refused = fate.catch < p_catch;
         if !reviewed {
             self.out[idx::BYPASSED_REVIEW] += 1.0;
         }
@@ -187,6 +192,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             class: class as u8,
             store: store as u8,
             refused,
+            catch: p_catch,
             outside,
             fate,
         };

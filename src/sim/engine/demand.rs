@@ -58,6 +58,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             jur: j as u32,
             actor: actor as u32,
         };
+        self.chance_attempt(t, who, actor, &fate);
         self.illicit(t, who, actor, fate);
     }
 

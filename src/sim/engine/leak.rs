@@ -8,7 +8,7 @@ use super::*;
 
 /// Records new to a holder that has `held` of `total` when `n` random records reach it.
 #[inline]
-fn new_records(total: f64, held: f64, n: f64) -> f64 {
+pub(super) fn new_records(total: f64, held: f64, n: f64) -> f64 {
     if n >= total {
         total - held
     } else {
@@ -102,6 +102,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         for k in 0..q.windows.len() {
             if q.in_window(k, t) {
                 w.window[k * nc + class] += new;
+                if new > 0.0 {
+                    w.cmc.reached(k);
+                }
             }
         }
     }

@@ -8,10 +8,12 @@
 //!
 //! This file holds the loop and the set-up; each concern's handlers live beside it: [`access`]
 //! (requests and attempts), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
-//! [`flow`], [`audit`], and [`outcome`] (the metric row).
+//! [`flow`], [`audit`], [`conditional`] (the conditional Monte Carlo estimate `reached_cmc`),
+//! and [`outcome`] (the metric row).
 
 mod access;
 mod audit;
+mod conditional;
 mod demand;
 pub(crate) mod events;
 mod flow;
@@ -140,6 +142,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         zeros(&mut w.window, nc * m.question.windows.len());
         zeros(&mut w.access, nc * nj);
         zeros(&mut w.access_any, nc);
+        w.cmc.reset(m.question.windows.len());
         w.perims
             .resize_with(m.perimeters.len(), PerimeterState::default);
         for (ps, p) in w.perims.iter_mut().zip(&m.perimeters) {
@@ -309,7 +312,10 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                     }
                 }
                 Kind::Attempt => self.attempt(ev.t, ev.a as usize),
-                Kind::ReviewDone => self.review_done(ev.t, ev.a),
+                Kind::ReviewDone => {
+                    self.chance_review(ev.t, ev.a);
+                    self.review_done(ev.t, ev.a);
+                }
                 Kind::Demand => self.demand(ev.t, ev.a as usize),
                 Kind::Flow => self.flow(ev.t, ev.a as usize),
                 Kind::StoreDelete => {
@@ -333,6 +339,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 Kind::ThirdPartyAudit => self.third_party_audit(ev.t, ev.a as usize),
                 Kind::Turnover => self.turnover(ev.t, ev.a as usize),
             }
+            self.w.cmc.counted = false;
             self.out[idx::EVENTS] += 1.0;
         }
         if L::ON {
@@ -384,6 +391,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let fate = Fate::draw(&mut ins.stream);
         let next = t + ins.stream.exponential(self.m.actors[a].attempt_rate);
         self.push(next, Kind::Attempt, i as u32, 0.0);
+        self.chance_attempt(t, Who::Insider(i as u32), a, &fate);
         self.illicit(t, Who::Insider(i as u32), a, fate);
     }
 

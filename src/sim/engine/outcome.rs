@@ -77,7 +77,8 @@ pub struct Outcome {
     /// read by staff per (jurisdiction, class), `reach[(recipients + j) * classes + c]`.
     pub reach: Vec<f64>,
     /// Per named measurement window (`[question] also`): 1 if a record reached the question's
-    /// recipients within it, else 0, then the records that did: `[reached, records]` each.
+    /// recipients within it, else 0, then the records that did: `[reached, records]` each; then
+    /// each window's conditional Monte Carlo estimate (`reached_cmc.NAME`).
     pub windows: Vec<f64>,
     /// Whether the replication went over its budget of events and stopped early (its figures
     /// are then incomplete and must not be used).
@@ -103,6 +104,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let o = &mut self.out;
         o[idx::REACHED] = if r_records > 0.0 { 1.0 } else { 0.0 };
         o[idx::REACHED_RECORDS] = r_records;
+        o[idx::REACHED_CMC] = self.w.cmc.sum[0];
         o[idx::REACHED_EXPOSURE] = r_exposure;
         o[idx::REACHED_LOSS] = r_loss;
         o[idx::RECORDS_LEAKED] = records;
@@ -161,12 +163,13 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         for j in 0..nj {
             reach.extend((0..nc).map(|c| self.w.access[c * nj + j]));
         }
-        let mut windows = Vec::with_capacity(2 * m.question.windows.len().saturating_sub(1));
+        let mut windows = Vec::with_capacity(3 * m.question.windows.len().saturating_sub(1));
         for k in 1..m.question.windows.len() {
             let r: f64 = self.w.window[k * nc..(k + 1) * nc].iter().sum();
             windows.push(if r > 0.0 { 1.0 } else { 0.0 });
             windows.push(r);
         }
+        windows.extend_from_slice(self.w.cmc.sum.get(1..).unwrap_or(&[]));
         Outcome {
             metrics: self.out,
             paths,

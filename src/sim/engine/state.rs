@@ -1,6 +1,7 @@
 //! The engine's state: who acts, the draws that decide an attempt, and the per-thread
 //! [`Workspace`] reused from one replication to the next.
 
+use super::conditional::Cmc;
 use super::events::Event;
 use super::gatekeeper::Reviewers;
 use super::outcome::PathRow;
@@ -90,6 +91,8 @@ pub(super) struct Pending {
     pub(super) class: u8,
     pub(super) store: u8,
     pub(super) refused: bool,
+    /// The probability that review refuses it (0 when approved after the bypass delay).
+    pub(super) catch: f64,
     pub(super) outside: bool,
     pub(super) fate: Fate,
 }
@@ -149,6 +152,8 @@ pub struct Workspace {
     pub(super) turnover: Vec<Stream>,
     /// Per actor: malicious recruits so far (numbers their streams).
     pub(super) recruits: Vec<u32>,
+    /// Conditional Monte Carlo sums (`reached_cmc`).
+    pub(super) cmc: Cmc,
 }
 
 impl Workspace {
