@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces every figure README.md and scenarios/README.md quote about the shipped deals.
 # Usage: examples/story-figures.sh [OUT_DIR]   (from the repository root; a few minutes on 2 cores)
+# Staff access and private leaks come from reach.csv and, like control cost, cover each file's
+# horizon (two years for the Project Texas files); P(->CN) and records are each file's first year.
 # Each section prints its figures; the READMEs name the section ("story-figures.sh, section N").
 # Seeds and replication counts are explicit: the same build prints the same figures.
 set -euo pipefail
@@ -13,6 +15,8 @@ mkdir -p "$OUT"
 S=$(pwd)/scenarios
 # value of METRIC in a summary.csv, reach.csv row or compare.csv row
 col() { awk -F, -v k="$2" -v c="$3" '$1 == k { print $c; exit }' "$1"; }
+# a probability as a percentage with two decimals
+pct() { awk -v x="$1" 'BEGIN { printf "%.2f%%", 100 * x }'; }
 
 echo "== section 1: the shipped deals (compare, 4000 replications)"
 "$BIN" compare scenarios/*.toml --baseline status-quo-2021 --reps 4000 --seed $SEED \
@@ -22,19 +26,18 @@ printf '%-24s %9s %22s %12s %14s %11s %13s %13s\n' deal "P(->CN)" "95% CI" recor
 for d in status-quo-2021 trusted-partner-2020 project-texas-2022 project-texas-audited divestiture; do
     f="$OUT/deals/$d"
     printf '%-24s %9s %22s %12.0f %14.0f %11s %13.0f %13.0f\n' "$d" \
-        "$(col "$f/summary.csv" reached 2)" \
-        "[$(col "$f/summary.csv" reached 4), $(col "$f/summary.csv" reached 5)]" \
+        "$(pct "$(col "$f/summary.csv" reached 2)")" \
+        "[$(pct "$(col "$f/summary.csv" reached 4)"), $(pct "$(col "$f/summary.csv" reached 5)")]" \
         "$(col "$f/summary.csv" reached_records 2)" \
         "$(awk -F, '$1 == "access:CN" && $2 == "protected" { print $6 }' "$f/reach.csv")" \
-        "$(awk -F, '$1 == "private" && $2 == "protected" { print $3 }' "$f/reach.csv")" \
+        "$(pct "$(awk -F, '$1 == "private" && $2 == "protected" { print $3 }' "$f/reach.csv")")" \
         "$(awk -F, '$1 == "private" && $2 == "protected" { print $6 }' "$f/reach.csv")" \
         "$(col "$f/summary.csv" control_cost 2)"
 done
 for d in project-texas-2022 project-texas-audited; do
-    echo "$d once migrated (second year): reached.once_migrated" \
-        "$(col "$OUT/deals/$d/summary.csv" reached.once_migrated 2)" \
-        "[$(col "$OUT/deals/$d/summary.csv" reached.once_migrated 4)," \
-        "$(col "$OUT/deals/$d/summary.csv" reached.once_migrated 5)]"
+    m="$OUT/deals/$d/summary.csv"
+    echo "$d once migrated (second year): reached.once_migrated $(pct "$(col "$m" reached.once_migrated 2)")" \
+        "[$(pct "$(col "$m" reached.once_migrated 4)"), $(pct "$(col "$m" reached.once_migrated 5)")]"
 done
 
 echo "== section 2: the route tables (closed form, no simulation)"
