@@ -63,7 +63,9 @@ done
     --out "$OUT" --name audited | grep -E "^(scenario|[a-z])|reached |records_leaked"
 for d in project-texas-audited project-texas-2022 audited-without-audit audited-without-code-review audited-without-third-party-audit; do
     echo "$d: once migrated $(col "$OUT/audited/$d/summary.csv" reached.once_migrated 2)," \
-        "private P(protected) $(awk -F, '$1 == "private" && $2 == "protected" { print $3 }' "$OUT/audited/$d/reach.csv")"
+        "private P(protected) $(awk -F, '$1 == "private" && $2 == "protected" { print $3 }' "$OUT/audited/$d/reach.csv")," \
+        "detected $(col "$OUT/audited/$d/summary.csv" detected 2)," \
+        "stopped_code_review $(col "$OUT/audited/$d/summary.csv" stopped_code_review 2)"
 done
 
 echo "== section 5: the legacy deletion day (sweep, 2000 replications)"
