@@ -89,9 +89,7 @@ fn check_run_verdict(file: &str) {
     let d = run_folder(dir.path(), &shipped(file), &[]);
     let v = verdict(&d);
     assert!(
-        v.contains(
-            "How likely is it that a protected record reaches the state of CN within a year"
-        ),
+        v.contains("How likely is it that a protected record reaches the state of CN within"),
         "{v}"
     );
     let (p, lo, hi) = summary(&d, "reached");
@@ -116,7 +114,8 @@ fn check_run_verdict(file: &str) {
     }
     let (cost, _, _) = summary(&d, "control_cost");
     let (blocked, _, _) = summary(&d, "legit_blocked");
-    let cost_text = format!("controls cost {} currency units a year", human(cost));
+    // Costs are over the run's horizon ("a year" when it is one).
+    let cost_text = format!("controls cost {} currency units ", human(cost));
     assert!(v.contains(&cost_text), "expected `{cost_text}` in {v}");
     if blocked > 0.0 {
         assert!(v.contains(&format!(
@@ -152,26 +151,27 @@ fn the_status_quo_report_opens_with_its_verdict() {
 }
 
 #[test]
-fn a_scenario_with_fixed_inputs_says_its_interval_is_monte_carlo_error_alone() {
+fn a_structural_zero_gives_its_reasons_and_no_interval() {
     let dir = tempfile::tempdir().unwrap();
     let d = run_folder(dir.path(), &shipped("divestiture.toml"), &[]);
     let v = verdict(&d);
-    let (p, lo, hi) = summary(&d, "reached");
-    let uncertain = csv_rows(&d.join("summary.csv"))
-        .iter()
-        .any(|r| r[0].contains('.'));
-    let answer = format!(
-        "in <b>{}</b> of simulated years (95% Monte Carlo interval [{}, {}]{}",
-        pct(p),
-        pct(lo),
-        pct(hi),
-        if uncertain {
-            ", averaged over input uncertainty"
-        } else {
-            ": 400 replications, every input a fixed value"
-        }
+    let reasons = csv_rows(&d.join("summary.csv"))
+        .into_iter()
+        .find(|r| r[0] == "reached")
+        .and_then(|r| r.last().cloned())
+        .unwrap();
+    assert!(reasons.starts_with("no route in this model"), "{reasons}");
+    assert!(v.contains("Answer: <b>no route in this model</b>"), "{v}");
+    let why = reasons.trim_start_matches("no route in this model:").trim();
+    assert!(
+        v.contains(why),
+        "the verdict gives the reasons `{why}`: {v}"
     );
-    assert!(v.contains(&answer), "expected `{answer}` in {v}");
+    let answer = v.split("<li").find(|l| l.contains("Answer:")).unwrap();
+    assert!(
+        !answer.contains("interval"),
+        "no interval for a structural zero: {answer}"
+    );
 }
 
 #[test]
@@ -227,9 +227,16 @@ fn a_comparison_opens_with_every_deal_its_headline_and_a_link_to_its_report() {
         let p: f64 = r[2].parse().unwrap();
         // Every deal's headline shows, a zero included.
         let row = v.split("<tr>").find(|x| x.contains(&link)).unwrap();
-        assert!(row.contains(&pct(p)), "{} in {row}", pct(p));
-        if p == 0.0 {
-            assert!(row.contains("(none in 300)"), "{row}");
+        let structural = r.last().is_some_and(|c| c.starts_with("no route"));
+        if structural {
+            // A structural zero: the reason, no interval.
+            assert!(row.contains("0 (no route in this model)"), "{row}");
+            assert!(!row.contains("[0.00%"), "{row}");
+        } else {
+            assert!(row.contains(&pct(p)), "{} in {row}", pct(p));
+            if p == 0.0 {
+                assert!(row.contains("(none in 300)"), "{row}");
+            }
         }
         if name != "status-quo-2021" {
             let delta: f64 = r[5].parse().unwrap();
@@ -238,7 +245,15 @@ fn a_comparison_opens_with_every_deal_its_headline_and_a_link_to_its_report() {
     }
     let html = std::fs::read_to_string(d.join("report.html")).unwrap();
     // The question's zero shows in "who gets the data" too.
-    assert!(html.contains("<td>divestiture</td><td class=\"num\">CN</td><td class=\"num\">protected</td><td class=\"num\">0.00% (in no simulated year)</td>"));
+    let zero = html
+        .split("<tr>")
+        .find(|r| {
+            r.contains(
+                "<td>divestiture</td><td class=\"num\">CN</td><td class=\"num\">protected</td>",
+            )
+        })
+        .expect("the divestiture's zero to CN shows in who gets the data");
+    assert!(zero.contains("no route in this model"), "{zero}");
     // Every metric, collapsed after the charts.
     let details = html.find("<details><summary>").unwrap();
     assert!(html[details..].contains("<td class=\"num\">flows_blocked</td>"));

@@ -63,7 +63,11 @@ also = [{ name = "second_year", window_days = [365, 730] }]"#,
     ));
     assert_eq!(
         s.window_columns(),
-        ["reached.second_year", "reached_records.second_year"]
+        [
+            "reached.second_year",
+            "reached_records.second_year",
+            "reached_cmc.second_year"
+        ]
     );
     let n = 20_000;
     let rows = run(&s, 11, n, 2);

@@ -165,7 +165,10 @@ pub fn routes_text(s: &Scenario, t: &RouteTable) -> String {
         let _ = writeln!(o, "  note: {}", gate_channel_text(s, g));
     }
     let means = s.mean_values();
-    if s.actors.iter().any(|a| a.turnover_per_year.get(&means) > 0.0) {
+    if s.actors
+        .iter()
+        .any(|a| a.turnover_per_year.get(&means) > 0.0)
+    {
         let _ = writeln!(
             o,
             "  note: the table follows the insiders drawn at the start; recruits (turnover_per_year) \

@@ -131,7 +131,11 @@ pub(super) fn compare_verdict(
             .unwrap_or_default();
         rows.push(vec![
             link,
-            lines2(&headline, &format!("[{}, {}]", pct(lo), pct(hi.max(0.0)))),
+            if structural {
+                headline
+            } else {
+                lines2(&headline, &format!("[{}, {}]", pct(lo), pct(hi.max(0.0))))
+            },
             delta,
             route,
             human(cell(t, s, "reached_records", "mean"), 0),

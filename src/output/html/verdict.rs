@@ -22,6 +22,8 @@ pub(super) struct Question {
     pub include_access: bool,
     /// Horizon in days.
     pub horizon: f64,
+    /// The question's measurement window in days (`window_days`), when it is not the horizon.
+    pub window: Option<(f64, f64)>,
     /// First day, when dated.
     pub start: Option<String>,
     /// Currency of amounts.
@@ -45,7 +47,13 @@ impl Question {
                 })
                 .unwrap_or_default()
         };
+        let num = |x: &toml::Value| x.as_float().or(x.as_integer().map(|i| i as f64));
+        let window = q
+            .and_then(|q| q.get("window_days"))
+            .and_then(|w| w.as_array())
+            .and_then(|w| Some((num(w.first()?)?, num(w.get(1)?)?)));
         Question {
+            window,
             classes: list("classes"),
             recipients: list("recipients"),
             include_access: q
@@ -82,10 +90,22 @@ impl Question {
             .as_ref()
             .map(|d| format!(" from {d}"))
             .unwrap_or_default();
-        if (self.horizon - 365.0).abs() < 0.5 {
-            format!("within a year ({days} days{from})")
-        } else {
-            format!("within {days} days{from}")
+        let year = |d: f64| (d - 365.0).abs() < 0.5;
+        match self.window {
+            Some((a, b)) if a > 0.0 || b < self.horizon => {
+                let span = format!(
+                    "days {}-{} of a {days}-day run{from}",
+                    human(a, 0),
+                    human(b, 0)
+                );
+                if a == 0.0 && year(b) {
+                    format!("within the first year ({span})")
+                } else {
+                    format!("from day {} to day {} ({span})", human(a, 0), human(b, 0))
+                }
+            }
+            _ if year(self.horizon) => format!("within a year ({days} days{from})"),
+            _ => format!("within {days} days{from}"),
         }
     }
 
@@ -286,7 +306,10 @@ fn answer(s: &Summary, reps: &str) -> Option<String> {
         let why = if r.reasons.is_empty() {
             String::new()
         } else {
-            format!(" The assumptions that close every route: {}.", esc(&r.reasons))
+            format!(
+                " The assumptions that close every route: {}.",
+                esc(&r.reasons)
+            )
         };
         return Some(format!(
             "Answer: <b>no route in this model</b> connects the question's data to its recipients (a structural zero, not a rare event; {reps} replications).{why}"
@@ -315,12 +338,11 @@ fn answer(s: &Summary, reps: &str) -> Option<String> {
         );
     }
     // The question's named windows (`reached.NAME`), e.g. a year once a migration is over.
-    let windows: Vec<String> = s
-        .0
-        .rows
-        .iter()
-        .filter_map(|row| row.first()?.strip_prefix("reached.").map(str::to_string))
-        .collect();
+    let windows: Vec<String> =
+        s.0.rows
+            .iter()
+            .filter_map(|row| row.first()?.strip_prefix("reached.").map(str::to_string))
+            .collect();
     for name in windows {
         if let Some(w) = s.get(&format!("reached.{name}")) {
             let _ = write!(
