@@ -53,11 +53,14 @@ impl Chart for ReachChart {
         let xmax = (hi * 1.08).clamp(0.01, 1.0);
         let n = self.rows.len();
         let labels = self.rows.clone();
+        // Room for the longest row label (about 7 pixels a character at the label size).
+        let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+        let label_area = (longest * 7 + 24).clamp(120, 420);
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, caption_style())
             .margin(14)
             .x_label_area_size(50)
-            .y_label_area_size(230)
+            .y_label_area_size(label_area)
             .build_cartesian_2d(0.0..xmax, -0.5..(n as f64 - 0.5))
             .map_err(e2s)?;
         chart
