@@ -259,3 +259,27 @@ fn a_comparison_opens_with_every_deal_its_headline_and_a_link_to_its_report() {
     assert!(html[details..].contains("<td class=\"num\">flows_blocked</td>"));
     assert!(html.find("<h2>Charts</h2>").unwrap() < details);
 }
+
+#[test]
+fn a_windowed_question_names_its_window_and_the_whole_run_tables_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = run_folder(dir.path(), &shipped("project_texas_2022.toml"), &[]);
+    let v = verdict(&d);
+    assert!(
+        v.contains("within the first year (days 0-365 of a 730-day run"),
+        "{v}"
+    );
+    let (p, lo, hi) = summary(&d, "reached.once_migrated");
+    let window = format!(
+        "In the window <b>once_migrated</b>: <b>{}</b> [{}, {}]",
+        pct(p),
+        pct(lo),
+        pct(hi)
+    );
+    assert!(v.contains(&window), "expected `{window}` in {v}");
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+    assert!(
+        html.contains("Over the whole run (730 days)"),
+        "the reach table says what it covers"
+    );
+}

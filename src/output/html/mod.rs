@@ -370,6 +370,16 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
                 let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
             }
             let _ = writeln!(body, "<h2>Who gets the data</h2>");
+            let q = verdict::Question::of(dir);
+            if let Some((a, b)) = q.window.filter(|&(a, b)| a > 0.0 || b < q.horizon) {
+                let _ = writeln!(
+                    body,
+                    "<p class=\"meta\">Over the whole run ({} days), every route and recipient; the question counts days {} to {} only, so its answer in the verdict differs from the matching row here.</p>",
+                    human(q.horizon, 0),
+                    human(a, 0),
+                    human(b, 0)
+                );
+            }
             body.push_str(&reach_table(&[(name.clone(), dir.to_path_buf())])?);
             body.push_str(&inline_svg(dir, "reach"));
             body.push_str(&sections::paths_table(dir)?);
