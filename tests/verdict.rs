@@ -253,7 +253,14 @@ fn a_comparison_opens_with_every_deal_its_headline_and_a_link_to_its_report() {
             )
         })
         .expect("the divestiture's zero to CN shows in who gets the data");
-    assert!(zero.contains("no route in this model"), "{zero}");
+    assert!(
+        zero.contains("no route in this model)</td><td class=\"num\"></td>"),
+        "a structural zero has no interval: {zero}"
+    );
+    assert!(
+        v.contains("at 0, with no route in this model (a structural zero)"),
+        "{v}"
+    );
     // Every metric, collapsed after the charts.
     let details = html.find("<details><summary>").unwrap();
     assert!(html[details..].contains("<td class=\"num\">flows_blocked</td>"));

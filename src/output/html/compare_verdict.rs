@@ -79,6 +79,8 @@ pub(super) fn compare_verdict(
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut any_uncertain = false;
+    // Deals whose question no route of the model reaches (structural zeros).
+    let mut no_route: Vec<String> = Vec::new();
     for s in scenarios {
         let d = dir.join(s);
         let summary = Summary::of(&d)?;
@@ -93,6 +95,9 @@ pub(super) fn compare_verdict(
             ),
         };
         let structural = stat.as_ref().is_some_and(|x| x.structural);
+        if structural {
+            no_route.push(s.to_string());
+        }
         let link = if d.join("report.html").is_file() || d.is_dir() {
             format!(
                 "<a href=\"{}/report.html\">{}</a>",
@@ -164,7 +169,11 @@ pub(super) fn compare_verdict(
             o,
             "<p>Lowest: <b>{}</b> at {}; the baseline <b>{}</b> at {}. Intervals: {} ({reps} replications a deal, on common random numbers); differences are paired, replication by replication, in percentage points.</p>",
             esc(s),
-            pct(p),
+            if no_route.iter().any(|n| *n == **s) {
+                "0, with no route in this model (a structural zero)".to_string()
+            } else {
+                pct(p)
+            },
             esc(baseline),
             pct(cell(t, baseline, "reached", "mean")),
             if any_uncertain {

@@ -224,11 +224,16 @@ fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
                     (true, false) => format!("{p} (in no simulated year)"),
                     _ => p,
                 },
-                format!(
-                    "[{}, {}]",
-                    fmt_cell("p_", &cell(r, "p_ci95_low")),
-                    fmt_cell("p_", &cell(r, "p_ci95_high"))
-                ),
+                if zero && structural {
+                    // A structural zero: nothing was measured, so no interval.
+                    String::new()
+                } else {
+                    format!(
+                        "[{}, {}]",
+                        fmt_cell("p_", &cell(r, "p_ci95_low")),
+                        fmt_cell("p_", &cell(r, "p_ci95_high"))
+                    )
+                },
                 fmt_cell("records", &cell(r, "records_mean")),
             ]);
         }
