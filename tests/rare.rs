@@ -54,36 +54,9 @@ fn conditional_estimate_is_unbiased_on_every_shipped_scenario() {
     }
 }
 
-/// One insider outside a firewall that blocks `block` of its attempts, no other control.
+/// One insider behind a firewall over a year (`common::one_insider_text`).
 fn one_insider(rate: f64, block: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "poisson"
-horizon_days = 365
-[[data_class]]
-name = "d"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "insider"
-jurisdiction = "CN"
-headcount = 1
-malicious_fraction = 1.0
-illicit_attempts_per_insider_per_year = {rate}
-records_per_attempt = 10
-[controls.firewall]
-allow = ["US"]
-block_probability = {block}
-"#
-    )
+    one_insider_text("poisson", rate, block, 365.0, "")
 }
 
 #[test]

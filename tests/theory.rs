@@ -41,36 +41,9 @@ fn single_reviewer_matches_mm1() {
     check_erlang_c(1, 0.7);
 }
 
-/// One insider outside the firewall, no other control.
+/// One insider behind a firewall (`common::one_insider_text`).
 fn one_insider(rate: f64, block: f64, horizon_days: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "poisson"
-horizon_days = {horizon_days}
-[[data_class]]
-name = "d"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "insider"
-jurisdiction = "CN"
-headcount = 1
-malicious_fraction = 1.0
-illicit_attempts_per_insider_per_year = {rate}
-records_per_attempt = 10
-[controls.firewall]
-allow = ["US"]
-block_probability = {block}
-"#
-    )
+    one_insider_text("poisson", rate, block, horizon_days, "")
 }
 
 #[test]

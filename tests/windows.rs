@@ -6,40 +6,15 @@ mod common;
 use common::*;
 use leaksim::sim::metrics::idx;
 
-/// One malicious insider making `rate` attempts a year behind a firewall blocking `block`, over
-/// `days`, each success taking 10 of a million records; `question` is appended to `[question]`.
+/// One insider behind a firewall over `days` (`common::one_insider_text`); `question` is
+/// appended to `[question]`.
 fn insider(rate: f64, block: f64, days: f64, question: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "window"
-horizon_days = {days}
-[question]
-classes = ["d"]
-recipients = ["CN", "private"]
-{question}
-[[data_class]]
-name = "d"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "insider"
-jurisdiction = "CN"
-headcount = 1
-malicious_fraction = 1.0
-illicit_attempts_per_insider_per_year = {rate}
-records_per_attempt = 10
-[controls.firewall]
-allow = ["US"]
-block_probability = {block}
-"#
+    one_insider_text(
+        "window",
+        rate,
+        block,
+        days,
+        &format!("classes = [\"d\"]\nrecipients = [\"CN\", \"private\"]\n{question}"),
     )
 }
 

@@ -137,3 +137,48 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// One malicious insider in CN making `rate` illicit attempts a year on a US store behind a
+/// firewall that blocks with probability `block`, over `horizon_days`; each success takes 10 of a
+/// million records. `question` (empty: none) is the body of a `[question]` table.
+pub fn one_insider_text(
+    name: &str,
+    rate: f64,
+    block: f64,
+    horizon_days: f64,
+    question: &str,
+) -> String {
+    let question = if question.is_empty() {
+        String::new()
+    } else {
+        format!("[question]\n{question}\n")
+    };
+    format!(
+        r#"
+[scenario]
+name = "{name}"
+horizon_days = {horizon_days}
+{question}[[data_class]]
+name = "d"
+records = 1000000
+[[jurisdiction]]
+name = "US"
+[[jurisdiction]]
+name = "CN"
+[[store]]
+name = "s"
+jurisdiction = "US"
+classes = ["d"]
+[[actor]]
+name = "insider"
+jurisdiction = "CN"
+headcount = 1
+malicious_fraction = 1.0
+illicit_attempts_per_insider_per_year = {rate}
+records_per_attempt = 10
+[controls.firewall]
+allow = ["US"]
+block_probability = {block}
+"#
+    )
+}
