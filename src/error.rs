@@ -1,5 +1,5 @@
-//! Errors: bad input and damaged or foreign result files (exit code 2), failed output (exit code
-//! 1), interruption (exit code 130).
+//! Errors: bad input and damaged or foreign result files (exit code 2), failed output or an
+//! internal failure (exit code 1), interruption (exit code 130).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -86,6 +86,10 @@ pub enum Error {
     /// (exit code 2).
     #[error("{0}")]
     Budget(String),
+    /// Something failed inside leaksim that is neither the user's input nor a file: the worker
+    /// pool could not start, an encoder refused its schema, a spool was misused (exit code 1).
+    #[error("{0}")]
+    Failed(String),
     /// The user interrupted the run; nothing was written (exit code 130).
     #[error("interrupted: no output was written")]
     Interrupted,
@@ -105,7 +109,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) | Error::Usage(_) | Error::Budget(_) | Error::Damaged { .. } => 2,
-            Error::Io { .. } => 1,
+            Error::Io { .. } | Error::Failed(_) => 1,
             Error::Interrupted => 130,
         }
     }

@@ -40,11 +40,11 @@ fn field(name: &str, t: Physical, rep: Repetition, text: bool) -> Result<Arc<Typ
     }
     b.build()
         .map(Arc::new)
-        .map_err(|e| Error::Usage(format!("parquet column `{name}`: {e}")))
+        .map_err(|e| Error::Failed(format!("parquet column `{name}`: {e}")))
 }
 
 fn props() -> Result<Arc<WriterProperties>> {
-    let level = ZstdLevel::try_new(3).map_err(|e| Error::Usage(e.to_string()))?;
+    let level = ZstdLevel::try_new(3).map_err(|e| Error::Failed(e.to_string()))?;
     Ok(Arc::new(
         WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
@@ -78,7 +78,7 @@ fn schema(fields: Vec<Arc<Type>>) -> Result<Arc<Type>> {
         .with_fields(fields)
         .build()
         .map(Arc::new)
-        .map_err(|e| Error::Usage(e.to_string()))
+        .map_err(|e| Error::Failed(e.to_string()))
 }
 
 /// Writes one row group: the replication numbers, then each nullable double column.

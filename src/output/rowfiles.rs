@@ -48,10 +48,10 @@ fn columns(path: &Path, header: &[String], names: &[&str]) -> Result<Vec<usize>>
         .iter()
         .map(|n| {
             header.iter().position(|h| h == n).ok_or_else(|| {
-                Error::Usage(format!(
-                    "{}: no column `{n}`: is this a file leaksim wrote?",
-                    path.display()
-                ))
+                Error::damaged(
+                    path,
+                    format!("no column `{n}`: is this a file leaksim wrote?"),
+                )
             })
         })
         .collect()

@@ -95,7 +95,7 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+        .map_err(|e| Error::Failed(format!("cannot start worker threads: {e}")))
 }
 
 /// The whole days a scenario's horizon covers (the length of its timeline).

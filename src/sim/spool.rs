@@ -243,7 +243,7 @@ impl Spool {
         let w = self
             .writer
             .as_mut()
-            .ok_or_else(|| Error::Usage("a merged spool cannot grow".into()))?;
+            .ok_or_else(|| Error::Failed("a merged spool cannot grow".into()))?;
         let rp = &part.rows;
         let mut buf = Vec::with_capacity(16 + rows.len() * 8);
         buf.extend_from_slice(&first.to_le_bytes());
@@ -360,11 +360,13 @@ impl Spool {
     /// files).
     pub fn with_params(mut self, windows: usize, params: usize) -> Result<Spool> {
         if metrics::idx::COUNT + windows + params > self.width {
-            return Err(Error::Usage(format!(
-                "{}: holds {} values per replication, fewer than the scenario's metrics and parameters",
-                self.parts[0].rows.display(),
-                self.width
-            )));
+            return Err(Error::damaged(
+                &self.parts[0].rows,
+                format!(
+                    "holds {} values per replication, fewer than the scenario's metrics and parameters",
+                    self.width
+                ),
+            ));
         }
         self.windows = windows;
         self.params = params;
@@ -389,7 +391,7 @@ impl Spool {
                 }
             }
         }
-        out.ok_or_else(|| Error::Usage("no spool to merge".into()))
+        out.ok_or_else(|| Error::Failed("no spool to merge".into()))
     }
 
     /// Every value of column `c` (see [`value`]), in replication order.
