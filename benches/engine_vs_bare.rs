@@ -7,8 +7,8 @@
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use leaksim::scenario::Scenario;
 use leaksim::sim::bare;
-use leaksim::sim::runner::{self, RunConfig};
-use std::sync::atomic::AtomicBool;
+use leaksim::sim::execute::{run, Silent};
+use leaksim::sim::runner::RunConfig;
 
 const TEAM: usize = 50;
 const RATE: f64 = 45.0;
@@ -34,8 +34,7 @@ fn engine_vs_bare(c: &mut Criterion) {
                 threads: Some(1),
                 max_events: u64::MAX,
             };
-            runner::run(&s, &cfg, dir.path(), &AtomicBool::new(false), &|| {})
-                .expect("the bench scenario runs")
+            run(&s, &cfg, dir.path(), &Silent::default()).expect("the bench scenario runs")
         })
     });
     g.finish();

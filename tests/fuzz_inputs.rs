@@ -6,11 +6,11 @@
 
 mod common;
 use common::*;
-use leaksim::sim::runner::{self, RunConfig};
+use leaksim::sim::execute::{run, Silent};
+use leaksim::sim::runner::RunConfig;
 use leaksim::Scenario;
 use proptest::prelude::*;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 const FILES: [&str; 5] = [
     "status_quo_2021.toml",
@@ -155,14 +155,7 @@ fn exercise(dir: &Path, file: &str, sets: &[String]) {
                 max_events: 200_000,
             };
             let ran = std::panic::catch_unwind(|| {
-                runner::run(
-                    &s,
-                    &cfg,
-                    &std::env::temp_dir(),
-                    &AtomicBool::new(false),
-                    &|| {},
-                )
-                .map(|_| ())
+                run(&s, &cfg, &std::env::temp_dir(), &Silent::default()).map(|_| ())
             });
             match ran {
                 Err(_) => panic!("simulating {file} {sets:?} panicked"),

@@ -1,31 +1,18 @@
-//! Running several scenarios on common random numbers, in batches until a precision target is
-//! met: the driver behind `run --precision`, `compare`, `sweep` and `tornado`.
+//! Batches of replications until a precision target is met (`--precision`): how many to run,
+//! what each target's estimate and interval are, and why the replications stopped. The batches
+//! themselves are calls of the one executor ([`crate::sim::execute`]).
 
 use super::paired::paired;
 use super::stats::{wilson_interval, MeanCi};
 use super::tail::present;
 use crate::error::Result;
-use crate::scenario::Scenario;
+use crate::sim::execute::{Executor, Study};
 use crate::sim::metrics;
 use crate::sim::runner::{self, RunResult};
 use crate::sim::spool::Spool;
-use crate::sim::timeline::Timeline;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
-/// How a study reports its progress and learns that the user wants it to stop. The command
-/// layer shows a progress bar; tests and library users may pass [`Silent`].
-pub trait Progress: Sync {
-    /// Replications planned so far (called again when more batches are planned).
-    fn planned(&self, label: &str, replications: u64);
-    /// One replication is done.
-    fn done_one(&self);
-    /// The study has ended.
-    fn finish(&self);
-    /// Set when the study should stop as soon as it can.
-    fn cancel(&self) -> &AtomicBool;
-}
+pub use crate::sim::execute::{Progress, Silent};
 
 /// What a study may use: worker threads (None: all cores), the work budget of a replication, and
 /// the folder where replication rows are spooled while the study runs.
@@ -37,19 +24,6 @@ pub struct Resources {
     pub max_events: u64,
     /// Folder under which each run's rows are kept on disk (in a temporary folder of its own).
     pub spool: PathBuf,
-}
-
-/// Reports nothing and is never cancelled.
-#[derive(Default)]
-pub struct Silent(AtomicBool);
-
-impl Progress for Silent {
-    fn planned(&self, _label: &str, _replications: u64) {}
-    fn done_one(&self) {}
-    fn finish(&self) {}
-    fn cancel(&self) -> &AtomicBool {
-        &self.0
-    }
 }
 
 /// Replications per batch when `--precision` is given without `--reps`.
@@ -151,7 +125,7 @@ pub struct MultiRun {
 /// The estimate of `metric` for `target` and its 95% half-width. For `reached`, the estimate is
 /// the one of `reached` and of its conditional Monte Carlo form `reached_cmc` (both unbiased)
 /// whose interval is narrower (and not of zero width).
-fn estimate(runs: &[Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
+fn estimate(runs: &[&Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
     let plain = estimate_one(runs, target, metric)?;
     if metric != metrics::idx::REACHED {
         return Ok(plain);
@@ -166,7 +140,7 @@ fn estimate(runs: &[Spool], target: &Target, metric: usize) -> Result<(f64, f64)
     })
 }
 
-fn estimate_one(runs: &[Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
+fn estimate_one(runs: &[&Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
     Ok(match *target {
         Target::Own(i) => {
             let v = present(&runs[i], metric)?;
@@ -199,44 +173,27 @@ fn relative_error(mean: f64, half: f64) -> f64 {
     }
 }
 
-/// Runs every scenario on `seed`: `reps` replications, or, with a precision target, batches of
-/// `reps` (default [`DEFAULT_BATCH`]) until every target is precise enough or the ceiling is reached.
+/// Runs every point of `study`: `reps` replications, or, with a precision target, batches of
+/// `reps` (default [`DEFAULT_BATCH`]) until every target is precise enough or the ceiling is
+/// reached. Each batch is one call of the executor over the next range of replications.
 pub fn run_many(
-    scenarios: &[Scenario],
-    seed: u64,
+    study: &Study,
     reps: Option<u64>,
     precision: Option<&Precision>,
     targets: &[(String, Target)],
     resources: Resources,
     progress: &dyn Progress,
 ) -> Result<MultiRun> {
-    let Resources {
-        threads,
-        max_events,
-        spool,
-    } = resources;
-    let pool = runner::pool(threads)?;
-    let cancel = progress.cancel();
+    let exec = Executor::new(resources.threads, resources.max_events)?;
     let batch = reps.unwrap_or(if precision.is_some() {
         DEFAULT_BATCH
     } else {
         runner::DEFAULT_REPLICATIONS
     });
-    let label = match scenarios {
-        [one] => one.name.clone(),
-        many => format!("{} runs", many.len()),
-    };
-    let mut planned = batch * scenarios.len() as u64;
+    let (label, points) = (study.label(), study.points.len() as u64);
+    let mut planned = batch * points;
     progress.planned(&label, planned);
-    let mut rows: Vec<Spool> = scenarios
-        .iter()
-        .map(|s| runner::spool_for(s, &spool))
-        .collect::<Result<_>>()?;
-    let mut elapsed = vec![0.0; scenarios.len()];
-    let mut timelines: Vec<Timeline> = scenarios
-        .iter()
-        .map(|s| Timeline::new(runner::timeline_days(s)))
-        .collect();
+    let mut outputs = study.spools(&resources.spool)?;
     let mut convergence = Vec::new();
     let mut done = 0u64;
     let stop = loop {
@@ -244,27 +201,13 @@ pub fn run_many(
             Some(p) => batch.min(p.max_reps.saturating_sub(done)).max(1),
             None => batch,
         };
-        for (i, s) in scenarios.iter().enumerate() {
-            let t = Instant::now();
-            runner::run_into(
-                s,
-                seed,
-                done,
-                count,
-                max_events,
-                &pool,
-                cancel,
-                &|| progress.done_one(),
-                &mut timelines[i],
-                &mut rows[i],
-            )?;
-            elapsed[i] += t.elapsed().as_secs_f64();
-        }
+        exec.execute(study, done..done + count, &mut outputs, progress)?;
         done += count;
         let Some(p) = precision else {
             break Stop::Fixed;
         };
         let mut worst: f64 = 0.0;
+        let rows: Vec<&Spool> = outputs.iter().map(|o| &o.rows).collect();
         for (name, target) in targets {
             let (mean, half) = estimate(&rows, target, p.metric)?;
             let rel = relative_error(mean, half);
@@ -289,22 +232,14 @@ pub fn run_many(
                 worst,
             };
         }
-        planned += batch * scenarios.len() as u64;
+        planned += batch * points;
         progress.planned(&label, planned);
     };
     progress.finish();
-    let threads = pool.current_num_threads();
-    let runs = rows
+    let threads = exec.threads();
+    let runs = outputs
         .into_iter()
-        .zip(elapsed)
-        .zip(timelines)
-        .map(|((rows, secs), timeline)| RunResult {
-            rows,
-            timeline,
-            seed,
-            elapsed: std::time::Duration::from_secs_f64(secs),
-            threads,
-        })
+        .map(|o| o.into_run(study.seed, threads))
         .collect();
     Ok(MultiRun {
         runs,

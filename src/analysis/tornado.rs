@@ -1,11 +1,12 @@
 //! Tornado analysis: each parameter swung from low to high with the others at their medians.
 
-use super::precision::{run_many, Progress};
+use super::precision::{run_many, Progress, Resources};
 use super::stats::MeanCi;
 use super::sweep::fmt_value;
 use super::tail::present;
 use crate::error::{Error, Result};
 use crate::scenario::{tree, Scenario};
+use crate::sim::execute::Study;
 use crate::sim::runner;
 use std::path::Path;
 
@@ -205,33 +206,20 @@ pub fn tornado_scenarios(
     Ok(scenarios)
 }
 
-/// Runs a tornado: the base (all medians), then each parameter low and high, all on the same seed.
+/// Runs a tornado: `study` holds the points of [`tornado_scenarios`] (the base, then each
+/// parameter low and high), all on the same seed, `reps` replications each.
 pub fn tornado(
-    file: &Path,
-    sets: &[String],
+    study: &Study,
     plan: &TornadoPlan,
     metric: usize,
-    cfg: &runner::RunConfig,
-    spool: &Path,
+    reps: u64,
+    resources: Resources,
     progress: &dyn Progress,
 ) -> Result<(f64, Vec<TornadoRow>)> {
-    let scenarios = tornado_scenarios(file, sets, plan)?;
-    for s in &scenarios {
-        super::budget::check(s, cfg.max_events)?;
+    for s in study.points {
+        super::budget::check(s, resources.max_events)?;
     }
-    let multi = run_many(
-        &scenarios,
-        cfg.seed,
-        Some(cfg.replications),
-        None,
-        &[],
-        super::precision::Resources {
-            threads: cfg.threads,
-            max_events: cfg.max_events,
-            spool: spool.to_path_buf(),
-        },
-        progress,
-    )?;
+    let multi = run_many(study, Some(reps), None, &[], resources, progress)?;
     tornado_rows(&plan.swings, &multi.runs, metric)
 }
 

@@ -3,9 +3,9 @@
 use crate::error::{Error, Result};
 use crate::output::format::human;
 use crate::scenario::Scenario;
+use crate::sim::execute::Silent;
 use crate::sim::runner::{self, RunConfig};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 pub use crate::sim::bare::mmc_scenario;
@@ -25,13 +25,7 @@ fn time_run(s: &Scenario, reps: u64, threads: Option<usize>) -> Result<(f64, run
         max_events: u64::MAX,
     };
     let start = Instant::now();
-    let r = runner::run(
-        s,
-        &cfg,
-        &std::env::temp_dir(),
-        &AtomicBool::new(false),
-        &|| {},
-    )?;
+    let r = crate::sim::execute::run(s, &cfg, &std::env::temp_dir(), &Silent::default())?;
     Ok((start.elapsed().as_secs_f64(), r))
 }
 

@@ -121,8 +121,7 @@ pub fn compare(
             stop: Stop::Fixed,
         },
         None => run_many(
-            &scenarios,
-            seed,
+            &crate::sim::execute::Study::new(&scenarios, seed),
             batch,
             precision.as_ref(),
             &targets,

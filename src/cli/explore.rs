@@ -236,7 +236,7 @@ pub fn explore(
         discovery,
     };
     let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
-    let threads = crate::sim::runner::pool(opts.threads)?.current_num_threads();
+    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
     print!(
         "{}",
         output::explore::summary::explore_summary(&x, secs, threads)

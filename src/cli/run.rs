@@ -96,8 +96,7 @@ pub fn run(
         };
         let targets = [(s.name.clone(), Target::Own(0))];
         let multi = run_many(
-            std::slice::from_ref(s),
-            cfg.seed,
+            &crate::sim::execute::Study::new(std::slice::from_ref(s), cfg.seed),
             batch,
             precision.as_ref(),
             &targets,

@@ -9,6 +9,7 @@ use super::progress::Bar;
 use super::*;
 use crate::analysis::precision::Progress;
 use crate::output::folder::Staged;
+use crate::sim::execute::{Executor, Study};
 use crate::sim::runner;
 use crate::sim::spool::Spool;
 use crate::sim::timeline::Timeline;
@@ -110,33 +111,20 @@ pub(crate) fn write_shard(
 ) -> Result<(u64, u64, f64)> {
     let (first, count) = shard.range(cfg.replications);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let pool = runner::pool(cfg.threads)?;
+    let exec = Executor::new(cfg.threads, cfg.max_events)?;
     let bar = Bar::new(opts.quiet);
     bar.planned(label, count);
-    let start = std::time::Instant::now();
-    let mut timeline = Timeline::new(runner::timeline_days(s));
-    let mut spool = Spool::create_from(
-        dir,
-        s.window_columns().len(),
-        s.params.len(),
-        s.reach_len(),
-        first,
-    )?;
-    runner::run_into(
-        s,
-        cfg.seed,
-        first,
-        count,
-        cfg.max_events,
-        &pool,
-        bar.cancel(),
-        &|| bar.done_one(),
-        &mut timeline,
-        &mut spool,
-    )?;
+    let study = Study::new(std::slice::from_ref(s), cfg.seed);
+    let mut outputs = study.outputs(|s| {
+        let (w, p, r) = (s.window_columns().len(), s.params.len(), s.reach_len());
+        Spool::create_from(dir, w, p, r, first)
+    })?;
+    exec.execute(&study, first..first + count, &mut outputs, &bar)?;
     bar.finish();
-    drop(spool);
-    let elapsed = start.elapsed().as_secs_f64();
+    let out = outputs.pop().expect("one point, one output");
+    drop(out.rows);
+    let elapsed = out.elapsed.as_secs_f64();
+    let timeline = out.timeline;
     crate::output::write_atomic(&dir.join(TIMELINE), |w| w.write_all(&timeline.to_bytes()))?;
     let resolved = s.resolved_toml(cfg.seed, cfg.replications);
     crate::output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
@@ -154,7 +142,7 @@ pub(crate) fn write_shard(
         command: opts.command.clone(),
         thresholds: thresholds.to_vec(),
         elapsed,
-        threads: pool.current_num_threads(),
+        threads: exec.threads(),
         sha256: Manifest::checksums(dir)?,
     };
     crate::output::write_atomic(&dir.join(MANIFEST), |w| {

@@ -42,7 +42,7 @@ impl StudyKind {
 
 /// A study to shard: its kind, folder name, the scenario of each point, and its base scenario
 /// (recorded in its folder).
-pub(crate) struct Study<'a> {
+pub(crate) struct ShardedStudy<'a> {
     pub kind: StudyKind,
     pub folder: &'a str,
     pub scenarios: &'a [Scenario],
@@ -62,7 +62,7 @@ pub(crate) fn is_study_shard(dir: &Path) -> bool {
 /// Runs shard `shard` of every point of `study` under `cfg` and writes the study shard folder
 /// `out/<folder>/`, replaced whole. `precision` says whether `--precision` was given (refused).
 pub(crate) fn run_study_shard(
-    study: &Study,
+    study: &ShardedStudy,
     cfg: &RunConfig,
     opts: &SimOptions,
     precision: bool,

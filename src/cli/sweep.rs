@@ -2,7 +2,7 @@
 
 use super::progress::Bar;
 use super::shard::Shard;
-use super::study_shards::{run_study_shard, Study, StudyKind};
+use super::study_shards::{run_study_shard, ShardedStudy, StudyKind};
 use super::*;
 use crate::analysis::precision::{run_many, ConvergenceRow, Target};
 use crate::analysis::summary::metric_summaries;
@@ -50,7 +50,7 @@ pub fn sweep(
     let (seed, batch) = shared_settings(&scenarios, opts);
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
     if let Some(sh) = shard {
-        let study_shard = Study {
+        let study_shard = ShardedStudy {
             kind: StudyKind::Sweep { paths, labels },
             folder: &folder,
             scenarios: &scenarios,
@@ -93,8 +93,7 @@ pub fn sweep(
         })
         .collect();
     let multi = run_many(
-        &scenarios,
-        seed,
+        &crate::sim::execute::Study::new(&scenarios, seed),
         batch,
         precision.as_ref(),
         &targets,

@@ -2,13 +2,14 @@
 
 use super::progress::Bar;
 use super::shard::Shard;
-use super::study_shards::{run_study_shard, Study, StudyKind};
+use super::study_shards::{run_study_shard, ShardedStudy, StudyKind};
 use super::*;
 use crate::analysis::tornado::{
     tornado as run_tornado, tornado_plan, tornado_scenarios, TornadoRow,
 };
 use crate::output;
 use crate::output::folder::Staged;
+use crate::sim::execute::Study;
 use crate::sim::runner::RunConfig;
 
 /// `leaksim tornado`: swings each uncertain parameter (and each `--param`) from low to high with
@@ -46,7 +47,7 @@ pub fn tornado(
             metric: study.metric.clone(),
             swings: plan.swings.clone(),
         };
-        let shard_study = Study {
+        let shard_study = ShardedStudy {
             kind,
             folder: &folder,
             scenarios: &scenarios,
@@ -58,15 +59,11 @@ pub fn tornado(
     let runs = 1 + 2 * plan.swings.len() as u64;
     let spool = output::disk::spool_bytes(&medians, cfg.replications).saturating_mul(runs);
     output::disk::check(out, spool, &format!("a tornado of {runs} runs"), "")?;
-    let (base, rows) = run_tornado(
-        file,
-        &opts.sets,
-        &plan,
-        metric,
-        &cfg,
-        out,
-        &Bar::new(opts.quiet),
-    )?;
+    let scenarios = tornado_scenarios(file, &opts.sets, &plan)?;
+    let points = Study::new(&scenarios, cfg.seed);
+    let bar = Bar::new(opts.quiet);
+    let resources = opts.resources(out);
+    let (base, rows) = run_tornado(&points, &plan, metric, cfg.replications, resources, &bar)?;
     let dir = write_tornado_folder(&medians, &study.metric, base, &rows, &cfg, opts, out)?;
     println!("wrote {}", dir.display());
     Ok(())

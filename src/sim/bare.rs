@@ -98,9 +98,9 @@ fn sift_down(h: &mut [f64], v: f64) {
 #[cfg(test)]
 mod tests {
     use crate::scenario::Scenario;
+    use crate::sim::execute::{run, Silent};
     use crate::sim::metrics::idx;
-    use crate::sim::runner::{self, RunConfig};
-    use std::sync::atomic::AtomicBool;
+    use crate::sim::runner::RunConfig;
 
     /// The bare loop and the engine serve the same requests with the same waits: the yardstick
     /// measures the same work.
@@ -115,7 +115,7 @@ mod tests {
             max_events: u64::MAX,
         };
         let dir = tempfile::tempdir().unwrap();
-        let r = runner::run(&s, &cfg, dir.path(), &AtomicBool::new(false), &|| {}).unwrap();
+        let r = run(&s, &cfg, dir.path(), &Silent::default()).unwrap();
         let reviewed: f64 = r.rows.metric(idx::REVIEWED_REQUESTS).unwrap().iter().sum();
         let waits: Vec<f64> = r.rows.metric(idx::REVIEW_MEAN_WAIT_HOURS).unwrap();
         let counts = r.rows.metric(idx::REVIEWED_REQUESTS).unwrap();

@@ -9,7 +9,7 @@
 
 use super::engine::{LeakPath, PathRow};
 use super::metrics;
-use super::runner::RepRow;
+use super::row::RepRow;
 use crate::error::{Error, Result};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};

@@ -5,11 +5,11 @@ mod skip;
 #[allow(unused_imports)]
 pub use skip::{find_tool, skip};
 
-use leaksim::sim::runner::{self, RepRow};
+use leaksim::sim::execute::{Executor, Silent};
+use leaksim::sim::runner::RepRow;
 use leaksim::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::AtomicBool;
 
 /// The built `leaksim` binary, with a fixed date for its reports (`SOURCE_DATE_EPOCH`), so that
 /// two runs give the same bytes whenever they run.
@@ -40,20 +40,10 @@ pub fn scenario(text: &str) -> Scenario {
 
 /// Runs `reps` replications with `seed` on `threads` threads, keeping their rows in memory.
 pub fn run(s: &Scenario, seed: u64, reps: u64, threads: usize) -> Vec<RepRow> {
-    let pool = runner::pool(Some(threads)).expect("thread pool");
-    let mut timeline = leaksim::sim::timeline::Timeline::new(runner::timeline_days(s));
-    runner::run_range(
-        s,
-        seed,
-        0,
-        reps,
-        leaksim::sim::engine::DEFAULT_MAX_EVENTS,
-        &pool,
-        &AtomicBool::new(false),
-        &|| {},
-        &mut timeline,
-    )
-    .expect("run succeeds")
+    Executor::new(Some(threads), leaksim::sim::engine::DEFAULT_MAX_EVENTS)
+        .expect("thread pool")
+        .rows(s, seed, 0..reps, &Silent::default())
+        .expect("run succeeds")
 }
 
 /// The mean of one metric over rows (NaN cells skipped).

@@ -8,9 +8,8 @@ use super::inputs::InputList;
 use crate::analysis::precision::Progress;
 use crate::error::{Error, Result};
 use crate::scenario::{tree, Scenario};
+use crate::sim::execute::Executor;
 use crate::sim::metrics;
-use crate::sim::runner;
-use crate::sim::timeline::Timeline;
 
 /// What the driver runs.
 pub struct Plan<'a> {
@@ -105,11 +104,10 @@ pub fn fixed_deal(
 
 /// Runs the plan: every draw of `plan.draws`, every deal, `plan.reps` replications each.
 pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
-    let pool = runner::pool(plan.threads)?;
+    let exec = Executor::new(plan.threads, plan.max_events)?;
     let metrics = probability_metrics();
     let n = plan.draws.len() as u64 * plan.deals.len() as u64;
     progress.planned("explore", n * plan.reps);
-    let cancel = progress.cancel();
     let mut p = Vec::with_capacity(plan.draws.len());
     let mut hits = Vec::with_capacity(plan.draws.len());
     for d in plan.draws.clone() {
@@ -118,18 +116,7 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
         let mut bits_deal = Vec::with_capacity(plan.deals.len());
         for (k, deal) in plan.deals.iter().enumerate() {
             let s = fixed_deal(deal, plan.inputs, k, u)?;
-            let mut timeline = Timeline::new(runner::timeline_days(&s));
-            let rows = runner::run_range(
-                &s,
-                plan.seed,
-                0,
-                plan.reps,
-                plan.max_events,
-                &pool,
-                cancel,
-                &|| progress.done_one(),
-                &mut timeline,
-            )?;
+            let rows = exec.rows(&s, plan.seed, 0..plan.reps, progress)?;
             let est = metrics
                 .iter()
                 .map(|&m| {
