@@ -93,6 +93,15 @@ pub enum Error {
     /// The user interrupted the run; nothing was written (exit code 130).
     #[error("interrupted: no output was written")]
     Interrupted,
+    /// A results or shard folder that is whole but does not belong with the others given: a shard
+    /// of another run, a folder of another kind (exit code 2).
+    #[error("{}: {what}", path.display())]
+    Foreign {
+        /// The folder or file, as the user named it.
+        path: PathBuf,
+        /// What it is, and what was expected.
+        what: String,
+    },
     /// A file in a results or shard folder is damaged, truncated or not one leaksim wrote
     /// (exit code 2).
     #[error("damaged file {}: {what}", path.display())]
@@ -108,7 +117,11 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Usage(_) | Error::Budget(_) | Error::Damaged { .. } => 2,
+            Error::Input(_)
+            | Error::Usage(_)
+            | Error::Budget(_)
+            | Error::Foreign { .. }
+            | Error::Damaged { .. } => 2,
             Error::Io { .. } | Error::Failed(_) => 1,
             Error::Interrupted => 130,
         }
@@ -130,6 +143,14 @@ impl Error {
             .collect();
         Error::Damaged {
             path,
+            what: what.into(),
+        }
+    }
+
+    /// A folder or file `path` that does not belong with the others given.
+    pub fn foreign(path: impl AsRef<std::path::Path>, what: impl Into<String>) -> Self {
+        Error::Foreign {
+            path: path.as_ref().to_path_buf(),
             what: what.into(),
         }
     }

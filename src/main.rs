@@ -129,8 +129,8 @@ enum Command {
         /// Run only the K-th (0-based) of M contiguous ranges of the replications and write a
         /// shard folder OUT/NAME/ (manifest.toml, rows, timeline); `leaksim merge` joins the M
         /// shard folders into the same files as one run. E.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT.
-        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
-        shard: Option<cli::shard::Shard>,
+        #[arg(long, value_name = "K/M", value_parser = cli::Shard::parse)]
+        shard: Option<cli::Shard>,
         /// Write replications.parquet and paths.parquet (zstd) instead of the CSV versions: the
         /// same columns and values, empty cells as nulls. Summaries stay CSV.
         #[arg(long)]
@@ -214,8 +214,8 @@ enum Command {
         /// Run only the K-th (0-based) of M contiguous ranges of every point's replications and
         /// write a sweep shard folder OUT/NAME/; `leaksim merge` joins the M folders into the
         /// sweep's folder.
-        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
-        shard: Option<cli::shard::Shard>,
+        #[arg(long, value_name = "K/M", value_parser = cli::Shard::parse)]
+        shard: Option<cli::Shard>,
     },
     /// Swing each uncertain parameter (and each --param) from its 10th to its 90th percentile (a
     /// fixed value: by --swing) with the others at their medians, and rank them by the swing of
@@ -242,8 +242,8 @@ enum Command {
         /// Run only the K-th (0-based) of M contiguous ranges of every run's replications and
         /// write a tornado shard folder OUT/NAME/; `leaksim merge` joins the M folders into the
         /// tornado's folder.
-        #[arg(long, value_name = "K/M", value_parser = cli::shard::Shard::parse)]
-        shard: Option<cli::shard::Shard>,
+        #[arg(long, value_name = "K/M", value_parser = cli::Shard::parse)]
+        shard: Option<cli::Shard>,
     },
     /// Explore input uncertainty: for each draw of the inputs (every uncertain parameter, plus
     /// --input), run --reps replications of every deal with the inputs fixed, on common random

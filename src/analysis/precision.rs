@@ -143,7 +143,7 @@ fn estimate(runs: &[&Spool], target: &Target, metric: usize) -> Result<(f64, f64
 fn estimate_one(runs: &[&Spool], target: &Target, metric: usize) -> Result<(f64, f64)> {
     Ok(match *target {
         Target::Own(i) => {
-            let v = present(&runs[i], metric)?;
+            let v = present(runs[i], metric)?;
             let ci = MeanCi::of(&v);
             if metrics::is_probability(metric) {
                 let (lo, hi) = wilson_interval(v.iter().sum(), v.len() as f64);

@@ -1,11 +1,11 @@
 //! `leaksim compare`.
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::{Bar, Step};
 use super::*;
 use crate::analysis::compare::compare_rows;
 use crate::analysis::precision::{run_many, MultiRun, Target};
 use crate::output;
-use crate::output::folder::Staged;
 use crate::sim::runner::RunResult;
 
 /// `leaksim compare`: runs every scenario on common random numbers and compares each with the
@@ -21,7 +21,7 @@ pub fn compare(
     study: &StudyOptions,
     out: &Path,
 ) -> Result<()> {
-    let sharded = if files.iter().any(|f| super::merge::is_shard(f)) {
+    let sharded = if files.iter().any(|f| crate::output::shards::is_shard(f)) {
         Some(join_scenarios(files, opts, study)?)
     } else {
         None
@@ -133,33 +133,21 @@ pub fn compare(
         &format!("{name}: writing files, statistics and charts"),
         opts.quiet,
     );
-    let stage = Staged::begin(&out.join(name))?;
-    let dir = stage.path().to_path_buf();
-    let mut tails = Vec::new();
-    for (s, r) in scenarios.iter().zip(&multi.runs) {
-        let analyses = write_run_folder(&dir.join(&s.name), s, r, None, &study.thresholds, false)?;
-        write_provenance(&dir.join(&s.name), opts, seed, r.rows.len(), &[s])?;
-        tails.push((s.name.as_str(), analyses.tail));
-    }
-    let tails: Vec<(&str, &[_])> = tails.iter().map(|(n, t)| (*n, t.as_slice())).collect();
     let all: Vec<&Scenario> = scenarios.iter().collect();
-    write_provenance(&dir, opts, seed, multi.runs[0].rows.len(), &all)?;
-    let rows = compare_rows(&scenarios, &multi.runs, b)?;
-    output::studies::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
-    output::files::write_tail(&dir.join("tail.csv"), &tails, true)?;
-    let diffs: String = scenarios
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != b)
-        .map(|(_, s)| crate::scenario::diff::render(&scenarios[b], s) + "\n")
-        .collect();
-    output::write_atomic(&dir.join("diff.txt"), |w| w.write_all(diffs.as_bytes()))?;
-    if precision.is_some() {
-        output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
-    }
-    finish_folder(&dir, opts)?;
-    let dir = stage.target().to_path_buf();
-    stage.commit()?;
+    let record = Record {
+        seed,
+        replications: multi.runs[0].rows.len(),
+        scenarios: &all,
+    };
+    let compared = Compared {
+        scenarios: &scenarios,
+        multi: &multi,
+        baseline: b,
+        seed,
+    };
+    let (dir, rows) = write_folder(&out.join(name), opts, Finish::Results(record), |dir| {
+        write_compare_files(dir, &compared, opts, &study.thresholds)
+    })?;
     drop(step);
     print!(
         "{}",
@@ -171,6 +159,48 @@ pub fn compare(
     Ok(())
 }
 
+/// What a comparison has run: its scenarios, their runs, the baseline's index and the seed.
+struct Compared<'a> {
+    scenarios: &'a [Scenario],
+    multi: &'a MultiRun,
+    baseline: usize,
+    seed: u64,
+}
+
+/// Writes a comparison's files into `dir`: each scenario's run folder, compare.csv, tail.csv,
+/// diff.txt and, with a precision target, convergence.csv. Returns compare.csv's rows.
+fn write_compare_files(
+    dir: &Path,
+    c: &Compared,
+    opts: &SimOptions,
+    thresholds: &[f64],
+) -> Result<Vec<crate::analysis::compare::CompareRow>> {
+    let (scenarios, runs, b) = (c.scenarios, &c.multi.runs, c.baseline);
+    let mut tails = Vec::new();
+    for (s, r) in scenarios.iter().zip(runs) {
+        let analyses = write_run_folder(&dir.join(&s.name), s, r, None, thresholds, false)?;
+        write_provenance(&dir.join(&s.name), opts, c.seed, r.rows.len(), &[s])?;
+        tails.push((s.name.as_str(), analyses.tail));
+    }
+    let tails: Vec<(&str, &[_])> = tails.iter().map(|(n, t)| (*n, t.as_slice())).collect();
+    let rows = compare_rows(scenarios, runs, b)?;
+    let baseline = &scenarios[b].name;
+    output::studies::write_compare(&dir.join("compare.csv"), &rows, baseline)?;
+    output::files::write_tail(&dir.join("tail.csv"), &tails, true)?;
+    let diffs: String = scenarios
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != b)
+        .map(|(_, s)| crate::scenario::diff::render(&scenarios[b], s) + "\n")
+        .collect();
+    output::write_atomic(&dir.join("diff.txt"), |w| w.write_all(diffs.as_bytes()))?;
+    if !c.multi.convergence.is_empty() {
+        let file = dir.join("convergence.csv");
+        output::studies::write_convergence(&file, &c.multi.convergence)?;
+    }
+    Ok(rows)
+}
+
 /// The scenarios and runs of shard folders (`run --shard` of every scenario on one seed and
 /// replications), grouped by scenario in the order of their first folder.
 fn join_scenarios(
@@ -178,7 +208,7 @@ fn join_scenarios(
     opts: &SimOptions,
     study: &StudyOptions,
 ) -> Result<(Vec<Scenario>, Vec<RunResult>)> {
-    if let Some(f) = dirs.iter().find(|f| !super::merge::is_shard(f)) {
+    if let Some(f) = dirs.iter().find(|f| !crate::output::shards::is_shard(f)) {
         return Err(Error::Usage(format!(
             "{}: not a shard folder; compare takes scenario files or shard folders, not both",
             f.display()
@@ -197,7 +227,7 @@ fn join_scenarios(
     }
     let mut groups: Vec<(String, Vec<PathBuf>)> = Vec::new();
     for d in dirs {
-        let m = super::shard::Manifest::read(d)?;
+        let m = crate::output::shards::Manifest::read(d)?;
         match groups.iter_mut().find(|g| g.0 == m.scenario) {
             Some(g) => g.1.push(d.clone()),
             None => groups.push((m.scenario, vec![d.clone()])),
@@ -206,7 +236,11 @@ fn join_scenarios(
     let (mut scenarios, mut runs) = (Vec::new(), Vec::new());
     let mut first: Option<(String, u64, u64)> = None;
     for (name, group) in &groups {
-        let (s, m, r) = super::merge::join(group, !opts.no_charts)?;
+        let crate::output::shards::Joined {
+            scenario: s,
+            manifest: m,
+            run: r,
+        } = crate::output::shards::join(group, !opts.no_charts)?;
         match &first {
             None => first = Some((name.clone(), m.seed, m.replications)),
             Some((f, seed, reps)) if (*seed, *reps) != (m.seed, m.replications) => {

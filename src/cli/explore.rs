@@ -1,5 +1,6 @@
 //! `leaksim explore`: two-level Monte Carlo over the inputs' uncertainty (docs/explore.md).
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::Bar;
 use super::*;
 use crate::analysis::explore::design::{Design, DesignKind};
@@ -8,7 +9,6 @@ use crate::analysis::explore::evidence::{parse_evidence, PKnown, SMALL_ESS};
 use crate::analysis::explore::inputs::{parse_input, InputList};
 use crate::analysis::explore::{analyse, Exploration, Weights};
 use crate::output;
-use crate::output::folder::Staged;
 
 /// Draws of the inputs when `--draws` is not given.
 pub const DEFAULT_DRAWS: usize = 100;
@@ -253,22 +253,28 @@ pub(crate) fn write_explore_folder(
     out: &Path,
     name: &str,
 ) -> Result<PathBuf> {
-    let stage = Staged::begin(&out.join(name))?;
-    let dir = stage.path().to_path_buf();
-    output::explore::write_inputs(&dir.join("inputs.csv"), x)?;
-    output::explore::write_draws(&dir.join("draws.csv"), x)?;
-    output::explore::write_uncertainty(&dir.join("uncertainty.csv"), x)?;
-    output::explore::write_ranking(&dir.join("ranking.csv"), x)?;
-    output::explore::write_sensitivity(&dir.join("sensitivity.csv"), x)?;
-    if x.discovery.is_some() {
-        output::explore::write_discovery(&dir.join("discovery.csv"), x)?;
-    }
     let refs: Vec<&Scenario> = deals.iter().collect();
-    write_provenance(&dir, opts, x.seed, x.draws.reps, &refs)?;
-    if !opts.no_charts {
-        output::explore::report::write_report(&dir, x)?;
-    }
-    let target = stage.target().to_path_buf();
-    stage.commit()?;
+    let record = Record {
+        seed: x.seed,
+        replications: x.draws.reps,
+        scenarios: &refs,
+    };
+    let draw = |dir: &Path| output::explore::report::write_report(dir, x);
+    let (target, ()) = write_folder(
+        &out.join(name),
+        opts,
+        Finish::DrawnBy(record, &draw),
+        |dir| {
+            output::explore::write_inputs(&dir.join("inputs.csv"), x)?;
+            output::explore::write_draws(&dir.join("draws.csv"), x)?;
+            output::explore::write_uncertainty(&dir.join("uncertainty.csv"), x)?;
+            output::explore::write_ranking(&dir.join("ranking.csv"), x)?;
+            output::explore::write_sensitivity(&dir.join("sensitivity.csv"), x)?;
+            if x.discovery.is_some() {
+                output::explore::write_discovery(&dir.join("discovery.csv"), x)?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(target)
 }

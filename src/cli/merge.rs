@@ -1,21 +1,24 @@
-//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) into the
-//! folder `leaksim run` writes in one go, byte for byte.
+//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) or of one study
+//! (`sweep --shard`, `tornado --shard`) into the folder the command writes in one go, byte for
+//! byte: the shards are read back and checked by [`crate::output::shards`], then handed to the
+//! writer the command itself uses.
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::Step;
-use super::shard::Manifest;
+use super::shard::point_dir;
 use super::*;
 use crate::output;
-use crate::output::folder::Staged;
-use crate::sim::runner::RunResult;
-use crate::sim::spool::Spool;
+use crate::output::shards::{is_study_shard, join, load_resolved, Joined};
+use crate::output::study_shards::{check_same_study, StudyKind, StudyManifest};
+use crate::sim::runner::{RunConfig, RunResult};
 
-/// `leaksim merge`: checks that `dirs` are the shards of one run, then writes its folder under
-/// `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
+/// `leaksim merge`: checks that `dirs` are the shards of one run or study, then writes its folder
+/// under `out`. Nothing is written when a shard is missing, repeated, foreign or damaged.
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
     // Ctrl-C then leaves the earlier folder as it was (exit 130), the staging one removed.
     super::progress::cancel_flag();
-    if dirs.iter().any(|d| super::study_shards::is_study_shard(d)) {
-        return super::study_shards::merge_study(dirs, opts, out);
+    if dirs.iter().any(|d| is_study_shard(d)) {
+        return merge_study(dirs, opts, out);
     }
     let step = Step::start(
         &format!(
@@ -24,8 +27,11 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         ),
         opts.quiet,
     );
-    let (s, first, result) = join(dirs, !opts.no_charts)?;
-    let m = first.shard.m;
+    let Joined {
+        scenario: s,
+        manifest: first,
+        run: result,
+    } = join(dirs, !opts.no_charts)?;
     let mut opts = opts.clone();
     opts.command = merged_command(&first.command, opts.parquet, opts.xlsx);
     let rows = output::disk::rows_file_bytes(&s, first.replications, opts.parquet);
@@ -35,202 +41,94 @@ pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         &format!("merging `{}`", s.name),
         "write --parquet, ",
     )?;
-    let stage = Staged::begin(&out.join(&s.name))?;
-    let dir = stage.path().to_path_buf();
-    let analyses = write_run_folder(&dir, &s, &result, None, &first.thresholds, opts.parquet)?;
-    write_provenance(&dir, &opts, first.seed, first.replications, &[&s])?;
-    finish_folder(&dir, &opts)?;
-    let target = stage.target().to_path_buf();
-    stage.commit()?;
+    let record = Record {
+        seed: first.seed,
+        replications: first.replications,
+        scenarios: &[&s],
+    };
+    let (target, analyses) =
+        write_folder(&out.join(&s.name), &opts, Finish::Results(record), |dir| {
+            write_run_folder(dir, &s, &result, None, &first.thresholds, opts.parquet)
+        })?;
     drop(step);
     print!(
         "{}",
         output::terminal::run_summary(&s, &result, &analyses.summary)
     );
-    println!("  merged {m} shards; wrote {}", target.display());
+    println!(
+        "  merged {} shards; wrote {}",
+        first.shards,
+        target.display()
+    );
     Ok(())
 }
 
-/// Whether `dir` is a shard folder (it has a manifest).
-pub(crate) fn is_shard(dir: &Path) -> bool {
-    dir.join(super::shard::MANIFEST).is_file()
-}
-
-/// Joins the shard folders of one run: its scenario, the first shard's manifest, and the run's
-/// rows and timeline as one result. Refuses shards that are missing, repeated, foreign or damaged,
-/// and a run whose analysis (with `charts`) would not fit in the memory available.
-pub(crate) fn join(dirs: &[PathBuf], charts: bool) -> Result<(Scenario, Manifest, RunResult)> {
+/// `leaksim merge` of study shard folders: checks that they are the M shards of one study, joins
+/// each point's shards as a run's, and writes the study's folder as the study itself does.
+fn merge_study(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
     let manifests = dirs
         .iter()
-        .map(|d| Manifest::read(d))
+        .map(|d| StudyManifest::read(d))
         .collect::<Result<Vec<_>>>()?;
-    let first = &manifests[0];
-    check_same_run(dirs, &manifests)?;
-    // The scenario the shards ran, read back from the first shard and checked against its digest.
-    let s = super::shard::load_resolved(&dirs[0], &first.digest, "manifest")?;
-    let m = first.shard.m;
-    check_replications(first.replications)?;
-    crate::analysis::memory::check(&s, first.replications, charts)?;
-    let shards: Vec<_> = manifests.iter().map(|man| man.shard).collect();
-    let order = super::shard::in_shard_order(dirs, &shards, &format!("`{}`", first.scenario))?;
-    let mut spools = Vec::with_capacity(m as usize);
-    let mut timeline = crate::sim::timeline::Timeline::new(crate::sim::runner::timeline_days(&s));
-    let (mut elapsed, mut threads) = (0.0, 1);
-    for i in order {
-        let (dir, man) = (&dirs[i], &manifests[i]);
-        let (start, count) = man.shard.range(man.replications);
-        man.verify(dir)?;
-        let spool = Spool::open(dir)?.with_params(s.window_columns().len(), s.params.len())?;
-        check_paths(dir, &spool, &s)?;
-        if (man.first, man.count) != (start, count)
-            || spool.first() != start
-            || spool.len() != count
-        {
-            return Err(Error::Usage(format!(
-                "{}: shard {}/{m} should hold replications {start}..{} but holds {}..{}",
-                dir.display(),
-                man.shard.k,
-                start + count,
-                spool.first(),
-                spool.first() + spool.len()
-            )));
-        }
-        if spool.reach_len() != s.reach_len() {
-            return Err(Error::Usage(format!(
-                "{}: rows of {} values, not the {} of scenario `{}`",
-                dir.display(),
-                spool.width(),
-                crate::sim::metrics::idx::COUNT
-                    + s.window_columns().len()
-                    + s.params.len()
-                    + s.reach_len(),
-                s.name
-            )));
-        }
-        let part = Manifest::timeline(dir, timeline.days())?;
-        if part.days() != timeline.days() || part.replications() != count {
-            return Err(Error::Usage(format!(
-                "{}: its timeline does not cover its {count} replications of {} days",
-                dir.display(),
-                timeline.days()
-            )));
-        }
-        timeline.merge(&part);
-        elapsed += man.elapsed;
-        threads = threads.max(man.threads);
-        spools.push(spool);
+    check_same_study(dirs, &manifests)?;
+    let (first, kind) = &manifests[0];
+    crate::scenario::check_folder_name(&first.name).map_err(|m| {
+        Error::damaged(
+            dirs[0].join(crate::output::shards::STUDY_MANIFEST),
+            format!("study name {}: {m}", first.name),
+        )
+    })?;
+    let base = load_resolved(&dirs[0], &first.digest, "study manifest")?;
+    let step = super::progress::Step::start(
+        &format!(
+            "merging {} {} shard folders of {} points: statistics and charts",
+            dirs.len(),
+            first.study,
+            first.points
+        ),
+        opts.quiet,
+    );
+    let runs = (0..first.points)
+        .map(|i| {
+            let point: Vec<PathBuf> = dirs.iter().map(|d| d.join(point_dir(i))).collect();
+            Ok(join(&point, false)?.run)
+        })
+        .collect::<Result<Vec<RunResult>>>()?;
+    if opts.parquet {
+        eprintln!(
+            "note: --parquet changes nothing for a sweep or a tornado, which write no row files"
+        );
     }
-    let result = RunResult {
-        rows: Spool::concat(spools)?,
-        timeline,
-        seed: first.seed,
-        elapsed: std::time::Duration::from_secs_f64(elapsed),
-        threads,
+    let mut opts = opts.clone();
+    opts.command = merged_command(&first.command, false, opts.xlsx);
+    drop(step);
+    let dir = match kind {
+        StudyKind::Sweep { paths, labels } => {
+            let plan = super::sweep::SweepPlan {
+                folder: &first.name,
+                paths,
+                labels,
+                base: &base,
+            };
+            super::sweep::write_sweep_folder(&plan, &runs, first.seed, None, &opts, out)?
+        }
+        StudyKind::Tornado { metric, swings } => {
+            let index = metric_index(metric)?;
+            let swings: Vec<(String, f64, f64)> = swings
+                .iter()
+                .map(|s| (s.path.clone(), s.low, s.high))
+                .collect();
+            let (mean, rows) = crate::analysis::tornado::tornado_rows(&swings, &runs, index)?;
+            let cfg = RunConfig {
+                seed: first.seed,
+                replications: first.replications,
+                threads: None,
+                max_events: opts.max_events(),
+            };
+            super::tornado::write_tornado_folder(&base, metric, mean, &rows, &cfg, &opts, out)?
+        }
     };
-    Ok((s, manifests[0].clone(), result))
-}
-
-/// Refuses a shard whose path rows name a class, recipient, actor or store the scenario does not
-/// have, or a number of records that is not a whole number of records.
-fn check_paths(dir: &Path, spool: &Spool, s: &Scenario) -> Result<()> {
-    let file = dir.join(crate::sim::spool::PATHS_FILE);
-    let (classes, recipients) = (s.classes.len(), s.jurisdictions.len() + 1);
-    let (actors, stores) = (s.actors.len(), s.stores.len());
-    spool.for_each_path(|rep, p| {
-        let bad = |what: &str, i: u32, n: usize| {
-            Err(Error::damaged(
-                &file,
-                format!("replication {rep}: {what} {i}, but the scenario has {n}"),
-            ))
-        };
-        if p.class as usize >= classes {
-            return bad("class", p.class, classes);
-        }
-        if p.recipient as usize >= recipients {
-            return bad("recipient", p.recipient, recipients);
-        }
-        if let Some(a) = p.actor.filter(|&a| a as usize >= actors) {
-            return bad("actor", a, actors);
-        }
-        if let Some(x) = p.store.filter(|&x| x as usize >= stores) {
-            return bad("store", x, stores);
-        }
-        if !(p.records >= 0.0 && p.records.is_finite()) {
-            return Err(Error::damaged(
-                &file,
-                format!("replication {rep}: {} records on a path", p.records),
-            ));
-        }
-        Ok(())
-    })
-}
-
-/// Checks that every manifest belongs to the same run as the first; the error names the shard and
-/// what differs.
-fn check_same_run(dirs: &[PathBuf], manifests: &[Manifest]) -> Result<()> {
-    let first = &manifests[0];
-    let this = env!("CARGO_PKG_VERSION");
-    for (dir, man) in dirs.iter().zip(manifests) {
-        let differ = |what: &str, a: String, b: String| {
-            Err(Error::Usage(format!(
-                "{}: not a shard of the same run as {}: {what} {b}, not {a}",
-                dir.display(),
-                dirs[0].display()
-            )))
-        };
-        if man.version != this {
-            return Err(Error::Usage(format!(
-                "{}: written by leaksim {}, but this is leaksim {this}: merge with the version that ran the shards",
-                dir.display(),
-                man.version
-            )));
-        }
-        if man.scenario != first.scenario {
-            return differ("scenario", first.scenario.clone(), man.scenario.clone());
-        }
-        if man.digest != first.digest {
-            return differ(
-                "scenario digest",
-                first.digest.clone(),
-                format!("{} (the scenario or a --set differs)", man.digest),
-            );
-        }
-        if man.seed != first.seed {
-            return differ("seed", first.seed.to_string(), man.seed.to_string());
-        }
-        if man.replications != first.replications {
-            return differ(
-                "replications (--reps)",
-                first.replications.to_string(),
-                man.replications.to_string(),
-            );
-        }
-        if man.shard.m != first.shard.m {
-            return differ(
-                "shard count (M of --shard K/M)",
-                first.shard.m.to_string(),
-                man.shard.m.to_string(),
-            );
-        }
-        if man.thresholds != first.thresholds {
-            return differ(
-                "--thresholds",
-                format!("{:?}", first.thresholds),
-                format!("{:?}", man.thresholds),
-            );
-        }
-        if man.command != first.command {
-            // The digest, seed, replications and thresholds fix every result; the command may
-            // still differ (a path to the same scenario on another node).
-            eprintln!(
-                "note: {} was run as `{}`, {} as `{}`; provenance.toml records the first",
-                dirs[0].display(),
-                first.command,
-                dir.display(),
-                man.command
-            );
-        }
-    }
+    println!("  merged {} shards; wrote {}", first.shards, dir.display());
     Ok(())
 }
 

@@ -7,19 +7,20 @@
 pub mod bench;
 mod compare;
 mod diff;
+mod ending;
 pub mod explore;
 mod fx;
 mod merge;
 mod plot;
 pub mod progress;
 mod run;
-pub mod shard;
-mod study_shards;
+mod shard;
 mod sweep;
 mod tornado;
 mod validate;
 
 pub use crate::output::terminal::printable;
+pub use crate::sim::execute::Shard;
 pub use compare::compare;
 pub use diff::diff;
 pub use explore::explore;

@@ -1,11 +1,11 @@
 //! `leaksim run`.
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::{Bar, Step};
-use super::shard::Shard;
 use super::*;
 use crate::analysis::precision::{run_many, Target};
 use crate::output;
-use crate::output::folder::Staged;
+use crate::sim::execute::Shard;
 use crate::sim::runner;
 
 /// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`;
@@ -118,23 +118,22 @@ pub fn run(
             &format!("{}: writing files, statistics and charts", s.name),
             opts.quiet,
         );
-        let stage = Staged::begin(&out.join(&s.name))?;
-        let dir = stage.path().to_path_buf();
-        let analyses = write_run_folder(
-            &dir,
-            s,
-            result,
-            trace.as_deref(),
-            &study.thresholds,
-            opts.parquet,
-        )?;
-        write_provenance(&dir, opts, cfg.seed, result.rows.len(), &[s])?;
-        if precision.is_some() {
-            output::studies::write_convergence(&dir.join("convergence.csv"), &multi.convergence)?;
-        }
-        finish_folder(&dir, opts)?;
-        let dir = stage.target().to_path_buf();
-        stage.commit()?;
+        let record = Record {
+            seed: cfg.seed,
+            replications: result.rows.len(),
+            scenarios: &[s],
+        };
+        let (dir, analyses) =
+            write_folder(&out.join(&s.name), opts, Finish::Results(record), |dir| {
+                let thresholds = &study.thresholds;
+                let analyses =
+                    write_run_folder(dir, s, result, trace.as_deref(), thresholds, opts.parquet)?;
+                if precision.is_some() {
+                    let file = dir.join("convergence.csv");
+                    output::studies::write_convergence(&file, &multi.convergence)?;
+                }
+                Ok(analyses)
+            })?;
         drop(step);
         print!(
             "{}",

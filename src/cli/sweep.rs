@@ -1,14 +1,15 @@
 //! `leaksim sweep`.
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::Bar;
-use super::shard::Shard;
-use super::study_shards::{run_study_shard, ShardedStudy, StudyKind};
+use super::shard::{run_study_shard, ShardedStudy};
 use super::*;
 use crate::analysis::precision::{run_many, ConvergenceRow, Target};
 use crate::analysis::summary::metric_summaries;
 use crate::analysis::sweep::{parse_vary, sweep_scenarios, Vary};
 use crate::output;
-use crate::output::folder::Staged;
+use crate::output::study_shards::StudyKind;
+use crate::sim::execute::Shard;
 use crate::sim::runner::{RunConfig, RunResult};
 
 /// `leaksim sweep`: runs one scenario at every point of the `--vary` grid, on common random numbers;
@@ -132,25 +133,36 @@ pub(crate) fn write_sweep_folder(
     opts: &SimOptions,
     out: &Path,
 ) -> Result<PathBuf> {
-    let stage = Staged::begin(&out.join(plan.folder))?;
-    let dir = stage.path().to_path_buf();
     let summaries = runs
         .iter()
         .map(metric_summaries)
         .collect::<Result<Vec<_>>>()?;
-    output::studies::write_sweep(&dir.join("sweep.csv"), plan.paths, plan.labels, &summaries)?;
-    if let Some(rows) = convergence {
-        output::studies::write_convergence(&dir.join("convergence.csv"), rows)?;
-    }
     let n = runs[0].rows.len();
-    write_provenance(&dir, opts, seed, n, &[plan.base])?;
-    let resolved = plan.base.resolved_toml(seed, n);
-    output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
-        w.write_all(resolved.as_bytes())
-    })?;
-    finish_folder(&dir, opts)?;
-    let dir = stage.target().to_path_buf();
-    stage.commit()?;
+    let record = Record {
+        seed,
+        replications: n,
+        scenarios: &[plan.base],
+    };
+    let (dir, ()) = write_folder(
+        &out.join(plan.folder),
+        opts,
+        Finish::Results(record),
+        |dir| {
+            output::studies::write_sweep(
+                &dir.join("sweep.csv"),
+                plan.paths,
+                plan.labels,
+                &summaries,
+            )?;
+            if let Some(rows) = convergence {
+                output::studies::write_convergence(&dir.join("convergence.csv"), rows)?;
+            }
+            let resolved = plan.base.resolved_toml(seed, n);
+            output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+                w.write_all(resolved.as_bytes())
+            })
+        },
+    )?;
     print!(
         "{}",
         output::terminal::sweep_table(plan.paths, plan.labels, &summaries)

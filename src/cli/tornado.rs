@@ -1,14 +1,15 @@
 //! `leaksim tornado`.
 
+use super::ending::{write_folder, Finish, Record};
 use super::progress::Bar;
-use super::shard::Shard;
-use super::study_shards::{run_study_shard, ShardedStudy, StudyKind};
+use super::shard::{run_study_shard, ShardedStudy};
 use super::*;
 use crate::analysis::tornado::{
     tornado as run_tornado, tornado_plan, tornado_scenarios, TornadoRow,
 };
 use crate::output;
-use crate::output::folder::Staged;
+use crate::output::study_shards::{StudyKind, Swing};
+use crate::sim::execute::Shard;
 use crate::sim::execute::Study;
 use crate::sim::runner::RunConfig;
 
@@ -45,7 +46,15 @@ pub fn tornado(
         }
         let kind = StudyKind::Tornado {
             metric: study.metric.clone(),
-            swings: plan.swings.clone(),
+            swings: plan
+                .swings
+                .iter()
+                .map(|(path, low, high)| Swing {
+                    path: path.clone(),
+                    low: *low,
+                    high: *high,
+                })
+                .collect(),
         };
         let shard_study = ShardedStudy {
             kind,
@@ -81,17 +90,19 @@ pub(crate) fn write_tornado_folder(
     opts: &SimOptions,
     out: &Path,
 ) -> Result<PathBuf> {
-    let stage = Staged::begin(&out.join(format!("{}-tornado", medians.name)))?;
-    let dir = stage.path().to_path_buf();
-    output::studies::write_tornado(&dir.join("tornado.csv"), rows, metric, base)?;
-    write_provenance(&dir, opts, cfg.seed, cfg.replications, &[medians])?;
-    let resolved = medians.resolved_toml(cfg.seed, cfg.replications);
-    output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
-        w.write_all(resolved.as_bytes())
+    let record = Record {
+        seed: cfg.seed,
+        replications: cfg.replications,
+        scenarios: &[medians],
+    };
+    let target = out.join(format!("{}-tornado", medians.name));
+    let (dir, ()) = write_folder(&target, opts, Finish::Results(record), |dir| {
+        output::studies::write_tornado(&dir.join("tornado.csv"), rows, metric, base)?;
+        let resolved = medians.resolved_toml(cfg.seed, cfg.replications);
+        output::write_atomic(&dir.join("scenario.resolved.toml"), |w| {
+            w.write_all(resolved.as_bytes())
+        })
     })?;
-    finish_folder(&dir, opts)?;
-    let dir = stage.target().to_path_buf();
-    stage.commit()?;
     print!(
         "{}",
         output::terminal::tornado_table(&medians.name, metric, base, rows)

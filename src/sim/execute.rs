@@ -143,6 +143,50 @@ impl Output<Spool> {
     }
 }
 
+/// `--shard K/M`: the K-th (0-based) of M contiguous ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard (0-based).
+    pub k: u64,
+    /// Shards in all.
+    pub m: u64,
+}
+
+impl Shard {
+    /// Parses `K/M` (0 <= K < M).
+    pub fn parse(text: &str) -> std::result::Result<Shard, String> {
+        let bad = || {
+            format!("expected K/M with 0 <= K < M (e.g. 0/4, or $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT), found `{text}`")
+        };
+        let (k, m) = text.split_once('/').ok_or_else(bad)?;
+        let (k, m): (u64, u64) = (
+            k.trim().parse().map_err(|_| bad())?,
+            m.trim().parse().map_err(|_| bad())?,
+        );
+        if m == 0 || k >= m {
+            return Err(bad());
+        }
+        Ok(Shard { k, m })
+    }
+
+    /// Refuses more shards than the `n` replications of `name` (a shard would be empty).
+    pub fn check(&self, n: u64, name: &str) -> Result<()> {
+        if self.m > n {
+            return Err(Error::Usage(format!(
+                "--shard {}/{}: more shards than the {n} replications of `{name}`",
+                self.k, self.m
+            )));
+        }
+        Ok(())
+    }
+
+    /// Its replications of `n`: `(first, count)`, the ranges of the M shards covering 0..n once.
+    pub fn range(&self, n: u64) -> (u64, u64) {
+        let at = |k: u64| (u128::from(n) * u128::from(k) / u128::from(self.m)) as u64;
+        (at(self.k), at(self.k + 1) - at(self.k))
+    }
+}
+
 /// Replications simulated at once and held in memory before they go to the sink.
 pub const CHUNK: u64 = 16_384;
 
