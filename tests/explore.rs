@@ -8,18 +8,7 @@ use std::path::Path;
 /// One route: a company answering to CN operates the only store, so each compelled demand hands
 /// it over: P(reached within T) = 1 - exp(-rate T), T = one year.
 fn operated_abroad(name: &str, rate: &str) -> String {
-    ScenarioBuilder::new(name)
-        .horizon_days(365)
-        .set("question.classes", ["protected"])
-        .set("question.recipients", ["CN"])
-        .class("protected", 1000)
-        .jurisdiction("US")
-        .jurisdiction("CN")
-        .set("jurisdiction.CN.compelled_demands_per_year", raw(rate))
-        .company("bytedance", &["CN"])
-        .store("virginia", "US", &["protected"])
-        .set("store.virginia.operator", "bytedance")
-        .toml()
+    ScenarioBuilder::operated_abroad(name, raw(rate)).toml()
 }
 
 fn write(dir: &Path, file: &str, text: &str) -> String {

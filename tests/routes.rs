@@ -9,18 +9,8 @@ use leaksim::sim::metrics::idx;
 /// A store in the US run by `bytedance` (subject to CN), deleted on `delete_day`; CN demands at
 /// `rate` a year (keys: `.set("store.virginia.key_custody", ...)`).
 fn operated_abroad(rate: f64, delete_day: f64) -> ScenarioBuilder {
-    ScenarioBuilder::new("operator")
-        .horizon_days(365)
-        .set("question.classes", ["protected"])
-        .set("question.recipients", ["CN"])
-        .class("protected", 1000)
-        .jurisdiction("US")
-        .jurisdiction("CN")
-        .set("jurisdiction.CN.compelled_demands_per_year", rate)
-        .company("bytedance", &["CN"])
+    ScenarioBuilder::operated_abroad("operator", rate)
         .company("oracle", &["US"])
-        .store("virginia", "US", &["protected"])
-        .set("store.virginia.operator", "bytedance")
         .set("store.virginia.delete_on_day", delete_day)
 }
 

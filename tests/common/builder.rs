@@ -252,6 +252,23 @@ impl ScenarioBuilder {
             .firewall(&["US"], block)
     }
 
+    /// The compelled-operator route alone: a store in the US (`virginia`, 1,000 `protected`
+    /// records) run by `bytedance`, a company subject to CN, whose demands (`rate` a year) hand it
+    /// over; the question is `protected` reaching CN. P(reached within T) = 1 - exp(-rate T).
+    pub fn operated_abroad(name: &str, rate: impl TomlValue) -> Self {
+        Self::new(name)
+            .horizon_days(365)
+            .set("question.classes", ["protected"])
+            .set("question.recipients", ["CN"])
+            .class("protected", 1000)
+            .jurisdiction("US")
+            .jurisdiction("CN")
+            .set("jurisdiction.CN.compelled_demands_per_year", rate)
+            .company("bytedance", &["CN"])
+            .store("virginia", "US", &["protected"])
+            .set("store.virginia.operator", "bytedance")
+    }
+
     /// An M/M/c gatekeeper queue named `name`: 1,000 staff in the US sending `requests_per_hour`
     /// requests in all to one store, each reviewed by one of `team` reviewers for an exponential
     /// time of mean 1 hour (the scenario `leaksim bench` times, `leaksim::sim::bare::mmc_scenario`).
