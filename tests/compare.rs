@@ -4,25 +4,25 @@ mod common;
 use common::*;
 use leaksim::analysis::paired::paired;
 use leaksim::analysis::stats::MeanCi;
-use leaksim::cli::bench::mmc_scenario;
 use leaksim::sim::metrics::idx;
 use leaksim::sim::runner::RepRow;
 
 fn team(n: usize) -> String {
-    team_at(n, 200.0)
+    team_at(n, 200.0).toml()
 }
 
 /// `n` reviewers facing `requests_per_day` requests of one hour each, with costs.
-fn team_at(n: usize, requests_per_day: f64) -> String {
-    let costs = "[cost]\nreviewer = 100000\nlegit_wait_per_hour = 50\n";
-    mmc_scenario(&format!("team-{n}"), n, requests_per_day / 24.0, 120.0) + costs
+fn team_at(n: usize, requests_per_day: f64) -> ScenarioBuilder {
+    ScenarioBuilder::mmc(&format!("team-{n}"), n, requests_per_day / 24.0, 120.0)
+        .set("cost.reviewer", 100000)
+        .set("cost.legit_wait_per_hour", 50)
 }
 
 #[test]
 fn paired_intervals_are_narrower_than_unpaired_for_close_alternatives() {
     // 1,104 requests/day at 1 hour each: 46 Erlangs; 50 and 51 reviewers differ by one.
-    let a = run(&scenario(&team_at(50, 1104.0)), 3, 200, 2);
-    let b = run(&scenario(&team_at(51, 1104.0)), 3, 200, 2);
+    let a = run(&team_at(50, 1104.0).scenario(), 3, 200, 2);
+    let b = run(&team_at(51, 1104.0).scenario(), 3, 200, 2);
     let m = idx::REVIEW_MEAN_WAIT_HOURS;
     let col = |rows: &[RepRow]| rows.iter().map(|r| r.metrics[m]).collect::<Vec<f64>>();
     let p = paired(&col(&b), &col(&a), m);
@@ -206,14 +206,10 @@ fn compare_warns_when_periods_differ_and_names_dominant_options() {
     let dir = tempfile::tempdir().unwrap();
     let root = root();
     let base = root.join("scenarios/status_quo_2021.toml");
-    std::fs::write(
-        dir.path().join("longer.toml"),
-        format!(
-            "[scenario]\nextends = \"{}\"\nname = \"longer\"\nhorizon_days = 730\n",
-            base.display()
-        ),
-    )
-    .unwrap();
+    ScenarioBuilder::extending(&base)
+        .set("scenario.name", "longer")
+        .horizon_days(730)
+        .write(dir.path());
     let o = bin()
         .current_dir(dir.path())
         .args([

@@ -8,40 +8,27 @@ use leaksim::analysis::routes::{central_table, Channel};
 use leaksim::sim::metrics::idx;
 
 /// One store in CN holding `protected`; CN demands at `rate` a year, complied with `compliance`
-/// (a TOML value, or empty for no key).
-fn seizable(rate: f64, compliance: &str) -> String {
-    let key = if compliance.is_empty() {
-        String::new()
-    } else {
-        format!("compliance_probability = {compliance}")
-    };
-    format!(
-        r#"
-[scenario]
-name = "seizure"
-horizon_days = 365
-[question]
-classes = ["protected"]
-recipients = ["CN"]
-[[data_class]]
-name = "protected"
-records = 1000
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = {rate}
-{key}
-[[store]]
-name = "beijing"
-jurisdiction = "CN"
-classes = ["protected"]
-"#
-    )
+/// (a TOML value, or `None` for no key).
+fn seizable(rate: f64, compliance: Option<&str>) -> leaksim::Scenario {
+    let b = ScenarioBuilder::new("seizure")
+        .horizon_days(365)
+        .set("question.classes", ["protected"])
+        .set("question.recipients", ["CN"])
+        .class("protected", 1000)
+        .jurisdiction("CN")
+        .set("jurisdiction.CN.compelled_demands_per_year", rate)
+        .store("beijing", "CN", &["protected"]);
+    match compliance {
+        Some(c) => b.set("jurisdiction.CN.compliance_probability", raw(c)),
+        None => b,
+    }
+    .scenario()
 }
 
 #[test]
 fn a_seizure_route_reaches_with_the_complied_share_of_demands() {
     let (rate, c, n) = (1.5, 0.4, 20_000u64);
-    let s = scenario(&seizable(rate, &c.to_string()));
+    let s = seizable(rate, Some(&c.to_string()));
     let rows = run(&s, 5, n, 2);
     let p = 1.0 - (-rate * c).exp();
     let hits = rows
@@ -64,10 +51,10 @@ fn a_seizure_route_reaches_with_the_complied_share_of_demands() {
 
 #[test]
 fn the_route_table_shows_compliance_as_the_seizure_success_per_demand() {
-    let t = central_table(&scenario(&seizable(
+    let t = central_table(&seizable(
         2.0,
-        "{ dist = \"uniform\", min = 0.2, max = 0.6 }",
-    )));
+        Some("{ dist = \"uniform\", min = 0.2, max = 0.6 }"),
+    ));
     let r = t
         .routes
         .iter()
@@ -80,15 +67,15 @@ fn the_route_table_shows_compliance_as_the_seizure_success_per_demand() {
 
 #[test]
 fn without_the_key_demands_are_complied_with_and_draws_do_not_shift() {
-    let without = run(&scenario(&seizable(3.0, "")), 9, 2000, 2);
-    let with_one = run(&scenario(&seizable(3.0, "1.0")), 9, 2000, 2);
+    let without = run(&seizable(3.0, None), 9, 2000, 2);
+    let with_one = run(&seizable(3.0, Some("1.0")), 9, 2000, 2);
     let bits = |r: &leaksim::sim::runner::RepRow| -> Vec<u64> {
         r.metrics.iter().map(|v| v.to_bits()).collect()
     };
     for (a, b) in without.iter().zip(&with_one) {
         assert_eq!(bits(a), bits(b));
     }
-    let never = run(&scenario(&seizable(3.0, "0.0")), 9, 2000, 2);
+    let never = run(&seizable(3.0, Some("0.0")), 9, 2000, 2);
     for (a, b) in without.iter().zip(&never) {
         assert_eq!(
             a.metrics[idx::COMPELLED_DEMANDS],

@@ -8,34 +8,61 @@ use leaksim::sim::metrics::idx;
 use leaksim::sim::runner;
 
 /// Two actors against two stores; huge classes so that records taken are never double-counted
-/// (the union of takings is their sum). `extra` is appended (controls).
-fn two_actors(order: &[&str], extra: &str) -> String {
-    let blocks = |name: &str| -> &'static str {
-        match name {
-            "us" => "[[actor]]\nname = \"us-staff\"\njurisdiction = \"US\"\nheadcount = 400\nrequests_per_person_per_day = 0.05\nrecords_per_request = 3\nmalicious_fraction = 0.01\nillicit_attempts_per_insider_per_year = 4\nrecords_per_attempt = { dist = \"lognormal\", median = 500, sigma = 1.0 }\n",
-            "cn" => "[[actor]]\nname = \"cn-engineers\"\njurisdiction = \"CN\"\nheadcount = 300\nrequests_per_person_per_day = 0.1\nmalicious_fraction = 0.02\nstate_sponsored_fraction = 0.5\nillicit_attempts_per_insider_per_year = 6\nrecords_per_attempt = { dist = \"pert\", min = 10, mode = 200, max = 5000 }\ncircumvent_probability = 0.3\n",
-            "storeA" => "[[store]]\nname = \"virginia\"\njurisdiction = \"US\"\nclasses = [\"protected\", \"public\"]\n",
-            "storeB" => "[[store]]\nname = \"singapore\"\njurisdiction = \"SG\"\nclasses = [\"public\", \"protected\"]\n",
-            "classes" => "[[data_class]]\nname = \"public\"\nrecords = 1000000000000\n[[data_class]]\nname = \"protected\"\nrecords = 1000000000000\n",
-            "jurs" => "[[jurisdiction]]\nname = \"US\"\n[[jurisdiction]]\nname = \"SG\"\n[[jurisdiction]]\nname = \"CN\"\n",
+/// (the union of takings is their sum). The blocks are written in the order of `order`.
+fn two_actors(order: &[&str]) -> ScenarioBuilder {
+    let mut b = ScenarioBuilder::new("crn")
+        .horizon_days(365)
+        .in_added_order();
+    for block in order {
+        b = match *block {
+            "us" => b
+                .actor("us-staff", "US", 400)
+                .set("actor.us-staff.requests_per_person_per_day", 0.05)
+                .set("actor.us-staff.records_per_request", 3)
+                .set("actor.us-staff.malicious_fraction", 0.01)
+                .set("actor.us-staff.illicit_attempts_per_insider_per_year", 4)
+                .set(
+                    "actor.us-staff.records_per_attempt",
+                    raw("{ dist = \"lognormal\", median = 500, sigma = 1.0 }"),
+                ),
+            "cn" => b
+                .actor("cn-engineers", "CN", 300)
+                .set("actor.cn-engineers.requests_per_person_per_day", 0.1)
+                .set("actor.cn-engineers.malicious_fraction", 0.02)
+                .set("actor.cn-engineers.state_sponsored_fraction", 0.5)
+                .set(
+                    "actor.cn-engineers.illicit_attempts_per_insider_per_year",
+                    6,
+                )
+                .set(
+                    "actor.cn-engineers.records_per_attempt",
+                    raw("{ dist = \"pert\", min = 10, mode = 200, max = 5000 }"),
+                )
+                .set("actor.cn-engineers.circumvent_probability", 0.3),
+            "storeA" => b.store("virginia", "US", &["protected", "public"]),
+            "storeB" => b.store("singapore", "SG", &["public", "protected"]),
+            "classes" => b
+                .class("public", 1_000_000_000_000u64)
+                .class("protected", 1_000_000_000_000u64),
+            "jurs" => b.jurisdiction("US").jurisdiction("SG").jurisdiction("CN"),
             other => panic!("{other}"),
-        }
-    };
-    let mut s = String::from("[scenario]\nname = \"crn\"\nhorizon_days = 365\n");
-    for b in order {
-        s.push_str(blocks(b));
+        };
     }
-    s + extra
+    b
 }
 
 const ALL: [&str; 6] = ["classes", "jurs", "storeA", "storeB", "us", "cn"];
 
 #[test]
 fn reordering_entities_in_the_file_changes_nothing() {
-    let controls = "[controls.gatekeeper]\nteam_size = 3\nreview_hours = { dist = \"exponential\", mean = 2 }\ncatch_probability = 0.5\nreview_from = [\"CN\"]\n";
-    let a = run(&scenario(&two_actors(&ALL, controls)), 7, 300, 2);
+    let controls = |b: ScenarioBuilder| {
+        b.gatekeeper(3, raw("{ dist = \"exponential\", mean = 2 }"), 0.5)
+            .set("controls.gatekeeper.review_from", ["CN"])
+            .scenario()
+    };
+    let a = run(&controls(two_actors(&ALL)), 7, 300, 2);
     let reordered = ["cn", "storeB", "jurs", "us", "classes", "storeA"];
-    let b = run(&scenario(&two_actors(&reordered, controls)), 7, 300, 2);
+    let b = run(&controls(two_actors(&reordered)), 7, 300, 2);
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.metrics.map(f64::to_bits), y.metrics.map(f64::to_bits));
         assert_eq!(x.paths, y.paths);
@@ -45,21 +72,15 @@ fn reordering_entities_in_the_file_changes_nothing() {
 
 #[test]
 fn removing_an_actor_changes_nothing_for_the_others() {
-    let both = run(&scenario(&two_actors(&ALL, "")), 9, 500, 2);
+    let both = run(&two_actors(&ALL).scenario(), 9, 500, 2);
     let us = run(
-        &scenario(&two_actors(
-            &["classes", "jurs", "storeA", "storeB", "us"],
-            "",
-        )),
+        &two_actors(&["classes", "jurs", "storeA", "storeB", "us"]).scenario(),
         9,
         500,
         2,
     );
     let cn = run(
-        &scenario(&two_actors(
-            &["classes", "jurs", "storeA", "storeB", "cn"],
-            "",
-        )),
+        &two_actors(&["classes", "jurs", "storeA", "storeB", "cn"]).scenario(),
         9,
         500,
         2,
@@ -91,11 +112,16 @@ fn removing_an_actor_changes_nothing_for_the_others() {
 
 #[test]
 fn adding_a_control_leaves_every_attempt_time_and_size_unchanged() {
-    let plain = scenario(&two_actors(&ALL, ""));
-    let controlled = scenario(&two_actors(
-        &ALL,
-        "[controls.firewall]\nallow = [\"US\"]\nblock_probability = 0.5\n[controls.enclave]\nexfiltration_block_probability = 0.5\n[controls.audit]\ndetect_probability = 0.5\ndetect_delay_hours = { dist = \"gamma\", mean = 300, sd = 200 }\n",
-    ));
+    let plain = two_actors(&ALL).scenario();
+    let controlled = two_actors(&ALL)
+        .firewall(&["US"], 0.5)
+        .set("controls.enclave.exfiltration_block_probability", 0.5)
+        .set("controls.audit.detect_probability", 0.5)
+        .set(
+            "controls.audit.detect_delay_hours",
+            raw("{ dist = \"gamma\", mean = 300, sd = 200 }"),
+        )
+        .scenario();
     let a = run(&plain, 3, 2_000, 2);
     let b = run(&controlled, 3, 2_000, 2);
     let mut fewer = 0;

@@ -8,32 +8,7 @@ use std::path::Path;
 /// One route: a company answering to CN operates the only store, so each compelled demand hands
 /// it over: P(reached within T) = 1 - exp(-rate T), T = one year.
 fn operated_abroad(name: &str, rate: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "{name}"
-horizon_days = 365
-[question]
-classes = ["protected"]
-recipients = ["CN"]
-[[data_class]]
-name = "protected"
-records = 1000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = {rate}
-[[company]]
-name = "bytedance"
-subject_to = ["CN"]
-[[store]]
-name = "virginia"
-jurisdiction = "US"
-classes = ["protected"]
-operator = "bytedance"
-"#
-    )
+    ScenarioBuilder::operated_abroad(name, raw(rate)).toml()
 }
 
 fn write(dir: &Path, file: &str, text: &str) -> String {

@@ -18,15 +18,9 @@ fn deals_in_different_currencies_are_refused_unless_a_rate_converts_them() {
     let dir = tempfile::tempdir().unwrap();
     let quo = root().join("scenarios/status_quo_2021.toml");
     let div = root().join("scenarios/divestiture.toml");
-    let eur = dir.path().join("eur.toml");
-    std::fs::write(
-        &eur,
-        format!(
-            "[scenario]\nextends = {:?}\ncurrency = \"EUR\"\n",
-            div.display().to_string()
-        ),
-    )
-    .unwrap();
+    let eur = ScenarioBuilder::extending(&div)
+        .set("scenario.currency", "EUR")
+        .write_as(&dir.path().join("eur.toml"));
     let args = |out: &str, extra: &[&str]| {
         let mut a: Vec<String> = [
             "compare",

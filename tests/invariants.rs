@@ -8,43 +8,31 @@ use leaksim::sim::runner;
 use leaksim::Scenario;
 
 /// Many greedy insiders against two small classes: leaks must saturate, never exceed.
-const GREEDY: &str = r#"
-[scenario]
-name = "greedy"
-horizon_days = 365
-[[data_class]]
-name = "small"
-records = 1000
-weight = 2.0
-loss_per_record = 3.0
-[[data_class]]
-name = "tiny"
-records = 10
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = 4
-[[store]]
-name = "abroad"
-jurisdiction = "CN"
-classes = ["small"]
-[[store]]
-name = "other"
-jurisdiction = "CN"
-classes = ["tiny"]
-key_custody = "CN"
-[[actor]]
-name = "crowd"
-jurisdiction = "CN"
-headcount = 50
-malicious_fraction = 0.5
-illicit_attempts_per_insider_per_year = 50
-records_per_attempt = { dist = "lognormal", median = 400, sigma = 2.0 }
-compellable = true
-"#;
+fn greedy() -> ScenarioBuilder {
+    ScenarioBuilder::new("greedy")
+        .horizon_days(365)
+        .class("small", 1000)
+        .set("data_class.small.weight", raw("2.0"))
+        .set("data_class.small.loss_per_record", raw("3.0"))
+        .class("tiny", 10)
+        .jurisdiction("CN")
+        .set("jurisdiction.CN.compelled_demands_per_year", 4)
+        .store("abroad", "CN", &["small"])
+        .store("other", "CN", &["tiny"])
+        .set("store.other.key_custody", "CN")
+        .actor("crowd", "CN", 50)
+        .set("actor.crowd.malicious_fraction", 0.5)
+        .set("actor.crowd.illicit_attempts_per_insider_per_year", 50)
+        .set(
+            "actor.crowd.records_per_attempt",
+            raw("{ dist = \"lognormal\", median = 400, sigma = 2.0 }"),
+        )
+        .set("actor.crowd.compellable", true)
+}
 
 #[test]
 fn never_more_records_leaked_than_exist() {
-    let s = scenario(GREEDY);
+    let s = greedy().scenario();
     let rows = run(&s, 1, 500, 2);
     let mut saturated = 0;
     for r in &rows {
@@ -89,58 +77,41 @@ fn never_more_records_leaked_than_exist() {
 
 #[test]
 fn nothing_leaks_from_a_store_that_holds_nothing() {
-    let s = scenario(
-        &GREEDY
-            .replace("classes = [\"small\"]", "classes = []")
-            .replace("classes = [\"tiny\"]", "classes = []"),
-    );
+    let s = greedy()
+        .set("store.abroad.classes", NO_NAMES)
+        .set("store.other.classes", NO_NAMES)
+        .scenario();
     let rows = run(&s, 2, 300, 2);
     assert!(rows.iter().all(|r| r.metrics[idx::RECORDS_LEAKED] == 0.0));
     assert!(mean_of(&rows, idx::NO_DATA_ATTEMPTS) > 0.0);
 }
 
 /// A gatekeeper scenario with insiders; `team` reviewers.
-fn reviewed(team: usize) -> String {
-    format!(
-        r#"
-[scenario]
-name = "crn"
-horizon_days = 200
-[[data_class]]
-name = "d"
-records = 100000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "eng"
-jurisdiction = "CN"
-headcount = 400
-requests_per_person_per_day = 0.5
-malicious_fraction = 0.01
-illicit_attempts_per_insider_per_year = 10
-records_per_attempt = 100
-circumvent_probability = 0.3
-[controls.firewall]
-allow = ["US"]
-block_probability = 0.9
-[controls.gatekeeper]
-team_size = {team}
-review_hours = {{ dist = "exponential", mean = 1 }}
-catch_probability = 0.0
-"#
-    )
+fn reviewed(team: usize) -> ScenarioBuilder {
+    ScenarioBuilder::new("crn")
+        .horizon_days(200)
+        .class("d", 100000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .store("s", "US", &["d"])
+        .actor("eng", "CN", 400)
+        .set("actor.eng.requests_per_person_per_day", 0.5)
+        .set("actor.eng.malicious_fraction", 0.01)
+        .set("actor.eng.illicit_attempts_per_insider_per_year", 10)
+        .set("actor.eng.records_per_attempt", 100)
+        .set("actor.eng.circumvent_probability", 0.3)
+        .firewall(&["US"], 0.9)
+        .gatekeeper(
+            team,
+            raw("{ dist = \"exponential\", mean = 1 }"),
+            raw("0.0"),
+        )
 }
 
 #[test]
 fn changing_team_size_leaves_arrivals_and_attempts_unchanged() {
-    let small = scenario(&reviewed(10));
-    let large = scenario(&reviewed(40));
+    let small = reviewed(10).scenario();
+    let large = reviewed(40).scenario();
     let a = run(&small, 77, 200, 2);
     let b = run(&large, 77, 200, 2);
     let mut waits_differ = 0;
@@ -185,7 +156,7 @@ fn changing_team_size_leaves_arrivals_and_attempts_unchanged() {
 
 #[test]
 fn results_do_not_depend_on_threads_and_follow_the_seed() {
-    let s: Scenario = scenario(&reviewed(10));
+    let s: Scenario = reviewed(10).scenario();
     let one = run(&s, 5, 64, 1);
     let two = run(&s, 5, 64, 2);
     let other = run(&s, 6, 64, 2);
@@ -200,7 +171,7 @@ fn results_do_not_depend_on_threads_and_follow_the_seed() {
 
 #[test]
 fn trace_replays_the_replication_it_names() {
-    let s = scenario(&reviewed(10));
+    let s = reviewed(10).scenario();
     let rows = run(&s, 8, 5, 2);
     let trace = runner::trace(&s, 8, 4);
     let requests = trace.iter().filter(|r| r.kind == "request").count() as f64;
@@ -209,11 +180,12 @@ fn trace_replays_the_replication_it_names() {
 
 #[test]
 fn uncertain_parameters_are_drawn_once_per_replication_and_recorded() {
-    let text = reviewed(10).replace(
-        "headcount = 400",
-        "headcount = { dist = \"uniform\", min = 100, max = 700 }",
-    );
-    let s = scenario(&text);
+    let s = reviewed(10)
+        .set(
+            "actor.eng.headcount",
+            raw("{ dist = \"uniform\", min = 100, max = 700 }"),
+        )
+        .scenario();
     assert_eq!(s.params.len(), 1);
     assert_eq!(s.params[0].path, "actor.eng.headcount");
     let rows = run(&s, 4, 300, 2);

@@ -3,35 +3,28 @@
 mod common;
 use common::*;
 
-const SCENARIO: &str = r#"
-[scenario]
-name = "prec"
-horizon_days = 365
-[[data_class]]
-name = "d"
-records = 1000000
-weight = 1
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "insiders"
-jurisdiction = "CN"
-headcount = 20
-malicious_fraction = 0.2
-illicit_attempts_per_insider_per_year = 4
-records_per_attempt = { dist = "lognormal", median = 100, sigma = 1 }
-"#;
+/// Twenty staff abroad, a fifth of them insiders, against an unguarded store.
+fn insiders() -> ScenarioBuilder {
+    ScenarioBuilder::new("prec")
+        .horizon_days(365)
+        .class("d", 1000000)
+        .set("data_class.d.weight", 1)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .store("s", "US", &["d"])
+        .actor("insiders", "CN", 20)
+        .set("actor.insiders.malicious_fraction", 0.2)
+        .set("actor.insiders.illicit_attempts_per_insider_per_year", 4)
+        .set(
+            "actor.insiders.records_per_attempt",
+            raw("{ dist = \"lognormal\", median = 100, sigma = 1 }"),
+        )
+}
 
 #[test]
 fn the_stopping_rule_reaches_the_precision_it_promises() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    insiders().write_as(&dir.path().join("p.toml"));
     let o = leaksim_in(
         dir.path(),
         &[
@@ -71,7 +64,7 @@ fn the_stopping_rule_reaches_the_precision_it_promises() {
 #[test]
 fn the_ceiling_stops_an_unreachable_target_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    insiders().write_as(&dir.path().join("p.toml"));
     let o = leaksim_in(
         dir.path(),
         &[
@@ -97,7 +90,7 @@ fn the_ceiling_stops_an_unreachable_target_and_says_so() {
 #[test]
 fn precision_runs_are_reproducible_whatever_the_threads() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    insiders().write_as(&dir.path().join("p.toml"));
     for (out, t) in [("a", "1"), ("b", "2")] {
         let o = leaksim_in(
             dir.path(),
@@ -126,12 +119,11 @@ fn precision_runs_are_reproducible_whatever_the_threads() {
 #[test]
 fn compare_precision_applies_to_paired_differences() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("a.toml"), SCENARIO).unwrap();
-    let fw = format!(
-        "{}\n[controls.firewall]\nallow = [\"US\"]\nblock_probability = 0.5\n",
-        SCENARIO.replace("name = \"prec\"", "name = \"walled\"")
-    );
-    std::fs::write(dir.path().join("b.toml"), fw).unwrap();
+    insiders().write_as(&dir.path().join("a.toml"));
+    insiders()
+        .set("scenario.name", "walled")
+        .firewall(&["US"], 0.5)
+        .write_as(&dir.path().join("b.toml"));
     let o = leaksim_in(
         dir.path(),
         &[
@@ -158,7 +150,7 @@ fn compare_precision_applies_to_paired_differences() {
 #[test]
 fn a_bad_precision_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("p.toml"), SCENARIO).unwrap();
+    insiders().write_as(&dir.path().join("p.toml"));
     for args in [
         vec!["--precision", "0"],
         vec!["--precision", "0.1", "--metric", "exposur"],

@@ -54,15 +54,15 @@ fn conditional_estimate_is_unbiased_on_every_shipped_scenario() {
     }
 }
 
-/// One insider behind a firewall over a year (`common::one_insider_text`).
-fn one_insider(rate: f64, block: f64) -> String {
-    one_insider_text("poisson", rate, block, 365.0, "")
+/// One insider behind a firewall over a year (`ScenarioBuilder::one_insider_poisson`).
+fn one_insider(rate: f64, block: f64) -> leaksim::Scenario {
+    ScenarioBuilder::one_insider_poisson("poisson", rate, block, 365.0).scenario()
 }
 
 #[test]
 fn conditional_estimate_matches_the_poisson_closed_form_with_less_variance() {
     let (rate, block) = (4.0, 0.97);
-    let s = scenario(&one_insider(rate, block));
+    let s = one_insider(rate, block);
     let n = 20_000;
     let rows = run(&s, 8, n, 2);
     let col = |m: usize| rows.iter().map(|r| r.metrics[m]).collect::<Vec<f64>>();
@@ -88,12 +88,12 @@ fn conditional_estimate_matches_the_poisson_closed_form_with_less_variance() {
 fn conditional_estimate_leaves_every_other_column_alone() {
     // The estimate draws nothing: a structural zero stays zero, and an insider that always
     // leaks on its first attempt gives 1 whenever it attempts within the year.
-    let s = scenario(&one_insider(2.0, 0.0));
+    let s = one_insider(2.0, 0.0);
     let rows = run(&s, 3, 2_000, 2);
     for r in &rows {
         assert_eq!(r.metrics[idx::REACHED_CMC], r.metrics[idx::REACHED]);
     }
-    let s = scenario(&one_insider(2.0, 1.0));
+    let s = one_insider(2.0, 1.0);
     let rows = run(&s, 3, 2_000, 2);
     assert!(rows.iter().all(|r| r.metrics[idx::REACHED_CMC] == 0.0));
 }

@@ -4,34 +4,29 @@ mod common;
 use common::*;
 
 /// Exposure is driven by `malicious_fraction`; `cost.enclave` cannot affect it (no enclave).
-const UNCERTAIN: &str = r#"
-[scenario]
-name = "sens"
-horizon_days = 365
-[[data_class]]
-name = "d"
-records = 10000000
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "CN"
-classes = ["d"]
-[[actor]]
-name = "eng"
-jurisdiction = "CN"
-headcount = 1000
-malicious_fraction = { dist = "uniform", min = 0.0, max = 0.01 }
-illicit_attempts_per_insider_per_year = 24
-records_per_attempt = 100
-[cost]
-enclave = { dist = "uniform", min = 1000, max = 5000 }
-"#;
+fn uncertain() -> ScenarioBuilder {
+    ScenarioBuilder::new("sens")
+        .horizon_days(365)
+        .class("d", 10000000)
+        .jurisdiction("CN")
+        .store("s", "CN", &["d"])
+        .actor("eng", "CN", 1000)
+        .set(
+            "actor.eng.malicious_fraction",
+            raw("{ dist = \"uniform\", min = 0.0, max = 0.01 }"),
+        )
+        .set("actor.eng.illicit_attempts_per_insider_per_year", 24)
+        .set("actor.eng.records_per_attempt", 100)
+        .set(
+            "cost.enclave",
+            raw("{ dist = \"uniform\", min = 1000, max = 5000 }"),
+        )
+}
 
 #[test]
 fn prcc_finds_the_driver_and_not_the_irrelevant_parameter() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.toml"), UNCERTAIN).unwrap();
+    uncertain().write_as(&dir.path().join("s.toml"));
     let o = leaksim_in(
         dir.path(),
         &["run", "s.toml", "--reps", "1000", "--out", "res", "--quiet"],
@@ -66,7 +61,7 @@ fn prcc_finds_the_driver_and_not_the_irrelevant_parameter() {
 #[test]
 fn tornado_ranks_parameters_by_swing() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.toml"), UNCERTAIN).unwrap();
+    uncertain().write_as(&dir.path().join("s.toml"));
     let o = leaksim_in(
         dir.path(),
         &[
@@ -134,10 +129,10 @@ fn tornado_ranks_parameters_by_swing() {
 #[test]
 fn tornado_without_anything_to_swing_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let fixed = UNCERTAIN
-        .replace("{ dist = \"uniform\", min = 0.0, max = 0.01 }", "0.005")
-        .replace("{ dist = \"uniform\", min = 1000, max = 5000 }", "1");
-    std::fs::write(dir.path().join("s.toml"), fixed).unwrap();
+    uncertain()
+        .set("actor.eng.malicious_fraction", 0.005)
+        .set("cost.enclave", 1)
+        .write_as(&dir.path().join("s.toml"));
     let o = leaksim_in(dir.path(), &["tornado", "s.toml", "--out", "res"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--param"));

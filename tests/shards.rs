@@ -1,56 +1,14 @@
 //! Sharded runs: `run --shard K/M` then `merge` gives the bytes of one run, with CSV or Parquet
-//! rows; shards that do not form one run are refused with nothing written.
+//! rows, and `compare` of shard folders gives the tables of a direct compare. Shards that do not
+//! form one run are in tests/shard_refusals.rs.
 
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 const TEXAS: &str = "scenarios/project_texas_2022.toml";
+
 const NAME: &str = "project-texas-2022";
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn refused(o: &Output, expect: &[&str]) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "exit 2 expected: {err}");
-    for e in expect {
-        assert!(err.contains(e), "`{e}` missing from: {err}");
-    }
-}
-
-/// Runs shard `k` of `m` of `file` into `dir/shards/s<k>` and returns its shard folder.
-fn shard(dir: &Path, file: &str, reps: &str, k: u64, m: u64, extra: &[&str]) -> PathBuf {
-    let spec = format!("{k}/{m}");
-    let out = format!("shards/s{k}");
-    let mut args = vec![
-        "run", file, "--reps", reps, "--seed", "11", "--shard", &spec,
-    ];
-    args.extend(["--out", &out, "--quiet"]);
-    args.extend(extra);
-    ok(&leaksim_in(dir, &args));
-    let name = Path::new(file).file_stem().unwrap().to_string_lossy();
-    let name = name.replace('_', "-");
-    dir.join(out).join(name)
-}
-
-fn merge(dir: &Path, shards: &[PathBuf], out: &str, extra: &[&str]) -> Output {
-    let mut args: Vec<String> = vec!["merge".into()];
-    args.extend(shards.iter().map(|p| p.display().to_string()));
-    args.extend(["--out".into(), out.into(), "--quiet".into()]);
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    leaksim_in(dir, &refs)
-}
 
 fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let files = read_dir_files(dir);
@@ -86,11 +44,11 @@ fn merged_shards_give_the_bytes_of_one_run() {
     ] {
         assert!(manifest.contains(key), "{key} in {manifest}");
     }
-    ok(&merge(dir, &shards, "merged", &[]));
+    assert_ok(&merge(dir, &shards, "merged", &[]));
     let mut args = vec!["run", &file, "--reps", "700", "--seed", "11"];
     args.extend(thresholds);
     args.extend(["--out", "one", "--quiet"]);
-    ok(&leaksim_in(dir, &args));
+    assert_ok(&leaksim_in(dir, &args));
     let (one, merged) = (
         folder(&dir.join("one").join(NAME)),
         folder(&dir.join("merged").join(NAME)),
@@ -119,8 +77,8 @@ fn rows_spanning_many_chunks_merge_exactly_into_parquet() {
     let shards: Vec<PathBuf> = (0..2)
         .map(|k| shard(dir, &file, "40000", k, 2, &[]))
         .collect();
-    ok(&merge(dir, &shards, "merged", &["--parquet"]));
-    ok(&merge(dir, &shards, "merged-csv", &["--no-charts"]));
+    assert_ok(&merge(dir, &shards, "merged", &["--parquet"]));
+    assert_ok(&merge(dir, &shards, "merged-csv", &["--no-charts"]));
     let args = [
         "run",
         &file,
@@ -133,7 +91,7 @@ fn rows_spanning_many_chunks_merge_exactly_into_parquet() {
         "--quiet",
         "--parquet",
     ];
-    ok(&leaksim_in(dir, &args));
+    assert_ok(&leaksim_in(dir, &args));
     let (one, merged) = (dir.join("one/divestiture"), dir.join("merged/divestiture"));
     assert_eq!(folder(&one), folder(&merged), "Parquet folders differ");
     assert!(!one.join("replications.csv").exists() && one.join("replications.parquet").is_file());
@@ -179,165 +137,10 @@ fn rows_spanning_many_chunks_merge_exactly_into_parquet() {
 }
 
 #[test]
-fn shards_that_do_not_form_one_run_are_refused_and_nothing_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path();
-    let file = root().join(TEXAS).display().to_string();
-    let s: Vec<PathBuf> = (0..3).map(|k| shard(dir, &file, "90", k, 3, &[])).collect();
-    let cases: Vec<(Vec<PathBuf>, Vec<&str>)> = vec![
-        (
-            vec![s[0].clone(), s[2].clone()],
-            vec!["shard 1/3 is missing"],
-        ),
-        (
-            vec![s[0].clone(), s[1].clone(), s[1].clone(), s[2].clone()],
-            vec!["both shard 1/3"],
-        ),
-    ];
-    for (shards, expect) in cases {
-        refused(&merge(dir, &shards, "res", &[]), &expect);
-    }
-    // A shard of another run: another seed, another scenario setting, another size.
-    let other = |tag: &str, extra: &[&str]| {
-        let out = format!("other-{tag}");
-        let mut args = vec!["run", &file, "--shard", "1/3", "--out", &out, "--quiet"];
-        args.extend(extra);
-        if !extra.contains(&"--reps") {
-            args.extend(["--reps", "90"]);
-        }
-        ok(&leaksim_in(dir, &args));
-        dir.join(out).join(NAME)
-    };
-    let foreign = [
-        (other("seed", &["--seed", "12"]), "seed 12, not 11"),
-        (
-            other(
-                "set",
-                &[
-                    "--seed",
-                    "11",
-                    "--set",
-                    "perimeter.oracle.gatekeeper.team_size=40",
-                ],
-            ),
-            "scenario digest",
-        ),
-        (
-            other("reps", &["--seed", "11", "--reps", "91"]),
-            "replications (--reps) 91, not 90",
-        ),
-    ];
-    for (bad, expect) in &foreign {
-        let o = merge(dir, &[s[0].clone(), bad.clone(), s[2].clone()], "res", &[]);
-        refused(&o, &[&bad.display().to_string(), expect]);
-    }
-    // A damaged shard: its rows file cut short.
-    let cut = dir.join("cut");
-    std::fs::create_dir(&cut).unwrap();
-    for e in std::fs::read_dir(&s[1]).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, cut.join(p.file_name().unwrap())).unwrap();
-    }
-    let rows = cut.join("rows.bin");
-    let len = std::fs::metadata(&rows).unwrap().len();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&rows)
-        .unwrap()
-        .set_len(len - 100)
-        .unwrap();
-    refused(
-        &merge(dir, &[s[0].clone(), cut, s[2].clone()], "res", &[]),
-        &["damaged file", "rows.bin", "SHA-256"],
-    );
-    // A copy of shard 1 with one file changed by hand.
-    let altered = |tag: &str, file: &str, from: &str, to: &str| {
-        let d = dir.join(tag);
-        std::fs::create_dir(&d).unwrap();
-        for e in std::fs::read_dir(&s[1]).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, d.join(p.file_name().unwrap())).unwrap();
-        }
-        let text = std::fs::read_to_string(d.join(file)).unwrap();
-        assert!(text.contains(from), "{from} in {file}");
-        std::fs::write(d.join(file), text.replacen(from, to, 1)).unwrap();
-        d
-    };
-    let version = format!("leaksim_version = \"{}\"", env!("CARGO_PKG_VERSION"));
-    let older = altered(
-        "older",
-        "manifest.toml",
-        &version,
-        "leaksim_version = \"0.0.1\"",
-    );
-    refused(
-        &merge(
-            dir,
-            &[older.clone(), s[0].clone(), s[2].clone()],
-            "res",
-            &[],
-        ),
-        &[&older.display().to_string(), "written by leaksim 0.0.1"],
-    );
-    let edited = altered(
-        "edited",
-        "scenario.resolved.toml",
-        "team_size = 300",
-        "team_size = 30",
-    );
-    refused(
-        &merge(
-            dir,
-            &[edited.clone(), s[0].clone(), s[2].clone()],
-            "res",
-            &[],
-        ),
-        &["scenario.resolved.toml", "was the file edited?"],
-    );
-    // A shard folder has no charts to draw.
-    let o = leaksim_in(dir, &["plot", &s[0].display().to_string()]);
-    refused(&o, &["shard folder", "leaksim merge"]);
-    // Not a shard folder at all.
-    refused(
-        &merge(dir, &[dir.join("shards")], "res", &[]),
-        &["not a shard folder"],
-    );
-    assert!(!dir.join("res").exists(), "nothing written");
-}
-
-#[test]
-fn shard_options_are_checked() {
-    let tmp = tempfile::tempdir().unwrap();
-    let file = root().join(TEXAS).display().to_string();
-    for bad in ["3/3", "1", "a/4", "0/0"] {
-        let o = leaksim_in(tmp.path(), &["run", &file, "--shard", bad, "--out", "res"]);
-        refused(&o, &["K/M"]);
-    }
-    for (opt, expect) in [
-        ("--parquet", "give it to `leaksim merge`"),
-        ("--xlsx", "give it to `leaksim merge`"),
-    ] {
-        let o = leaksim_in(
-            tmp.path(),
-            &["run", &file, "--shard", "0/2", opt, "--out", "res"],
-        );
-        refused(&o, &[opt, expect]);
-    }
-    let o = leaksim_in(
-        tmp.path(),
-        &[
-            "run", &file, "--reps", "3", "--shard", "0/4", "--out", "res",
-        ],
-    );
-    refused(&o, &["more shards than the 3 replications"]);
-    assert!(!tmp.path().join("res").exists(), "nothing written");
-}
-
-#[test]
 fn a_run_leaves_no_spool_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let file = root().join(TEXAS).display().to_string();
-    ok(&leaksim_in(
+    assert_ok(&leaksim_in(
         tmp.path(),
         &[
             "run",
@@ -377,7 +180,7 @@ fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
         let (spec, out) = (format!("{k}/2"), format!("task-{k}"));
         let mut args = vec!["run", &files[0], &files[1], "--reps", "400", "--seed", "4"];
         args.extend(["--shard", &spec, "--out", &out, "--quiet"]);
-        ok(&leaksim_in(dir, &args));
+        assert_ok(&leaksim_in(dir, &args));
     }
     let shard = |k: u64, name: &str| dir.join(format!("task-{k}/{name}")).display().to_string();
     let (q0, q1) = (shard(0, "status-quo-2021"), shard(1, "status-quo-2021"));
@@ -385,13 +188,13 @@ fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
     let base = ["--baseline", "status-quo-2021", "--quiet"];
     let mut args = vec!["compare", &q1, &t0, &q0, &t1, "--out", "sharded"];
     args.extend(base);
-    ok(&leaksim_in(dir, &args));
+    assert_ok(&leaksim_in(dir, &args));
     let mut args = vec![
         "compare", &files[0], &files[1], "--reps", "400", "--seed", "4",
     ];
     args.extend(["--out", "direct"]);
     args.extend(base);
-    ok(&leaksim_in(dir, &args));
+    assert_ok(&leaksim_in(dir, &args));
     // Every table and chart is the same; provenance.toml records the command that was run.
     let mut compared = 0;
     for sub in ["", "status-quo-2021", NAME] {
@@ -416,7 +219,7 @@ fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
         "run", &files[1], "--reps", "400", "--seed", "5", "--shard", "0/1",
     ];
     args.extend(["--out", "other", "--quiet"]);
-    ok(&leaksim_in(dir, &args));
+    assert_ok(&leaksim_in(dir, &args));
     let other = dir.join("other").join(NAME).display().to_string();
     let o = leaksim_in(
         dir,
@@ -431,7 +234,7 @@ fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
             "res",
         ],
     );
-    refused(&o, &["seed 5", "paired"]);
+    assert_refused(&o, &["seed 5", "paired"]);
     let o = leaksim_in(
         dir,
         &[
@@ -444,6 +247,6 @@ fn compare_of_shard_folders_gives_the_tables_and_charts_of_a_direct_compare() {
             "res",
         ],
     );
-    refused(&o, &["not a shard folder"]);
+    assert_refused(&o, &["not a shard folder"]);
     assert!(!dir.join("res").exists());
 }

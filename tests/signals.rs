@@ -20,16 +20,6 @@ fn texas() -> String {
         .to_string()
 }
 
-/// Project Texas's scenario text, its `extends` made absolute (for a copy in another folder).
-fn texas_text() -> String {
-    let base = root().join("scenarios/status_quo_2021.toml");
-    std::fs::read_to_string(texas()).unwrap().replacen(
-        "extends = \"status_quo_2021.toml\"",
-        &format!("extends = {:?}", base.display().to_string()),
-        1,
-    )
-}
-
 fn ok(o: &Output) {
     assert!(
         o.status.success(),
@@ -178,12 +168,9 @@ fn a_closed_standard_output_ends_validate_quietly() {
 #[test]
 fn control_characters_from_a_scenario_never_reach_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let text = texas_text().replacen(
-        "[scenario]\n",
-        "[scenario]\ncurrency = \"USD\\u001b[31m\\u0007\"\n",
-        1,
-    );
-    std::fs::write(dir.path().join("esc.toml"), &text).unwrap();
+    ScenarioBuilder::texas()
+        .set("scenario.currency", "USD\u{1b}[31m\u{7}")
+        .write_as(&dir.path().join("esc.toml"));
     for args in [
         vec!["validate", "esc.toml"],
         vec![
@@ -231,13 +218,9 @@ fn a_sweep_to_1e20_runs_and_an_overlong_name_is_refused_before_any_work() {
     ok(&o);
     for len in [201, 221, 255] {
         let name = "n".repeat(len);
-        let text = texas_text().replacen(
-            &format!("name = \"{NAME}\""),
-            &format!("name = \"{name}\""),
-            1,
-        );
-        assert!(text.contains(&name));
-        std::fs::write(dir.path().join("long.toml"), text).unwrap();
+        let text = ScenarioBuilder::texas().set("scenario.name", name.as_str());
+        assert!(text.toml().contains(&name));
+        text.write_as(&dir.path().join("long.toml"));
         let o = bounded(
             bin().current_dir(dir.path()).args([
                 "run",

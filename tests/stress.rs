@@ -48,10 +48,6 @@ fn refused(o: &Output, expect: &[&str]) {
     }
 }
 
-fn shipped(name: &str) -> String {
-    root().join("scenarios").join(name).display().to_string()
-}
-
 #[test]
 fn absurd_rates_are_refused_before_anything_runs() {
     if !tools("absurd rates are refused before anything runs") {

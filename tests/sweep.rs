@@ -5,7 +5,9 @@ use common::*;
 
 /// Ten reviewers facing ten one-hour requests an hour, for 90 days.
 fn gate() -> String {
-    leaksim::cli::bench::mmc_scenario("gate", 10, 10.0, 90.0) + "[cost]\nreviewer = 100000\n"
+    ScenarioBuilder::mmc("gate", 10, 10.0, 90.0)
+        .set("cost.reviewer", 100000)
+        .toml()
 }
 
 #[test]

@@ -4,16 +4,10 @@
 mod common;
 use common::*;
 use leaksim::analysis::queueing::mmc_mean_wait;
-use leaksim::cli::bench::mmc_scenario;
 use leaksim::sim::metrics::idx;
 
 fn check_erlang_c(team: usize, utilization: f64) {
-    let s = scenario(&mmc_scenario(
-        "mmc",
-        team,
-        utilization * team as f64,
-        3650.0,
-    ));
+    let s = ScenarioBuilder::mmc("mmc", team, utilization * team as f64, 3650.0).scenario();
     let rows = run(&s, 11, 24, 2);
     let sim = mean_of(&rows, idx::REVIEW_MEAN_WAIT_HOURS);
     let theory = mmc_mean_wait(utilization * team as f64, 1.0, team);
@@ -41,15 +35,15 @@ fn single_reviewer_matches_mm1() {
     check_erlang_c(1, 0.7);
 }
 
-/// One insider behind a firewall (`common::one_insider_text`).
-fn one_insider(rate: f64, block: f64, horizon_days: f64) -> String {
-    one_insider_text("poisson", rate, block, horizon_days, "")
+/// One insider behind a firewall (`ScenarioBuilder::one_insider_poisson`).
+fn one_insider(rate: f64, block: f64, horizon_days: f64) -> ScenarioBuilder {
+    ScenarioBuilder::one_insider_poisson("poisson", rate, block, horizon_days)
 }
 
 #[test]
 fn one_insider_behind_a_firewall_leaks_with_the_poisson_probability() {
     let (rate, block, days) = (3.0, 0.8, 365.0);
-    let s = scenario(&one_insider(rate, block, days));
+    let s = one_insider(rate, block, days).scenario();
     let n = 20_000;
     let rows = run(&s, 5, n, 2);
     let p_sim = mean_of(&rows, idx::LEAKED);
@@ -74,38 +68,24 @@ fn one_insider_behind_a_firewall_leaks_with_the_poisson_probability() {
     );
 }
 
-fn abroad_store(custody: &str, demands: f64, delete_day: f64) -> String {
-    format!(
-        r#"
-[scenario]
-name = "seizure"
-horizon_days = 365
-[[data_class]]
-name = "d"
-records = 5000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = {demands}
-[[store]]
-name = "home"
-jurisdiction = "US"
-classes = ["d"]
-[[store]]
-name = "abroad"
-jurisdiction = "CN"
-classes = ["d"]
-delete_on_day = {delete_day}
-{custody}
-"#
-    )
+/// A home store in the US and a store in CN, deleted on `delete_day`, that CN seizes at
+/// `demands` a year.
+fn abroad_store(demands: f64, delete_day: f64) -> ScenarioBuilder {
+    ScenarioBuilder::new("seizure")
+        .horizon_days(365)
+        .class("d", 5000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .set("jurisdiction.CN.compelled_demands_per_year", demands)
+        .store("home", "US", &["d"])
+        .store("abroad", "CN", &["d"])
+        .set("store.abroad.delete_on_day", delete_day)
 }
 
 #[test]
 fn store_abroad_is_seized_before_its_deletion_with_the_poisson_probability() {
     let (demands, day) = (2.0, 100.0);
-    let s = scenario(&abroad_store("", demands, day));
+    let s = abroad_store(demands, day).scenario();
     let n = 20_000;
     let rows = run(&s, 9, n, 2);
     let p_sim = mean_of(&rows, idx::LEAKED);
@@ -132,7 +112,9 @@ fn store_abroad_is_seized_before_its_deletion_with_the_poisson_probability() {
 
 #[test]
 fn key_custody_abroad_makes_seizure_yield_nothing() {
-    let s = scenario(&abroad_store("key_custody = \"US\"", 5.0, 365.0));
+    let s = abroad_store(5.0, 365.0)
+        .set("store.abroad.key_custody", "US")
+        .scenario();
     let rows = run(&s, 3, 2_000, 2);
     assert!(
         mean_of(&rows, idx::COMPELLED_DEMANDS) > 4.0,
@@ -142,45 +124,28 @@ fn key_custody_abroad_makes_seizure_yield_nothing() {
     assert_eq!(mean_of(&rows, idx::RECORDS_LEAKED), 0.0);
 }
 
-/// One reviewer taking `review` hours per request, requests at one an hour: overloaded.
-fn overloaded(bypass: Option<f64>) -> String {
-    let bypass = bypass
-        .map(|b| format!("bypass_after_hours = {b}"))
-        .unwrap_or_default();
-    format!(
-        r#"
-[scenario]
-name = "overloaded"
-horizon_days = 10
-[[data_class]]
-name = "d"
-records = 1000
-[[jurisdiction]]
-name = "US"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "staff"
-jurisdiction = "US"
-headcount = 24
-requests_per_person_per_day = 1
-[controls.gatekeeper]
-team_size = 1
-review_hours = 10
-catch_probability = 0.5
-{bypass}
-[cost]
-legit_wait_per_hour = 1
-"#
-    )
+/// One reviewer taking 10 hours per request, requests at one an hour: overloaded. With
+/// `bypass`, a request waiting that long skips review.
+fn overloaded(bypass: Option<f64>) -> ScenarioBuilder {
+    let b = ScenarioBuilder::new("overloaded")
+        .horizon_days(10)
+        .class("d", 1000)
+        .jurisdiction("US")
+        .store("s", "US", &["d"])
+        .actor("staff", "US", 24)
+        .set("actor.staff.requests_per_person_per_day", 1)
+        .gatekeeper(1, 10, 0.5)
+        .set("cost.legit_wait_per_hour", 1);
+    match bypass {
+        Some(h) => b.set("controls.gatekeeper.bypass_after_hours", h),
+        None => b,
+    }
 }
 
 #[test]
 fn waits_and_their_cost_are_counted_within_the_horizon() {
     let horizon = 240.0;
-    let rows = run(&scenario(&overloaded(None)), 8, 300, 2);
+    let rows = run(&overloaded(None).scenario(), 8, 300, 2);
     for r in &rows {
         let n = r.metrics[idx::REVIEWED_REQUESTS];
         let wait = r.metrics[idx::REVIEW_MEAN_WAIT_HOURS];
@@ -201,7 +166,7 @@ fn waits_and_their_cost_are_counted_within_the_horizon() {
 #[test]
 fn the_mean_review_wait_counts_reviewed_requests_only() {
     let bypass = 5.0;
-    let rows = run(&scenario(&overloaded(Some(bypass))), 8, 300, 2);
+    let rows = run(&overloaded(Some(bypass)).scenario(), 8, 300, 2);
     for r in &rows {
         let reviewed = r.metrics[idx::REVIEWED_REQUESTS];
         let skipped = r.metrics[idx::BACKLOG_BYPASSED];

@@ -10,49 +10,34 @@ use leaksim::sim::metrics::idx;
 use leaksim::sim::runner::draw_params;
 use leaksim::Scenario;
 
-/// Two stores abroad, seized at `demands` a year, deleted on the day the input `deletion` sets.
-fn two_abroad(deletion: &str, extra: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "tied"
-horizon_days = 365
-[[data_class]]
-name = "d"
-records = 5000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = 2.0
-[[store]]
-name = "a"
-jurisdiction = "CN"
-classes = ["d"]
-{extra}
-[[store]]
-name = "b"
-jurisdiction = "CN"
-classes = ["d"]
-[[store]]
-name = "home"
-jurisdiction = "US"
-classes = ["d"]
-[inputs.deletion]
-{deletion}
-paths = ["store.a.delete_on_day", "store.b.delete_on_day"]
-"#
+/// Two stores abroad, seized at 2 demands a year, deleted on the day the input `deletion` sets:
+/// a `dist` with its `params`.
+fn two_abroad(dist: &str, params: &[(&str, f64)]) -> ScenarioBuilder {
+    let mut b = ScenarioBuilder::new("tied")
+        .horizon_days(365)
+        .class("d", 5000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .set("jurisdiction.CN.compelled_demands_per_year", raw("2.0"))
+        .store("a", "CN", &["d"])
+        .store("b", "CN", &["d"])
+        .store("home", "US", &["d"])
+        .set("inputs.deletion.dist", dist);
+    for (key, value) in params {
+        b = b.set(&format!("inputs.deletion.{key}"), *value);
+    }
+    b.set(
+        "inputs.deletion.paths",
+        ["store.a.delete_on_day", "store.b.delete_on_day"],
     )
 }
 
+/// The deletion day drawn from PERT(0, 100, 365).
+const PERT: [(&str, f64); 3] = [("min", 0.0), ("mode", 100.0), ("max", 365.0)];
+
 #[test]
 fn one_draw_sets_every_store_it_names() {
-    let s = scenario(&two_abroad(
-        r#"dist = "uniform"
-min = 10
-max = 300"#,
-        "",
-    ));
+    let s = two_abroad("uniform", &[("min", 10.0), ("max", 300.0)]).scenario();
     let names: Vec<&str> = s.params.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(names, ["inputs.deletion"]);
     assert_eq!(s.inputs[0].paths.len(), 2);
@@ -75,12 +60,7 @@ max = 300"#,
 #[test]
 fn set_fixes_a_tied_input_and_the_seizure_follows_the_poisson_form() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("tied.toml");
-    std::fs::write(
-        &f,
-        two_abroad("dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365", ""),
-    )
-    .unwrap();
+    let f = two_abroad("pert", &PERT).write(dir.path());
     let day = 73.0;
     let s = Scenario::load(&f, &[format!("inputs.deletion={day}")]).unwrap();
     assert!(
@@ -109,10 +89,7 @@ fn set_fixes_a_tied_input_and_the_seizure_follows_the_poisson_form() {
 
 #[test]
 fn the_tornado_swings_a_tied_input_over_an_explicit_range() {
-    let s = scenario(&two_abroad(
-        "dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365",
-        "",
-    ));
+    let s = two_abroad("pert", &PERT).scenario();
     let plan = tornado_plan(&s, &[], 0.5).unwrap();
     assert_eq!(plan.swings[0].0, "inputs.deletion");
     let plan = tornado_plan(
@@ -145,31 +122,36 @@ fn the_tornado_swings_a_tied_input_over_an_explicit_range() {
 
 #[test]
 fn bad_tied_inputs_are_refused_with_their_key() {
-    let pert = "dist = \"pert\"\nmin = 0\nmode = 100\nmax = 365";
+    let paths = ["store.a.delete_on_day", "store.b.delete_on_day"];
     let cases = [
         (
-            two_abroad(pert, "delete_on_day = 10"),
+            two_abroad("pert", &PERT).set("store.a.delete_on_day", 10),
             "store.a.delete_on_day",
             "is set by `inputs.deletion`",
         ),
         (
-            two_abroad(pert, "").replace("store.b.delete_on_day", "store.b.delete_on_dy"),
+            two_abroad("pert", &PERT).set(
+                "inputs.deletion.paths",
+                ["store.a.delete_on_day", "store.b.delete_on_dy"],
+            ),
             "inputs.deletion.paths",
             "not a numeric field",
         ),
         (
-            two_abroad("dist = \"uniform\"\nmin = -5\nmax = 5", ""),
+            two_abroad("uniform", &[("min", -5.0), ("max", 5.0)]),
             "inputs.deletion",
             "a number >= 0",
         ),
         (
-            two_abroad(pert, "").replace("paths = [", "pathz = ["),
+            two_abroad("pert", &PERT)
+                .unset("inputs.deletion.paths")
+                .set("inputs.deletion.pathz", paths),
             "inputs.deletion.paths",
             "missing required key",
         ),
     ];
-    for (text, key, msg) in cases {
-        let e = Scenario::from_text(&text, "t.toml")
+    for (builder, key, msg) in cases {
+        let e = Scenario::from_text(&builder.toml(), "t.toml")
             .expect_err(key)
             .to_string();
         assert!(
@@ -182,12 +164,7 @@ fn bad_tied_inputs_are_refused_with_their_key() {
 #[test]
 fn set_on_a_tied_field_unties_that_field_only() {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("tied.toml");
-    std::fs::write(
-        &f,
-        two_abroad("dist = \"uniform\"\nmin = 10\nmax = 300", ""),
-    )
-    .unwrap();
+    let f = two_abroad("uniform", &[("min", 10.0), ("max", 300.0)]).write(dir.path());
     let s = Scenario::load(&f, &["store.a.delete_on_day=5".to_string()]).unwrap();
     assert_eq!(s.inputs[0].paths, ["store.b.delete_on_day"]);
     let values = draw_params(&s, 1, 0);

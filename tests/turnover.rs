@@ -13,42 +13,21 @@ const FRACTION: f64 = 0.005;
 const SUCCESS: f64 = 1.0;
 
 /// Staff abroad, each malicious with FRACTION, trying twice a year through a firewall that blocks
-/// half; nothing removes an insider. `turnover` and `question` are appended to their tables.
-fn staff(years: f64, turnover: &str, question: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "turnover"
-horizon_days = {days}
-[question]
-classes = ["d"]
-recipients = ["CN", "private"]
-{question}
-[[data_class]]
-name = "d"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[controls.firewall]
-allow = ["US"]
-block_probability = 0.5
-[[actor]]
-name = "staff"
-jurisdiction = "CN"
-headcount = {HEADCOUNT}
-malicious_fraction = {FRACTION}
-illicit_attempts_per_insider_per_year = 2
-records_per_attempt = 10
-{turnover}
-"#,
-        days = years * 365.0
-    )
+/// half; nothing removes an insider. Turnover by `.set("actor.staff.turnover_per_year", ...)`.
+fn staff(years: f64) -> ScenarioBuilder {
+    ScenarioBuilder::new("turnover")
+        .horizon_days(years * 365.0)
+        .set("question.classes", ["d"])
+        .set("question.recipients", ["CN", "private"])
+        .class("d", 1000000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .store("s", "US", &["d"])
+        .firewall(&["US"], 0.5)
+        .actor("staff", "CN", HEADCOUNT)
+        .set("actor.staff.malicious_fraction", FRACTION)
+        .set("actor.staff.illicit_attempts_per_insider_per_year", 2)
+        .set("actor.staff.records_per_attempt", 10)
 }
 
 /// P(a record reaches the recipients within one year): the insiders of a year are
@@ -67,12 +46,14 @@ fn within(p_sim: f64, p: f64, n: usize, what: &str) {
 
 #[test]
 fn a_stationary_population_keeps_its_yearly_probability_over_ten_years() {
-    let s = scenario(&staff(
-        10.0,
-        "turnover_per_year = 0.3",
-        r#"window_days = [0, 365]
-also = [{ name = "year10", window_days = [3285, 3650] }]"#,
-    ));
+    let s = staff(10.0)
+        .set("actor.staff.turnover_per_year", 0.3)
+        .set("question.window_days", [0, 365])
+        .set(
+            "question.also",
+            raw(r#"[{ name = "year10", window_days = [3285, 3650] }]"#),
+        )
+        .scenario();
     let n = 10_000;
     let rows = run(&s, 21, n as u64, 2);
     let year1 = mean_of(&rows, idx::REACHED);
@@ -91,7 +72,9 @@ also = [{ name = "year10", window_days = [3285, 3650] }]"#,
 #[test]
 fn complete_yearly_turnover_makes_the_years_independent() {
     let years = 5;
-    let s = scenario(&staff(years as f64, "turnover_per_year = 1.0", ""));
+    let s = staff(years as f64)
+        .set("actor.staff.turnover_per_year", raw("1.0"))
+        .scenario();
     let n = 10_000;
     let rows = run(&s, 8, n as u64, 2);
     let p = 1.0 - (1.0 - p_year()).powi(years);
@@ -101,16 +84,16 @@ fn complete_yearly_turnover_makes_the_years_independent() {
 #[test]
 fn removed_insiders_are_replaced_only_by_an_actor_that_recruits() {
     // A gatekeeper refuses every reviewed request: each insider is removed at its first attempt.
-    let gate = "[controls.gatekeeper]\nteam_size = 5\nclasses = [\"d\"]\nreview_from = [\"CN\"]\nreview_hours = 1\ncatch_probability = 1.0\n";
     // Half the staff malicious, so that replacements show.
-    let with = |t: &str| {
-        let text =
-            staff(3.0, t, "").replace("malicious_fraction = 0.005", "malicious_fraction = 0.5");
-        scenario(&format!("{text}{gate}"))
-    };
+    let gated = staff(3.0)
+        .set("actor.staff.malicious_fraction", 0.5)
+        .gatekeeper(5, 1, raw("1.0"))
+        .set("controls.gatekeeper.classes", ["d"])
+        .set("controls.gatekeeper.review_from", ["CN"]);
     let (n, seed) = (2_000u64, 4);
-    let none = run(&with(""), seed, n, 2);
-    let some = run(&with("turnover_per_year = 0.000001"), seed, n, 2);
+    let none = run(&gated.scenario(), seed, n, 2);
+    let recruits = gated.set("actor.staff.turnover_per_year", raw("0.000001"));
+    let some = run(&recruits.scenario(), seed, n, 2);
     // Without turnover, an insider is refused at its first attempt (almost surely within three
     // years) and never replaced.
     for r in &none {
@@ -142,8 +125,10 @@ fn removed_insiders_are_replaced_only_by_an_actor_that_recruits() {
 
 #[test]
 fn no_turnover_draws_what_it_drew_before() {
-    let plain = scenario(&staff(3.0, "", ""));
-    let zero = scenario(&staff(3.0, "turnover_per_year = 0", ""));
+    let plain = staff(3.0).scenario();
+    let zero = staff(3.0)
+        .set("actor.staff.turnover_per_year", 0)
+        .scenario();
     let (a, b) = (run(&plain, 3, 400, 2), run(&zero, 3, 400, 2));
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.metrics.map(f64::to_bits), y.metrics.map(f64::to_bits));

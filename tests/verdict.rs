@@ -6,10 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn shipped(name: &str) -> String {
-    root().join("scenarios").join(name).display().to_string()
-}
-
 fn run_folder(dir: &Path, file: &str, extra: &[&str]) -> std::path::PathBuf {
     let mut args = vec!["run", file, "--reps", "400", "--out", "res", "--quiet"];
     args.extend_from_slice(extra);

@@ -6,16 +6,12 @@ mod common;
 use common::*;
 use leaksim::sim::metrics::idx;
 
-/// One insider behind a firewall over `days` (`common::one_insider_text`); `question` is
-/// appended to `[question]`.
-fn insider(rate: f64, block: f64, days: f64, question: &str) -> String {
-    one_insider_text(
-        "window",
-        rate,
-        block,
-        days,
-        &format!("classes = [\"d\"]\nrecipients = [\"CN\", \"private\"]\n{question}"),
-    )
+/// One insider behind a firewall over `days` (`ScenarioBuilder::one_insider_poisson`), asking
+/// about class `d` reaching CN or private hands.
+fn insider(rate: f64, block: f64, days: f64) -> ScenarioBuilder {
+    ScenarioBuilder::one_insider_poisson("window", rate, block, days)
+        .set("question.classes", ["d"])
+        .set("question.recipients", ["CN", "private"])
 }
 
 fn within(p_sim: f64, p: f64, n: u64, what: &str) {
@@ -29,13 +25,13 @@ fn within(p_sim: f64, p: f64, n: u64, what: &str) {
 #[test]
 fn a_window_counts_a_poisson_route_over_its_own_days() {
     let (rate, block) = (2.0, 0.7);
-    let s = scenario(&insider(
-        rate,
-        block,
-        730.0,
-        r#"window_days = [100, 200]
-also = [{ name = "second_year", window_days = [365, 730] }]"#,
-    ));
+    let s = insider(rate, block, 730.0)
+        .set("question.window_days", [100, 200])
+        .set(
+            "question.also",
+            raw(r#"[{ name = "second_year", window_days = [365, 730] }]"#),
+        )
+        .scenario();
     assert_eq!(
         s.window_columns(),
         [
@@ -76,39 +72,28 @@ also = [{ name = "second_year", window_days = [365, 730] }]"#,
     }
 }
 
-/// A store abroad seized by its state at `demands` a year: a seizure takes every record.
-fn seized(question: &str) -> String {
-    format!(
-        r#"
-[scenario]
-name = "seized"
-horizon_days = 730
-[question]
-classes = ["d"]
-recipients = ["CN"]
-{question}
-[[data_class]]
-name = "d"
-records = 5000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-compelled_demands_per_year = 1.0
-[[store]]
-name = "abroad"
-jurisdiction = "CN"
-classes = ["d"]
-"#
-    )
+/// A store abroad seized by its state once a year: a seizure takes every record.
+fn seized() -> ScenarioBuilder {
+    ScenarioBuilder::new("seized")
+        .horizon_days(730)
+        .set("question.classes", ["d"])
+        .set("question.recipients", ["CN"])
+        .class("d", 5000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .set("jurisdiction.CN.compelled_demands_per_year", raw("1.0"))
+        .store("abroad", "CN", &["d"])
 }
 
 #[test]
 fn records_held_before_a_window_opens_are_not_counted_again() {
-    let s = scenario(&seized(
-        r#"window_days = [0, 365]
-also = [{ name = "year2", window_days = [365, 730] }]"#,
-    ));
+    let s = seized()
+        .set("question.window_days", [0, 365])
+        .set(
+            "question.also",
+            raw(r#"[{ name = "year2", window_days = [365, 730] }]"#),
+        )
+        .scenario();
     let n = 20_000;
     let rows = run(&s, 4, n, 2);
     let q = (-1.0f64).exp();
@@ -128,8 +113,8 @@ also = [{ name = "year2", window_days = [365, 730] }]"#,
 
 #[test]
 fn the_default_window_is_the_whole_horizon() {
-    let plain = scenario(&seized(""));
-    let explicit = scenario(&seized("window_days = [0, 730]"));
+    let plain = seized().scenario();
+    let explicit = seized().set("question.window_days", [0, 730]).scenario();
     assert_eq!(plain.question_label(), explicit.question_label());
     let (a, b) = (run(&plain, 7, 500, 2), run(&explicit, 7, 500, 2));
     for (x, y) in a.iter().zip(&b) {
@@ -141,21 +126,24 @@ fn the_default_window_is_the_whole_horizon() {
 
 #[test]
 fn bad_windows_are_refused_with_their_key() {
-    for (q, key) in [
-        ("window_days = [200, 100]", "question.window_days"),
-        ("window_days = [0, 800]", "question.window_days"),
-        ("window_days = 365", "question.window_days"),
+    for (at, q, key) in [
+        ("window_days", "[200, 100]", "question.window_days"),
+        ("window_days", "[0, 800]", "question.window_days"),
+        ("window_days", "365", "question.window_days"),
         (
-            r#"also = [{ name = "a", window_days = [0, 10] }, { name = "a", window_days = [5, 10] }]"#,
+            "also",
+            r#"[{ name = "a", window_days = [0, 10] }, { name = "a", window_days = [5, 10] }]"#,
             "question.also.name",
         ),
-        (r#"also = [{ name = "a" }]"#, "question.also.window_days"),
+        ("also", r#"[{ name = "a" }]"#, "question.also.window_days"),
         (
-            r#"also = [{ name = "a b", window_days = [0, 1] }]"#,
+            "also",
+            r#"[{ name = "a b", window_days = [0, 1] }]"#,
             "question.also.name",
         ),
     ] {
-        let e = leaksim::Scenario::from_text(&seized(q), "w.toml")
+        let text = seized().set(&format!("question.{at}"), raw(q)).toml();
+        let e = leaksim::Scenario::from_text(&text, "w.toml")
             .expect_err(q)
             .to_string();
         assert!(e.contains(key) && e.contains("w.toml"), "{q}: {e}");

@@ -1,7 +1,13 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unused_imports)]
 
+mod builder;
+mod shards;
 mod skip;
+#[allow(unused_imports)]
+pub use builder::{raw, Raw, ScenarioBuilder, TomlValue, NO_NAMES};
+#[allow(unused_imports)]
+pub use shards::{merge, shard};
 #[allow(unused_imports)]
 pub use skip::{find_tool, skip};
 
@@ -128,47 +134,49 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
-/// One malicious insider in CN making `rate` illicit attempts a year on a US store behind a
-/// firewall that blocks with probability `block`, over `horizon_days`; each success takes 10 of a
-/// million records. `question` (empty: none) is the body of a `[question]` table.
-pub fn one_insider_text(
-    name: &str,
-    rate: f64,
-    block: f64,
-    horizon_days: f64,
-    question: &str,
-) -> String {
-    let question = if question.is_empty() {
-        String::new()
-    } else {
-        format!("[question]\n{question}\n")
-    };
-    format!(
-        r#"
-[scenario]
-name = "{name}"
-horizon_days = {horizon_days}
-{question}[[data_class]]
-name = "d"
-records = 1000000
-[[jurisdiction]]
-name = "US"
-[[jurisdiction]]
-name = "CN"
-[[store]]
-name = "s"
-jurisdiction = "US"
-classes = ["d"]
-[[actor]]
-name = "insider"
-jurisdiction = "CN"
-headcount = 1
-malicious_fraction = 1.0
-illicit_attempts_per_insider_per_year = {rate}
-records_per_attempt = 10
-[controls.firewall]
-allow = ["US"]
-block_probability = {block}
-"#
-    )
+/// Asserts that the share of replications where `metric` > 0 matches `p` within 4 standard errors.
+pub fn assert_probability(rows: &[RepRow], metric: usize, p: f64, what: &str) {
+    let n = rows.len() as f64;
+    let hits = rows.iter().filter(|r| r.metrics[metric] > 0.0).count() as f64;
+    let se = (p * (1.0 - p) / n).sqrt().max(1e-9);
+    assert!(
+        (hits / n - p).abs() <= 4.0 * se,
+        "{what}: simulated {:.4} vs closed form {p:.4} (se {se:.4})",
+        hits / n
+    );
+}
+
+/// The shipped scenarios (`scenarios/`), by file name.
+pub const SHIPPED: [&str; 5] = [
+    "status_quo_2021.toml",
+    "trusted_partner_2020.toml",
+    "project_texas_2022.toml",
+    "project_texas_audited.toml",
+    "divestiture.toml",
+];
+
+/// The path of a shipped scenario (`scenarios/NAME`), as text for a command line.
+pub fn shipped(name: &str) -> String {
+    root().join("scenarios").join(name).display().to_string()
+}
+
+/// Asserts that a command succeeded (its output in the message otherwise); returns its stdout.
+pub fn assert_ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Asserts that a command was refused as bad input (exit 2) with each of `expect` in its stderr.
+pub fn assert_refused(o: &Output, expect: &[&str]) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit 2 expected: {err}");
+    for e in expect {
+        assert!(err.contains(e), "`{e}` missing from: {err}");
+    }
 }

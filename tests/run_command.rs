@@ -1,20 +1,10 @@
-//! End-to-end runs of the `leaksim` command on the shipped scenarios.
+//! `leaksim run` end to end on the shipped scenarios: every file with its columns, the same bytes
+//! whatever the thread count, a resolved scenario that runs again to the same results, `--set`,
+//! and the terminal summary's columns.
 
 mod common;
 use common::*;
 use std::path::Path;
-
-const SHIPPED: [&str; 5] = [
-    "status_quo_2021.toml",
-    "trusted_partner_2020.toml",
-    "project_texas_2022.toml",
-    "project_texas_audited.toml",
-    "divestiture.toml",
-];
-
-fn scenario_path(name: &str) -> String {
-    root().join("scenarios").join(name).display().to_string()
-}
 
 fn header(path: &Path) -> String {
     std::fs::read_to_string(path)
@@ -29,7 +19,7 @@ fn header(path: &Path) -> String {
 fn run_writes_every_file_for_every_shipped_scenario() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = vec!["run".to_string()];
-    args.extend(SHIPPED.iter().map(|s| scenario_path(s)));
+    args.extend(SHIPPED.iter().map(|s| shipped(s)));
     args.extend(
         [
             "--reps",
@@ -117,7 +107,7 @@ fn run_writes_every_file_for_every_shipped_scenario() {
 #[test]
 fn same_seed_gives_the_same_bytes_whatever_the_threads() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let texas = scenario_path("project_texas_audited.toml");
+    let texas = shipped("project_texas_audited.toml");
     for (out, threads) in [("one", "1"), ("two", "2")] {
         let o = leaksim_in(
             dir.path(),
@@ -160,7 +150,7 @@ fn same_seed_gives_the_same_bytes_whatever_the_threads() {
 #[test]
 fn the_resolved_scenario_runs_again_to_the_same_results() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sq = scenario_path("status_quo_2021.toml");
+    let sq = shipped("status_quo_2021.toml");
     let o = leaksim_in(
         dir.path(),
         &[
@@ -208,7 +198,7 @@ fn the_resolved_scenario_runs_again_to_the_same_results() {
 #[test]
 fn set_changes_the_run() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let sq = scenario_path("status_quo_2021.toml");
+    let sq = shipped("status_quo_2021.toml");
     let o = leaksim_in(
         dir.path(),
         &[
@@ -238,180 +228,6 @@ fn set_changes_the_run() {
         leaked.starts_with("records_leaked,0,"),
         "nobody left to leak: {leaked}"
     );
-}
-
-#[test]
-fn validate_prints_what_the_scenarios_resolve_to() {
-    let mut args = vec!["validate".to_string()];
-    args.extend(SHIPPED.iter().map(|s| scenario_path(s)));
-    let o = bin().args(&args).output().expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let s = String::from_utf8_lossy(&o.stdout);
-    for needle in [
-        "oracle-texas",
-        "in US",
-        "requests reaching review",
-        "offered load",
-        "utilization",
-        "expected insiders",
-        "keys held in US",
-        "deleted on day 120",
-        "ok: ",
-    ] {
-        assert!(s.contains(needle), "validate output lacks `{needle}`");
-    }
-}
-
-#[test]
-fn validate_warns_about_an_overloaded_gatekeeper() {
-    let o = bin()
-        .args([
-            "validate",
-            &scenario_path("project_texas_2022.toml"),
-            "--set",
-            "perimeter.oracle.gatekeeper.team_size=10",
-        ])
-        .output()
-        .expect("runs");
-    assert!(o.status.success());
-    let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("warning: gatekeeper overloaded (oracle)"), "{s}");
-    assert!(s.contains("never finish review"), "{s}");
-}
-
-#[test]
-fn help_explains_every_option() {
-    let o = bin().args(["run", "--help"]).output().expect("runs");
-    let s = String::from_utf8_lossy(&o.stdout);
-    for opt in [
-        "--reps",
-        "--seed",
-        "--threads",
-        "--out",
-        "--set",
-        "--trace-replication",
-        "--quiet",
-    ] {
-        assert!(s.contains(opt), "run --help lacks {opt}");
-    }
-    let o = bin().arg("--help").output().expect("runs");
-    let s = String::from_utf8_lossy(&o.stdout);
-    for cmd in ["run", "validate", "bench"] {
-        assert!(s.contains(cmd));
-    }
-}
-
-#[test]
-fn an_interrupted_run_leaves_no_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let texas = scenario_path("project_texas_2022.toml");
-    let mut child = bin()
-        .current_dir(dir.path())
-        .args(["run", &texas, "--reps", "300000", "--out", "out", "--quiet"])
-        .spawn()
-        .expect("starts");
-    std::thread::sleep(std::time::Duration::from_millis(700));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(killed.success());
-    let status = child.wait().expect("ends");
-    assert_eq!(status.code(), Some(130));
-    let out = dir.path().join("out");
-    let files: Vec<_> = if out.exists() { walk(&out) } else { vec![] };
-    assert!(files.is_empty(), "files left: {files:?}");
-}
-
-fn walk(p: &Path) -> Vec<std::path::PathBuf> {
-    let mut v = Vec::new();
-    for e in std::fs::read_dir(p).expect("dir").flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            v.extend(walk(&path));
-        } else {
-            v.push(path);
-        }
-    }
-    v
-}
-
-#[test]
-fn validate_warns_about_controls_that_can_do_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = "[scenario]\nname = \"idle\"\n[[data_class]]\nname = \"d\"\nrecords = 10\n[[jurisdiction]]\nname = \"US\"\n[[store]]\nname = \"s\"\njurisdiction = \"US\"\nclasses = [\"d\"]\n[controls.enclave]\nexfiltration_block_probability = 0.9\n[perimeter.unused.audit]\ndetect_probability = 0.5\n";
-    std::fs::write(dir.path().join("idle.toml"), text).unwrap();
-    let o = leaksim_in(dir.path(), &["validate", "idle.toml"]);
-    assert!(o.status.success());
-    let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("enclave without a firewall does nothing"), "{s}");
-    assert!(s.contains("perimeter `unused` guards no store"), "{s}");
-    assert!(s.contains("question (none stated: any leak)"), "{s}");
-}
-
-#[test]
-fn temporary_files_of_a_killed_run_are_gone_after_the_next_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("res/project-texas-2022");
-    std::fs::create_dir_all(&folder).unwrap();
-    let stray = folder.join(".replications.csv.Ab12Cd.tmp");
-    std::fs::write(&stray, "half a file").unwrap();
-    let o = leaksim_in(
-        dir.path(),
-        &[
-            "run",
-            &scenario_path("project_texas_2022.toml"),
-            "--reps",
-            "20",
-            "--out",
-            "res",
-            "--no-charts",
-            "--quiet",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(!stray.exists(), "the stray temporary file was removed");
-    assert!(folder.join("replications.csv").is_file());
-}
-
-#[test]
-fn validate_rounds_and_suggests_a_team_size_from_the_queueing_formula() {
-    let o = bin()
-        .args(["validate", &scenario_path("project_texas_2022.toml")])
-        .output()
-        .expect("runs");
-    assert!(o.status.success());
-    let s = String::from_utf8_lossy(&o.stdout);
-    // 37.5 Erlangs of 24-hour reviews: 44 reviewers are the first to keep the M/M/c wait < 1 h.
-    assert!(s.contains("a review takes 24.00 h on average"), "{s}");
-    assert!(
-        s.contains(
-            "suggestion: 44 reviewers are the smallest team whose M/M/c mean wait stays under 1 h"
-        ),
-        "{s}"
-    );
-    assert!(
-        s.contains("controls cost 87,000,000 currency units a year"),
-        "{s}"
-    );
-    assert!(s.contains("block 0.9848,"), "rounded means: {s}");
-    assert!(!s.contains("inf%") && !s.contains("0.8633333"), "{s}");
-    // A team nobody sends requests to has no load, not an infinite utilisation.
-    let o = bin()
-        .args([
-            "validate",
-            &scenario_path("divestiture.toml"),
-            "--set",
-            "actor.tiktok-us-staff.requests_per_person_per_day=0",
-        ])
-        .output()
-        .expect("runs");
-    let s = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        s.contains("no load: no legitimate request reaches this team"),
-        "{s}"
-    );
-    assert!(!s.contains("overloaded"), "{s}");
 }
 
 #[test]
