@@ -19,6 +19,8 @@ pub mod format;
 pub mod html;
 pub mod parquet;
 pub mod plot;
+pub mod provenance;
+pub mod results;
 pub mod routes;
 pub mod rowfiles;
 pub mod studies;

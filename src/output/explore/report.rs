@@ -245,8 +245,12 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let _ = writeln!(body, "<h2>Provenance</h2><pre>{}</pre>", esc(&provenance));
+    let folder = crate::output::results::ResultsFolder::open(dir)?;
+    let _ = writeln!(
+        body,
+        "<h2>Provenance</h2><pre>{}</pre>",
+        esc(folder.provenance_text())
+    );
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim explore</title>\
          <style>body{{font-family:'DejaVu Sans',sans-serif;max-width:1250px;margin:2em auto;color:#111}}\
