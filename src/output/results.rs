@@ -133,6 +133,7 @@ pub fn baseline_of(t: &Table) -> Option<String> {
 }
 
 /// A folder's `scenario.resolved.toml`, read through `scenario`.
+#[derive(Debug)]
 pub struct Resolved {
     /// The scenario (its tree without the `[run]` table).
     pub scenario: Scenario,
@@ -238,6 +239,7 @@ fn take_key(root: &mut Node, key: &str) -> Option<Node> {
 }
 
 /// A results folder opened: its kind, resolved scenario and provenance.
+#[derive(Debug)]
 pub struct ResultsFolder {
     dir: PathBuf,
     kind: Option<FolderKind>,
