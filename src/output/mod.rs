@@ -11,6 +11,7 @@
 pub mod charts;
 pub mod checked;
 pub mod columns;
+pub mod describe;
 pub mod disk;
 pub mod explore;
 pub mod files;
@@ -25,7 +26,7 @@ pub mod routes;
 pub mod rowfiles;
 pub mod studies;
 pub mod terminal;
-pub mod validate;
+
 pub mod xlsx;
 
 use crate::error::{Error, Result};

@@ -183,7 +183,8 @@ pub const KEY_METRICS: [&str; 8] = [
 ];
 
 fn fmt_metric(metric: &str, v: f64) -> String {
-    if metric == "leaked" || metric == "reached" || metric.starts_with("reached.") {
+    // A named window's `reached.NAME` is a 0/1 indicator like `reached`.
+    if super::columns::is_probability(metric) || metric.starts_with("reached.") {
         format!("{:.2}%", 100.0 * v)
     } else {
         human(v, 0)

@@ -36,7 +36,10 @@ fn sheet(
     }
     ws.set_freeze_panes(1, 0).map_err(&e)?;
     for (r, row) in rows.iter().enumerate() {
-        let probability_row = row.iter().take(3).any(|c| c == "reached" || c == "leaked");
+        let probability_row = row
+            .iter()
+            .take(3)
+            .any(|c| super::columns::is_probability(c));
         for (c, cell) in row.iter().enumerate() {
             let (r, c16) = ((r + 1) as u32, c as u16);
             let col = header.get(c).map(String::as_str).unwrap_or("");
