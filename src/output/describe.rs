@@ -340,77 +340,12 @@ fn describe_controls(
     title: &str,
     c: &Controls,
 ) {
-    let jn = |j: usize| s.jurisdictions[j].name.as_str();
-    let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(o, "{title}:");
-    let mut any = false;
-    if let Some(f) = &c.firewall {
-        any = true;
-        let allow: Vec<&str> = f.allow.iter().map(|&j| jn(j)).collect();
-        let _ = writeln!(
-            o,
-            "  firewall: allow [{}], open [{}], block {}, egress {}, {} breaches/year, from day {}",
-            allow.join(", "),
-            cn(&f.open_classes),
-            val(s, &f.block_probability),
-            f.egress,
-            val(s, &f.breaches_per_year),
-            val(s, &f.from_day)
-        );
+    let lines = control_lines(s, c);
+    for l in &lines {
+        let _ = writeln!(o, "{l}");
     }
-    if let Some(g) = &c.gatekeeper {
-        any = true;
-        let from: Vec<&str> = g.review_from.iter().map(|&j| jn(j)).collect();
-        let _ = writeln!(
-            o,
-            "  gatekeeper: {} reviewers, classes [{}], reviewing [{}], catch {}, fatigue {}, from day {}",
-            val(s, &g.team_size),
-            cn(&g.classes),
-            from.join(", "),
-            val(s, &g.catch_probability),
-            val(s, &g.fatigue),
-            val(s, &g.from_day)
-        );
-    }
-    if let Some(x) = &c.code_review {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  code review: catch {}, from day {}",
-            val(s, &x.probability),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.enclave {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  enclave: block {}, from day {}",
-            val(s, &x.probability),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.audit {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  audit: detect {}, mean delay {} h, from day {}",
-            val(s, &x.detect_probability),
-            x.detect_delay_hours.typical.mean(),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.third_party_audit {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  third-party audit: every {} days, detect {}, from day {}",
-            val(s, &x.every_days),
-            val(s, &x.detect_probability),
-            val(s, &x.from_day)
-        );
-    }
-    if !any {
+    if lines.is_empty() {
         let _ = writeln!(o, "  none");
     }
     if c.firewall.is_none() {
@@ -423,6 +358,68 @@ fn describe_controls(
             }
         }
     }
+}
+
+/// One line for each control of `c`, as `validate` shows it.
+fn control_lines(s: &Scenario, c: &Controls) -> Vec<String> {
+    let jn = |j: usize| s.jurisdictions[j].name.as_str();
+    let cn = |cs: &[usize]| class_names(s, cs);
+    let mut lines = Vec::new();
+    if let Some(f) = &c.firewall {
+        let allow: Vec<&str> = f.allow.iter().map(|&j| jn(j)).collect();
+        lines.push(format!(
+            "  firewall: allow [{}], open [{}], block {}, egress {}, {} breaches/year, from day {}",
+            allow.join(", "),
+            cn(&f.open_classes),
+            val(s, &f.block_probability),
+            f.egress,
+            val(s, &f.breaches_per_year),
+            val(s, &f.from_day)
+        ));
+    }
+    if let Some(g) = &c.gatekeeper {
+        let from: Vec<&str> = g.review_from.iter().map(|&j| jn(j)).collect();
+        lines.push(format!(
+            "  gatekeeper: {} reviewers, classes [{}], reviewing [{}], catch {}, fatigue {}, from day {}",
+            val(s, &g.team_size),
+            cn(&g.classes),
+            from.join(", "),
+            val(s, &g.catch_probability),
+            val(s, &g.fatigue),
+            val(s, &g.from_day)
+        ));
+    }
+    if let Some(x) = &c.code_review {
+        lines.push(format!(
+            "  code review: catch {}, from day {}",
+            val(s, &x.probability),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.enclave {
+        lines.push(format!(
+            "  enclave: block {}, from day {}",
+            val(s, &x.probability),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.audit {
+        lines.push(format!(
+            "  audit: detect {}, mean delay {} h, from day {}",
+            val(s, &x.detect_probability),
+            x.detect_delay_hours.typical.mean(),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.third_party_audit {
+        lines.push(format!(
+            "  third-party audit: every {} days, detect {}, from day {}",
+            val(s, &x.every_days),
+            val(s, &x.detect_probability),
+            val(s, &x.from_day)
+        ));
+    }
+    lines
 }
 
 /// Prints the question the scenario answers.
