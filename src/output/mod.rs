@@ -2,11 +2,17 @@
 //! computes nothing that changes a figure.
 //!
 //! [`files`] writes a run's folder, [`studies`] the files of comparisons, sweeps and tornados,
-//! [`columns`] defines every CSV's columns once (for the writers and for `plot`), [`plot`] redraws a
-//! folder's [`charts`] and [`html`] report from its files, and [`terminal`] and [`validate`] print.
+//! [`columns`] defines every CSV's columns once (for the writers and for `plot`), [`provenance`]
+//! writes and reads `provenance.toml`, [`results`] reads a results folder back (its kind,
+//! resolved scenario, provenance and tables), [`plot`] redraws a folder's [`charts`] and [`html`]
+//! report from it, and [`terminal`] and [`describe`] print.
 //! Every file is written whole or not at all ([`write_atomic`]), and every result folder too
-//! ([`folder::Staged`]). Imports `analysis`, `sim`,
-//! `model`, `scenario`; only `cli` imports it.
+//! ([`folder::Staged`]). Imports `analysis`, `sim`, `model`, `scenario`; only `cli` imports it.
+//!
+//! Within `output`, imports flow one way, each module importing only those before it:
+//! `format`, `columns`, `checked`, `folder`, `disk` (and this file's [`write_atomic`]); `charts`;
+//! `parquet`; `rowfiles`; `provenance`; `results`; `routes`; `files`; `studies`; `terminal`;
+//! `describe`; `html`; `plot`; `xlsx`; `explore`.
 
 pub mod charts;
 pub mod checked;

@@ -74,8 +74,15 @@ pub(super) fn compare_verdict(
     q.start = None;
     let currency = esc(&q.currency);
     let mut deals = Deals::default();
+    let ctx = Context {
+        t,
+        baseline,
+        reps,
+        q: &q,
+        currency: &currency,
+    };
     for (s, m) in members {
-        deals.add(t, s, m, baseline, reps, &q, &currency)?;
+        deals.add(&ctx, s, m)?;
     }
     let mut o = String::from("<section class=\"verdict\" id=\"verdict\">\n<h2>Verdict</h2>\n");
     let _ = writeln!(o, "<p class=\"q\"><b>{}</b></p>", esc(&q.words()));
@@ -101,6 +108,17 @@ pub(super) fn compare_verdict(
     Ok(o)
 }
 
+/// What every deal's row is read against: `compare.csv`, the baseline, the replications (in
+/// words), the question and the currency (escaped).
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    t: &'a Table,
+    baseline: &'a str,
+    reps: &'a str,
+    q: &'a Question,
+    currency: &'a str,
+}
+
 /// The deals' rows of the verdict's table, as they are added, and what the sentences need.
 #[derive(Default)]
 struct Deals {
@@ -116,17 +134,14 @@ struct Deals {
 
 impl Deals {
     /// Adds the deal `s` (its folder `m`).
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        &mut self,
-        t: &Table,
-        s: &str,
-        m: &ResultsFolder,
-        baseline: &str,
-        reps: &str,
-        q: &Question,
-        currency: &str,
-    ) -> Result<()> {
+    fn add(&mut self, ctx: &Context<'_>, s: &str, m: &ResultsFolder) -> Result<()> {
+        let Context {
+            t,
+            baseline,
+            reps,
+            q,
+            currency,
+        } = *ctx;
         let d = m.dir();
         let summary = Summary::of(d)?;
         let stat = summary.as_ref().and_then(|x| x.get("reached"));
