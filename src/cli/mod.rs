@@ -241,58 +241,8 @@ pub(crate) fn write_provenance(
     replications: u64,
     scenarios: &[&Scenario],
 ) -> Result<()> {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        });
-    let (y, m, d) = crate::scenario::dates::civil_from_days(secs.div_euclid(86_400));
-    let minute = secs.rem_euclid(86_400) / 60;
-    let mut t = toml::Table::new();
-    let command = if opts.command.is_empty() {
-        "(library call)".to_string()
-    } else {
-        opts.command.clone()
-    };
-    t.insert("command".into(), toml::Value::String(command));
-    t.insert(
-        "date".into(),
-        toml::Value::String(format!(
-            "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-            minute / 60,
-            minute % 60
-        )),
-    );
-    t.insert(
-        "leaksim_version".into(),
-        toml::Value::String(env!("CARGO_PKG_VERSION").into()),
-    );
-    t.insert("seed".into(), toml::Value::Integer(seed as i64));
-    t.insert(
-        "replications".into(),
-        toml::Value::Integer(replications as i64),
-    );
-    let list = scenarios
-        .iter()
-        .map(|s| {
-            let mut e = toml::Table::new();
-            e.insert("name".into(), toml::Value::String(s.name.clone()));
-            e.insert("digest".into(), toml::Value::String(s.digest()));
-            toml::Value::Table(e)
-        })
-        .collect();
-    t.insert("scenario".into(), toml::Value::Array(list));
-    let text = format!(
-        "# How and when these results were made. `command` reproduces them.\n{}",
-        toml::to_string(&t).unwrap_or_default()
-    );
-    crate::output::write_atomic(&dir.join("provenance.toml"), |w| {
-        w.write_all(text.as_bytes())
-    })
+    crate::output::provenance::Provenance::now(&opts.command, seed, replications, scenarios)
+        .write(dir)
 }
 
 /// Finishes a staged result folder: `results.xlsx` with `--xlsx`, then the charts and report

@@ -7,7 +7,7 @@ pub fn validate(files: &[PathBuf], sets: &[String]) -> Result<usize> {
     let scenarios = load_all(files, sets)?;
     let mut warnings = 0;
     for s in &scenarios {
-        let (text, warns) = crate::output::validate::describe(s);
+        let (text, warns) = crate::output::describe::describe(s);
         print!("{text}");
         for w in &warns {
             println!("warning: {w}");

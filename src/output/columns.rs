@@ -118,3 +118,12 @@ pub const ROUTES_COLUMNS: [&str; 14] = [
     "simulated_ci95_high",
     "simulated_share",
 ];
+
+/// Whether the metric `name` (a row of `summary.csv`, `compare.csv`, `sweep.csv`) is a 0/1
+/// indicator, shown as a percentage: [`crate::sim::metrics::is_probability`] by name.
+pub fn is_probability(name: &str) -> bool {
+    crate::sim::metrics::NAMES
+        .iter()
+        .position(|n| *n == name)
+        .is_some_and(crate::sim::metrics::is_probability)
+}

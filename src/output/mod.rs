@@ -2,15 +2,22 @@
 //! computes nothing that changes a figure.
 //!
 //! [`files`] writes a run's folder, [`studies`] the files of comparisons, sweeps and tornados,
-//! [`columns`] defines every CSV's columns once (for the writers and for `plot`), [`plot`] redraws a
-//! folder's [`charts`] and [`html`] report from its files, and [`terminal`] and [`validate`] print.
+//! [`columns`] defines every CSV's columns once (for the writers and for `plot`), [`provenance`]
+//! writes and reads `provenance.toml`, [`results`] reads a results folder back (its kind,
+//! resolved scenario, provenance and tables), [`plot`] redraws a folder's [`charts`] and [`html`]
+//! report from it, and [`terminal`] and [`describe`] print.
 //! Every file is written whole or not at all ([`write_atomic`]), and every result folder too
-//! ([`folder::Staged`]). Imports `analysis`, `sim`,
-//! `model`, `scenario`; only `cli` imports it.
+//! ([`folder::Staged`]). Imports `analysis`, `sim`, `model`, `scenario`; only `cli` imports it.
+//!
+//! Within `output`, imports flow one way, each module importing only those before it:
+//! `format`, `columns`, `checked`, `folder`, `disk` (and this file's [`write_atomic`]); `charts`;
+//! `parquet`; `rowfiles`; `provenance`; `results`; `routes`; `files`; `studies`; `terminal`;
+//! `describe`; `html`; `plot`; `xlsx`; `explore`.
 
 pub mod charts;
 pub mod checked;
 pub mod columns;
+pub mod describe;
 pub mod disk;
 pub mod explore;
 pub mod files;
@@ -20,13 +27,15 @@ pub mod html;
 pub mod manifest;
 pub mod parquet;
 pub mod plot;
+pub mod provenance;
+pub mod results;
 pub mod routes;
 pub mod rowfiles;
 pub mod shards;
 pub mod studies;
 pub mod study_shards;
 pub mod terminal;
-pub mod validate;
+
 pub mod xlsx;
 
 use crate::error::{Error, Result};

@@ -10,89 +10,40 @@ use crate::error::{Error, Result};
 use crate::sim::metrics::NAMES;
 use std::path::{Path, PathBuf};
 
-/// Key metrics in the report tables and the comparison chart.
-pub(super) const COMPARE_METRICS: [&str; 4] = [
-    "reached",
-    "reached_records",
-    "accessed_records",
-    "total_cost",
-];
-
-pub(super) fn folder_name(dir: &Path) -> String {
-    super::folder::display_name(dir)
-}
-
-/// The name a run folder's charts and report carry: its scenario's name (so that a renamed copy
-/// of the folder is still titled by the scenario), else the folder's name.
-pub(super) fn scenario_name(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("scenario.resolved.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|v| v.get("scenario")?.get("name")?.as_str().map(str::to_string))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| folder_name(dir))
-}
-
-/// Reads a results file of `dir`, checking it has the columns leaksim writes there.
-pub(super) fn read(dir: &Path, file: &str) -> Result<Option<Table>> {
-    use super::columns::*;
-    let required: &[&str] = match file {
-        "replications.csv" => &["records_leaked", "loss"],
-        "paths.csv" => &PATHS_COLUMNS,
-        "reach.csv" => &REACH_COLUMNS,
-        "summary.csv" => &SUMMARY_COLUMNS,
-        "compare.csv" => &COMPARE_COLUMNS,
-        "sweep.csv" => &SWEEP_COLUMNS,
-        "tornado.csv" => &TORNADO_COLUMNS,
-        "timeline.csv" => &TIMELINE_COLUMNS,
-        "markers.csv" => &MARKERS_COLUMNS,
-        "routes.csv" => &ROUTES_COLUMNS,
-        _ => &[],
-    };
-    Table::read_with(&dir.join(file), required)
-}
-
-/// What kind of results a folder holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// A `run` folder (replications.csv).
-    Run,
-    /// A `compare` folder (compare.csv).
-    Compare,
-    /// A `sweep` folder (sweep.csv).
-    Sweep,
-    /// A `tornado` folder (tornado.csv).
-    Tornado,
-}
-
-/// The kind of results in `dir`, if any.
-pub fn kind(dir: &Path) -> Option<Kind> {
-    [
-        ("compare.csv", Kind::Compare),
-        ("sweep.csv", Kind::Sweep),
-        ("tornado.csv", Kind::Tornado),
-        ("replications.csv", Kind::Run),
-        ("replications.parquet", Kind::Run),
-    ]
-    .into_iter()
-    .find(|(f, _)| dir.join(f).is_file())
-    .map(|(_, k)| k)
-}
+use super::results::{
+    baseline_of, compare_scenarios, is_folder_name, read, ResultsFolder, COMPARE_METRICS,
+};
+pub use super::results::{kind, Kind};
 
 /// Draws every chart of `dir` (and of its scenario folders, for a comparison) and its report.
 pub fn plot_dir(dir: &Path) -> Result<Vec<PathBuf>> {
-    match kind(dir) {
-        Some(Kind::Run) => plot_run(dir),
-        Some(Kind::Compare) => plot_compare(dir),
-        Some(Kind::Sweep) => plot_sweep(dir),
-        Some(Kind::Tornado) => plot_tornado(dir),
-        None if dir.join("manifest.toml").is_file() || dir.join("study.toml").is_file() => {
+    use super::results::FolderKind;
+    let kind = super::results::folder_kind(dir);
+    if !matches!(kind, Some(FolderKind::Results(_))) {
+        // Says what is wrong before reading anything.
+        return not_plotted(dir, kind);
+    }
+    let f = ResultsFolder::open(dir)?;
+    match f.results_kind() {
+        Some(Kind::Run) => plot_run(&f),
+        Some(Kind::Compare) => plot_compare(&f),
+        Some(Kind::Sweep) => plot_sweep(&f),
+        Some(Kind::Tornado) => plot_tornado(&f),
+        None => not_plotted(dir, f.kind()),
+    }
+}
+
+/// The error of `plot` on a folder with no charts.
+fn not_plotted(dir: &Path, kind: Option<super::results::FolderKind>) -> Result<Vec<PathBuf>> {
+    use super::results::FolderKind;
+    match kind {
+        Some(FolderKind::RunShard | FolderKind::StudyShard) => {
             Err(Error::Usage(format!(
             "{}: a shard folder (run, sweep or tornado --shard) has no charts: join the shards with `leaksim merge`",
             dir.display()
         )))
         }
-        None => Err(Error::Usage(format!(
+        _ => Err(Error::Usage(format!(
             "{}: no leaksim results here (expected replications.csv, compare.csv, sweep.csv or tornado.csv)",
             dir.display()
         ))),
@@ -132,11 +83,11 @@ fn exceedance_series(dir: &Path, label: &str, metrics: &[&str]) -> Result<Vec<Ex
         .collect())
 }
 
-fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceedance> {
+fn exceedance_chart(title: String, dirs: &[(String, &ResultsFolder)]) -> Result<Exceedance> {
     let mut panels = Vec::new();
     let currency = dirs
         .first()
-        .map(|(_, d)| super::html::currency_of(d))
+        .map(|(_, d)| d.currency())
         .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     let panels_of = [
         ("records_leaked", "records leaked (log scale)".to_string()),
@@ -145,7 +96,7 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
     let metrics: Vec<&str> = panels_of.iter().map(|p| p.0).collect();
     let mut per_panel: Vec<Vec<ExceedanceSeries>> = metrics.iter().map(|_| Vec::new()).collect();
     for (label, d) in dirs {
-        for (k, s) in exceedance_series(d, label, &metrics)?
+        for (k, s) in exceedance_series(d.dir(), label, &metrics)?
             .into_iter()
             .enumerate()
         {
@@ -155,39 +106,20 @@ fn exceedance_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<Exceeda
     for ((metric, desc), series) in panels_of.into_iter().zip(per_panel) {
         panels.push((metric.to_string(), desc, series));
     }
-    let tolerance = dirs
-        .first()
-        .map(|(_, d)| tolerance_of(d))
-        .unwrap_or_default();
+    let tolerance = dirs.first().map(|(_, d)| d.tolerance()).unwrap_or_default();
     Ok(Exceedance::new(title, panels, tolerance))
 }
 
-/// `[report] tolerance` of a run folder's resolved scenario.
-pub(super) fn tolerance_of(dir: &Path) -> Vec<(f64, f64)> {
-    let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
-    let v: toml::Table = text.parse().unwrap_or_default();
-    let Some(toml::Value::Array(points)) = v.get("report").and_then(|r| r.get("tolerance")) else {
-        return Vec::new();
-    };
-    let num = |x: &toml::Value| x.as_float().or(x.as_integer().map(|i| i as f64));
-    points
-        .iter()
-        .filter_map(|p| {
-            let xy = p.as_array()?;
-            Some((num(xy.first()?)?, num(xy.get(1)?)?))
-        })
-        .collect()
-}
-
-fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
-    let name = scenario_name(dir);
+fn plot_run(f: &ResultsFolder) -> Result<Vec<PathBuf>> {
+    let dir = f.dir();
+    let name = f.name();
     let mut files = Vec::new();
     // The two charts drawn from row files read them at once, one thread each.
     let (chart, paths) = std::thread::scope(|scope| {
-        let paths = scope.spawn(|| paths_chart(dir, &name));
+        let paths = scope.spawn(|| paths_chart(f, &name));
         let chart = exceedance_chart(
             format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
-            &[(name.clone(), dir.to_path_buf())],
+            &[(name.clone(), f)],
         );
         (chart, paths.join())
     });
@@ -218,8 +150,7 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
                 t.numbers("records_leaked_p95"),
             ],
             backlog: [t.numbers("backlog_mean"), t.numbers("backlog_p95")],
-            gatekeeper: std::fs::read_to_string(dir.join("scenario.resolved.toml"))
-                .is_ok_and(|r| r.contains(".gatekeeper]")),
+            gatekeeper: f.has_gatekeeper(),
             markers,
         };
         files.extend(charts::render(dir, "timeline", &chart)?);
@@ -227,46 +158,15 @@ fn plot_run(dir: &Path) -> Result<Vec<PathBuf>> {
     if let Some(chart) = paths {
         files.extend(charts::render(dir, "paths", &chart)?);
     }
-    let reach = reach_chart(
-        format!("{name}: who gets the data"),
-        &[(name.clone(), dir.to_path_buf())],
-    )?;
+    let reach = reach_chart(format!("{name}: who gets the data"), &[(name.clone(), f)])?;
     files.extend(charts::render(dir, "reach", &reach)?);
-    files.push(write_report(dir, Kind::Run)?);
+    files.push(write_report(f, Kind::Run)?);
     Ok(files)
 }
 
-/// Whether `name` (read from a file) names a folder directly inside the folder holding the file:
-/// one plain path component, so that joining it never leads outside.
-pub(super) fn is_folder_name(name: &str) -> bool {
-    let mut c = Path::new(name).components();
-    matches!(
-        (c.next(), c.next()),
-        (Some(std::path::Component::Normal(n)), None) if n == name && !name.starts_with('.')
-    )
-}
-
-/// The scenarios of a `compare.csv`, in order; names that are not plain folder names are left out
-/// (see [`is_folder_name`]).
-pub(super) fn compare_scenarios(t: &Table) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    if let Some(i) = t.col("scenario") {
-        for r in &t.rows {
-            if is_folder_name(&r[i]) && !v.contains(&r[i]) {
-                v.push(r[i].clone());
-            }
-        }
-    }
-    v
-}
-
-pub(super) fn baseline_of(t: &Table) -> Option<String> {
-    let b = t.col("baseline")?;
-    t.rows.first().map(|r| r[b].clone())
-}
-
-fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = read(dir, "compare.csv")?.unwrap_or_default();
+fn plot_compare(f: &ResultsFolder) -> Result<Vec<PathBuf>> {
+    let dir = f.dir();
+    let t = f.compare()?.unwrap_or_default();
     if let Some(bad) = t
         .col("scenario")
         .and_then(|i| t.rows.iter().map(|r| &r[i]).find(|n| !is_folder_name(n)))
@@ -279,17 +179,18 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
             ),
         ));
     }
-    let scenarios = compare_scenarios(&t);
     let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for s in &scenarios {
-        let d = dir.join(s);
+    let mut members = Vec::new();
+    for s in compare_scenarios(&t) {
+        let d = dir.join(&s);
         if super::rowfiles::replications_file(&d).is_some() {
-            files.extend(plot_run(&d)?);
-            dirs.push((s.clone(), d));
+            let member = ResultsFolder::open(&d)?;
+            files.extend(plot_run(&member)?);
+            members.push((s, member));
         }
     }
-    let name = folder_name(dir);
+    let dirs: Vec<(String, &ResultsFolder)> = members.iter().map(|(s, m)| (s.clone(), m)).collect();
+    let name = f.folder_name();
     let chart = exceedance_chart(
         format!("{name}: exceedance curves (shaded: 95% Wilson interval of each probability)"),
         &dirs,
@@ -332,7 +233,7 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     let currency = dirs
         .first()
-        .map(|(_, d)| super::html::currency_of(d))
+        .map(|(_, d)| d.currency())
         .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
     let chart = CompareChart {
         title: format!("{name}: scenarios against the baseline, {baseline}"),
@@ -340,12 +241,13 @@ fn plot_compare(dir: &Path) -> Result<Vec<PathBuf>> {
         currency,
     };
     files.extend(charts::render(dir, "compare", &chart)?);
-    files.push(write_report(dir, Kind::Compare)?);
+    files.push(write_report(f, Kind::Compare)?);
     Ok(files)
 }
 
-fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = read(dir, "sweep.csv")?.unwrap_or_default();
+fn plot_sweep(f: &ResultsFolder) -> Result<Vec<PathBuf>> {
+    let dir = f.dir();
+    let t = f.sweep()?.unwrap_or_default();
     let mcol = t.col("metric").unwrap_or(0);
     let paths: Vec<String> = t.header[..mcol].to_vec();
     if !(1..=2).contains(&paths.len()) {
@@ -384,18 +286,19 @@ fn plot_sweep(dir: &Path) -> Result<Vec<PathBuf>> {
         })
         .collect();
     let chart = SweepChart {
-        title: format!("{}: sweep of {}", folder_name(dir), paths.join(" x ")),
+        title: format!("{}: sweep of {}", f.folder_name(), paths.join(" x ")),
         paths,
         panels,
-        currency: super::html::currency_of(dir),
+        currency: f.currency(),
     };
     let mut files = charts::render(dir, "sweep", &chart)?;
-    files.push(write_report(dir, Kind::Sweep)?);
+    files.push(write_report(f, Kind::Sweep)?);
     Ok(files)
 }
 
-fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
-    let t = read(dir, "tornado.csv")?.unwrap_or_default();
+fn plot_tornado(f: &ResultsFolder) -> Result<Vec<PathBuf>> {
+    let dir = f.dir();
+    let t = f.tornado()?.unwrap_or_default();
     let names: Vec<String> = t.rows.iter().map(|r| r[0].clone()).collect();
     let (lv, hv, ml, mh) = (
         t.numbers("low_value"),
@@ -419,7 +322,7 @@ fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
     );
     let chart = TornadoChart {
         title: titled(
-            format!("{}: what drives {metric}", folder_name(dir)),
+            format!("{}: what drives {metric}", f.folder_name()),
             more,
             "parameters",
         ),
@@ -428,20 +331,20 @@ fn plot_tornado(dir: &Path) -> Result<Vec<PathBuf>> {
         rows,
     };
     let mut files = charts::render(dir, "tornado", &chart)?;
-    files.push(write_report(dir, Kind::Tornado)?);
+    files.push(write_report(f, Kind::Tornado)?);
     Ok(files)
 }
 
 /// The paths chart of a run folder: mean records per replication by route, recipient and class.
-fn paths_chart(dir: &Path, name: &str) -> Result<Option<PathsChart>> {
-    let Some(reps) = super::rowfiles::replication_count(dir)? else {
+fn paths_chart(f: &ResultsFolder, name: &str) -> Result<Option<PathsChart>> {
+    let Some(reps) = f.replication_count()? else {
         return Ok(None);
     };
     let reps = reps.max(1) as f64;
     let mut bars: Vec<PathBar> = Vec::new();
     let mut index: std::collections::HashMap<(String, String, String), usize> =
         std::collections::HashMap::new();
-    let found = super::rowfiles::for_each_path(dir, |row| {
+    let found = f.for_each_path(|row| {
         let records = row.records / reps;
         let key = (
             row.path.to_string(),
@@ -489,10 +392,10 @@ fn titled(title: String, more: usize, what: &str) -> String {
 
 /// The "who gets the data" chart of one or more run folders, from their `reach.csv`: every
 /// (recipient, class) row that any scenario reached, staff access last.
-fn reach_chart(title: String, dirs: &[(String, PathBuf)]) -> Result<ReachChart> {
+fn reach_chart(title: String, dirs: &[(String, &ResultsFolder)]) -> Result<ReachChart> {
     let mut tables = Vec::new();
     for (label, d) in dirs {
-        if let Some(t) = read(d, "reach.csv")? {
+        if let Some(t) = d.table("reach.csv")? {
             tables.push((label.clone(), t));
         }
     }

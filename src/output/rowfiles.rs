@@ -87,23 +87,6 @@ pub fn replication_columns(dir: &Path, names: &[&str]) -> Result<Option<Vec<Vec<
     Ok(Some(out))
 }
 
-/// Replications of the run in `dir` (None without a replications file): as `provenance.toml`
-/// records them, else counted in the replications file.
-pub fn replication_count(dir: &Path) -> Result<Option<u64>> {
-    if replications_file(dir).is_none() {
-        return Ok(None);
-    }
-    let recorded = std::fs::read_to_string(dir.join("provenance.toml"))
-        .ok()
-        .and_then(|t| t.parse::<toml::Table>().ok())
-        .and_then(|t| t.get("replications").and_then(toml::Value::as_integer))
-        .and_then(|n| u64::try_from(n).ok());
-    match recorded {
-        Some(n) => Ok(Some(n)),
-        None => Ok(replication_columns(dir, &["replication"])?.map(|c| c[0].len() as u64)),
-    }
-}
-
 /// One row of the paths file.
 pub struct PathCells<'a> {
     /// Replication number.

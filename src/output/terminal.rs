@@ -11,17 +11,50 @@ use std::fmt::Write;
 
 /// The run summary printed after `leaksim run`.
 pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> String {
-    let get = |name: &str| &summary[NAMES.iter().position(|n| *n == name).expect("known metric")];
+    let get = |name: &str| metric(summary, name);
     let mut o = String::new();
-    let leaked = get("leaked");
-    let reached = get("reached");
     let _ = writeln!(o, "== {} ==", s.name);
+    let rows = amount_rows(s, summary);
+    let (probabilities, cmc) = probability_rows(s, summary);
+    // Labels in one column, as wide as the longest (a long currency name widens it).
+    let w = probabilities
+        .iter()
+        .chain(&rows)
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
+    write_probabilities(&mut o, s, &probabilities, &cmc, w);
+    let _ = writeln!(o, "{}", interval_note(s.params.len()));
+    write_amounts(&mut o, s, summary, &rows, w);
+    let events = get("events").mean * r.rows.len() as f64;
+    let secs = r.elapsed.as_secs_f64().max(1e-9);
+    let _ = writeln!(
+        o,
+        "  {} replications, {} events in {:.2} s ({} events/s on {} threads), seed {}",
+        human(r.rows.len() as f64, 0),
+        human(events, 0),
+        secs,
+        human(events / secs, 0),
+        r.threads,
+        r.seed
+    );
+    printable(o)
+}
+
+/// The summary of the metric `name` (one of [`NAMES`]).
+fn metric<'a>(summary: &'a [MetricSummary], name: &str) -> &'a MetricSummary {
+    &summary[NAMES.iter().position(|n| *n == name).expect("known metric")]
+}
+
+/// The amounts of the run summary, labelled (amounts of money with their currency).
+fn amount_rows<'a>(s: &Scenario, summary: &'a [MetricSummary]) -> Vec<(String, &'a MetricSummary)> {
     let question_rows: &[&str] = if s.question.stated {
         &["reached_records", "reached_loss"]
     } else {
         &[]
     };
-    let rows: Vec<(String, &MetricSummary)> = question_rows
+    question_rows
         .iter()
         .chain(&[
             "records_leaked",
@@ -39,11 +72,22 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
                 }
                 _ => name.to_string(),
             };
-            (label, get(name))
+            (label, metric(summary, name))
         })
-        .collect();
-    let mut probabilities = vec![(s.question_label(), reached)];
-    let mut cmc = vec![get("reached_cmc")];
+        .collect()
+}
+
+/// A label and its metric's summary.
+type Labelled<'a> = (String, &'a MetricSummary);
+
+/// The probabilities of the run summary (the question, each named window, any leak), labelled,
+/// and beside them their conditional Monte Carlo estimates where the run has them.
+fn probability_rows<'a>(
+    s: &Scenario,
+    summary: &'a [MetricSummary],
+) -> (Vec<Labelled<'a>>, Vec<&'a MetricSummary>) {
+    let mut probabilities = vec![(s.question_label(), metric(summary, "reached"))];
+    let mut cmc = vec![metric(summary, "reached_cmc")];
     for k in 0..s.question.also.len() {
         let name = format!("reached.{}", s.question.also[k].name);
         if let Some(m) = summary.iter().find(|m| m.metric == name) {
@@ -53,16 +97,20 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
         cmc.extend(summary.iter().find(|m| m.metric == name));
     }
     if s.question.stated {
-        probabilities.push(("P(any leak)".to_string(), leaked));
+        probabilities.push(("P(any leak)".to_string(), metric(summary, "leaked")));
     }
-    // Labels in one column, as wide as the longest (a long currency name widens it).
-    let w = probabilities
-        .iter()
-        .chain(&rows)
-        .map(|(l, _)| l.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(22);
+    (probabilities, cmc)
+}
+
+/// Each probability with its interval (a structural zero with its reason), and its conditional
+/// Monte Carlo estimate when that is narrower; labels `w` wide.
+fn write_probabilities(
+    o: &mut String,
+    s: &Scenario,
+    probabilities: &[Labelled<'_>],
+    cmc: &[&MetricSummary],
+    w: usize,
+) {
     let structural = crate::analysis::structural::structural_zero(s);
     for (k, (label, m)) in probabilities.iter().enumerate() {
         if let (0, Some(r)) = (k, &structural) {
@@ -95,9 +143,19 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             );
         }
     }
-    let _ = writeln!(o, "{}", interval_note(s.params.len()));
+}
+
+/// The amounts' mean, p95 and p99, what staff access is, and the gatekeeper's wait.
+fn write_amounts(
+    o: &mut String,
+    s: &Scenario,
+    summary: &[MetricSummary],
+    rows: &[Labelled<'_>],
+    w: usize,
+) {
+    let get = |name: &str| metric(summary, name);
     let _ = writeln!(o, "  {:<w$} {:>16} {:>16} {:>16}", "", "mean", "p95", "p99");
-    for (label, m) in &rows {
+    for (label, m) in rows {
         let _ = writeln!(
             o,
             "  {label:<w$} {:>16} {:>16} {:>16}",
@@ -129,19 +187,6 @@ pub fn run_summary(s: &Scenario, r: &RunResult, summary: &[MetricSummary]) -> St
             100.0 * util.mean
         );
     }
-    let events = get("events").mean * r.rows.len() as f64;
-    let secs = r.elapsed.as_secs_f64().max(1e-9);
-    let _ = writeln!(
-        o,
-        "  {} replications, {} events in {:.2} s ({} events/s on {} threads), seed {}",
-        human(r.rows.len() as f64, 0),
-        human(events, 0),
-        secs,
-        human(events / secs, 0),
-        r.threads,
-        r.seed
-    );
-    printable(o)
 }
 
 /// `text` without control characters other than newlines and tabs: text read from files (a
@@ -183,7 +228,8 @@ pub const KEY_METRICS: [&str; 8] = [
 ];
 
 fn fmt_metric(metric: &str, v: f64) -> String {
-    if metric == "leaked" || metric == "reached" || metric.starts_with("reached.") {
+    // A named window's `reached.NAME` is a 0/1 indicator like `reached`.
+    if super::columns::is_probability(metric) || metric.starts_with("reached.") {
         format!("{:.2}%", 100.0 * v)
     } else {
         human(v, 0)
@@ -200,6 +246,23 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         "{:<26} {:<15} {:>40} {:>44} {:>9}",
         "scenario", "metric", "mean [95% CI]", "delta vs baseline [95% CI]", "P(lower)"
     );
+    let mut last = "";
+    for r in compare_order(rows) {
+        let scen = if r.scenario != last {
+            r.scenario.as_str()
+        } else {
+            ""
+        };
+        last = &r.scenario;
+        compare_line(&mut o, rows, r, scen, baseline);
+    }
+    o
+}
+
+/// The rows of a comparison in the order the table shows them: scenarios in order; in each, the
+/// headline, the question's extra windows (`reached.NAME`), the legitimate work blocked, then the
+/// other key metrics.
+fn compare_order(rows: &[CompareRow]) -> Vec<&CompareRow> {
     // Scenarios in order; in each, the headline, then the legitimate work blocked beside it.
     let mut scenarios: Vec<&str> = Vec::new();
     for r in rows {
@@ -212,82 +275,80 @@ pub fn compare_table(rows: &[CompareRow], baseline: &str, reps: usize, seed: u64
         .chain(KEY_METRICS.iter().copied().filter(|m| *m != "reached"))
         .collect();
     // The question's extra windows (`reached.NAME`) follow the headline.
-    let ordered = scenarios.iter().flat_map(|sc| {
-        let headline = rows
-            .iter()
-            .filter(move |r| r.scenario == *sc && r.metric == "reached");
-        let windows = rows
-            .iter()
-            .filter(move |r| r.scenario == *sc && r.metric.starts_with("reached."));
-        let rest = order[1..]
-            .iter()
-            .filter_map(move |m| rows.iter().find(|r| r.scenario == *sc && r.metric == *m));
-        headline.chain(windows).chain(rest)
-    });
-    let mut last = "";
-    for r in ordered {
-        let p = &r.paired;
-        let scen = if r.scenario != last {
-            r.scenario.as_str()
-        } else {
-            ""
-        };
-        last = &r.scenario;
-        if let (true, Some(reasons)) = (r.metric.starts_with("reached"), &r.structural) {
-            let _ = writeln!(o, "{:<26} {:<15} {:>40}", scen, r.metric, "0 (structural)");
-            if r.metric == "reached" {
-                let text = crate::analysis::structural::no_route_text(reasons);
-                let _ = writeln!(o, "{:<26} {text}", "");
-            }
-            continue;
+    scenarios
+        .iter()
+        .flat_map(|sc| {
+            let headline = rows
+                .iter()
+                .filter(move |r| r.scenario == *sc && r.metric == "reached");
+            let windows = rows
+                .iter()
+                .filter(move |r| r.scenario == *sc && r.metric.starts_with("reached."));
+            let rest = order[1..]
+                .iter()
+                .filter_map(move |m| rows.iter().find(|r| r.scenario == *sc && r.metric == *m));
+            headline.chain(windows).chain(rest)
+        })
+        .collect()
+}
+
+/// One row of the comparison's table (`scen`: its scenario, or empty under the first), with the
+/// notes that follow it.
+fn compare_line(o: &mut String, rows: &[CompareRow], r: &CompareRow, scen: &str, baseline: &str) {
+    let p = &r.paired;
+    if let (true, Some(reasons)) = (r.metric.starts_with("reached"), &r.structural) {
+        let _ = writeln!(o, "{:<26} {:<15} {:>40}", scen, r.metric, "0 (structural)");
+        if r.metric == "reached" {
+            let text = crate::analysis::structural::no_route_text(reasons);
+            let _ = writeln!(o, "{:<26} {text}", "");
         }
-        let mean = format!(
+        return;
+    }
+    let mean = format!(
+        "{} [{}, {}]",
+        fmt_metric(&r.metric, p.mean.mean),
+        fmt_metric(&r.metric, p.mean.low),
+        fmt_metric(&r.metric, p.mean.high)
+    );
+    let delta = if r.scenario == baseline {
+        "(baseline)".to_string()
+    } else {
+        format!(
             "{} [{}, {}]",
-            fmt_metric(&r.metric, p.mean.mean),
-            fmt_metric(&r.metric, p.mean.low),
-            fmt_metric(&r.metric, p.mean.high)
-        );
-        let delta = if r.scenario == baseline {
-            "(baseline)".to_string()
-        } else {
-            format!(
-                "{} [{}, {}]",
-                fmt_metric(&r.metric, p.delta.mean),
-                fmt_metric(&r.metric, p.delta.low),
-                fmt_metric(&r.metric, p.delta.high)
-            )
-        };
-        let lower = if r.scenario == baseline {
-            String::new()
-        } else {
-            format!("{:.1}%", 100.0 * p.p_lower)
-        };
-        let _ = writeln!(
-            o,
-            "{:<26} {:<15} {:>40} {:>44} {:>9}",
-            scen, r.metric, mean, delta, lower
-        );
-        if r.metric == "legit_blocked" && r.scenario != baseline {
-            if let Some(text) = blocking_note(rows, r) {
-                let _ = writeln!(o, "{:<26} {text}", "");
-            }
-        }
-        if r.metric == "total_cost" && r.scenario != baseline {
-            let c = r.cost_per_loss_avoided;
-            let text = if c.is_nan() {
-                "no expected loss avoided".to_string()
-            } else if c <= 0.0 {
-                "dominant: avoids expected loss at no extra control cost".to_string()
-            } else {
-                format!(
-                    "{} of extra control cost per unit of expected loss avoided",
-                    human(c, 2)
-                )
-            };
+            fmt_metric(&r.metric, p.delta.mean),
+            fmt_metric(&r.metric, p.delta.low),
+            fmt_metric(&r.metric, p.delta.high)
+        )
+    };
+    let lower = if r.scenario == baseline {
+        String::new()
+    } else {
+        format!("{:.1}%", 100.0 * p.p_lower)
+    };
+    let _ = writeln!(
+        o,
+        "{:<26} {:<15} {:>40} {:>44} {:>9}",
+        scen, r.metric, mean, delta, lower
+    );
+    if r.metric == "legit_blocked" && r.scenario != baseline {
+        if let Some(text) = blocking_note(rows, r) {
             let _ = writeln!(o, "{:<26} {text}", "");
         }
     }
-    o
+    if r.metric == "total_cost" && r.scenario != baseline {
+        let c = r.cost_per_loss_avoided;
+        let text = if c.is_nan() {
+            "no expected loss avoided".to_string()
+        } else if c <= 0.0 {
+            "dominant: avoids expected loss at no extra control cost".to_string()
+        } else {
+            format!(
+                "{} of extra control cost per unit of expected loss avoided",
+                human(c, 2)
+            )
+        };
+        let _ = writeln!(o, "{:<26} {text}", "");
+    }
 }
 
 /// Says when a scenario lowers the headline while it blocks more legitimate work than the

@@ -3,7 +3,8 @@
 //! numbers as numbers with formats, frozen header rows. Built from the folder's files alone.
 
 use super::charts::Table;
-use super::plot::{compare_scenarios, read, Kind};
+use super::provenance::Provenance;
+use super::results::{compare_scenarios, read, Kind, ResultsFolder};
 use super::write_atomic;
 use crate::error::{Error, Result};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
@@ -11,21 +12,6 @@ use std::path::{Path, PathBuf};
 
 fn xerr(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     move |e| Error::io(path, std::io::Error::other(e.to_string()))
-}
-
-/// The run's date from `provenance.toml` (`YYYY-MM-DD HH:MM UTC`) as seconds since 1970, so that
-/// the workbook's own creation time, and so its bytes, follow the results.
-fn provenance_seconds(dir: &Path) -> i64 {
-    let text = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let v: toml::Table = text.parse().unwrap_or_default();
-    let date = v.get("date").and_then(|d| d.as_str()).unwrap_or_default();
-    let (Some((y, m, d)), Some(hm)) = (crate::scenario::dates::parse_date(date), date.get(11..16))
-    else {
-        return 0;
-    };
-    let (h, min) = hm.split_once(':').unwrap_or(("0", "0"));
-    let days = crate::scenario::dates::days_from_civil(y, m, d);
-    days * 86_400 + h.parse::<i64>().unwrap_or(0) * 3600 + min.parse::<i64>().unwrap_or(0) * 60
 }
 
 /// Writes one sheet: the header (bold, frozen), then the rows; cells that read as numbers are
@@ -50,7 +36,10 @@ fn sheet(
     }
     ws.set_freeze_panes(1, 0).map_err(&e)?;
     for (r, row) in rows.iter().enumerate() {
-        let probability_row = row.iter().take(3).any(|c| c == "reached" || c == "leaked");
+        let probability_row = row
+            .iter()
+            .take(3)
+            .any(|c| super::columns::is_probability(c));
         for (c, cell) in row.iter().enumerate() {
             let (r, c16) = ((r + 1) as u32, c as u16);
             let col = header.get(c).map(String::as_str).unwrap_or("");
@@ -81,26 +70,24 @@ fn table_sheet(wb: &mut Workbook, name: &str, t: &Table, path: &Path) -> Result<
     sheet(wb, name, &t.header, &t.rows, path)
 }
 
-/// The provenance as a two-column sheet.
-fn provenance_sheet(wb: &mut Workbook, dir: &Path, path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let v: toml::Table = text.parse().unwrap_or_default();
+/// The provenance as a two-column sheet (field names as the file has them).
+fn provenance_sheet(wb: &mut Workbook, p: Option<&Provenance>, path: &Path) -> Result<()> {
     let mut rows = Vec::new();
-    for (k, val) in &v {
-        match val {
-            toml::Value::Array(list) => {
-                for s in list {
-                    let f = |k: &str| s.get(k).and_then(|x| x.as_str()).unwrap_or_default();
-                    rows.push(vec![
-                        format!("scenario {} (digest)", f("name")),
-                        f("digest").into(),
-                    ]);
-                }
+    if let Some(p) = p {
+        rows.push(vec!["command".into(), p.command.clone()]);
+        rows.push(vec!["date".into(), p.date.clone()]);
+        rows.push(vec!["leaksim_version".into(), p.leaksim_version.clone()]);
+        for (k, v) in [("seed", p.seed), ("replications", p.replications)] {
+            if let Some(v) = v {
+                // As the file writes it: a TOML integer.
+                rows.push(vec![k.into(), (v as i64).to_string()]);
             }
-            other => rows.push(vec![
-                k.clone(),
-                other.to_string().trim_matches('"').to_string(),
-            ]),
+        }
+        for s in &p.scenario {
+            rows.push(vec![
+                format!("scenario {} (digest)", s.name),
+                s.digest.clone(),
+            ]);
         }
     }
     sheet(wb, "provenance", &["".into(), "".into()], &rows, path)
@@ -130,9 +117,13 @@ pub fn write_workbook(dir: &Path, kind: Kind) -> Result<PathBuf> {
     let path = dir.join("results.xlsx");
     let e = xerr(&path);
     let mut wb = Workbook::new();
-    let when = ExcelDateTime::from_timestamp(provenance_seconds(dir)).map_err(&e)?;
+    let folder = ResultsFolder::open(dir)?;
+    // The run's date, so that the workbook's own creation time, and so its bytes, follow the
+    // results.
+    let seconds = folder.provenance().map_or(0, Provenance::seconds);
+    let when = ExcelDateTime::from_timestamp(seconds).map_err(&e)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
-    provenance_sheet(&mut wb, dir, &path)?;
+    provenance_sheet(&mut wb, folder.provenance(), &path)?;
     let name = super::folder::display_name(dir);
     match kind {
         Kind::Run => {

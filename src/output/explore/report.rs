@@ -76,6 +76,23 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
             a.weights.w.len()
         )
     };
+    o.push_str(&spread_charts(dir, x, a, suffix, &conditioned)?);
+    o.push_str(&ranking_chart(dir, x, a, suffix, &conditioned)?);
+    o.push_str(&indices_chart(dir, x, a, suffix, &conditioned)?);
+    o.push_str(&uncertainty_table(x, a));
+    Ok(o)
+}
+
+/// Each metric's spread over the input draws, per deal (`conditioned`: the title's note on the
+/// evidence, empty without).
+fn spread_charts(
+    dir: &Path,
+    x: &Exploration,
+    a: &Analyses,
+    suffix: &str,
+    conditioned: &str,
+) -> Result<String> {
+    let mut o = String::new();
     for (m, metric) in x.metrics.iter().enumerate() {
         let label = if m == 0 {
             x.questions.first().cloned().unwrap_or_default()
@@ -115,6 +132,18 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
         )?;
         o.push_str(&svg(dir, &stem));
     }
+    Ok(o)
+}
+
+/// How often each deal is below each other over the draws (with more than one deal).
+fn ranking_chart(
+    dir: &Path,
+    x: &Exploration,
+    a: &Analyses,
+    suffix: &str,
+    conditioned: &str,
+) -> Result<String> {
+    let mut o = String::new();
     if x.deals.len() > 1 {
         let stem = format!("explore-ranking{suffix}");
         charts::render(
@@ -130,6 +159,18 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
         )?;
         o.push_str(&svg(dir, &stem));
     }
+    Ok(o)
+}
+
+/// The indices of the question's probability for each input (Sobol or given-data).
+fn indices_chart(
+    dir: &Path,
+    x: &Exploration,
+    a: &Analyses,
+    suffix: &str,
+    conditioned: &str,
+) -> Result<String> {
+    let mut o = String::new();
     let sens: Vec<_> = a.sensitivity.iter().filter(|r| r.metric == 0).collect();
     if !sens.is_empty() {
         let sobol = sens[0].method == "sobol";
@@ -163,6 +204,11 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
         )?;
         o.push_str(&svg(dir, &stem));
     }
+    Ok(o)
+}
+
+/// The table of every deal and metric: mean, percentiles and shares above the thresholds.
+fn uncertainty_table(x: &Exploration, a: &Analyses) -> String {
     let mut header: Vec<String> = vec![
         "deal".into(),
         "metric".into(),
@@ -197,8 +243,7 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
             row
         })
         .collect();
-    o.push_str(&table(&header, &rows));
-    Ok(o)
+    table(&header, &rows)
 }
 
 /// Draws the charts and writes `report.html` into `dir`.
@@ -245,8 +290,12 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let provenance = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let _ = writeln!(body, "<h2>Provenance</h2><pre>{}</pre>", esc(&provenance));
+    let folder = crate::output::results::ResultsFolder::open(dir)?;
+    let _ = writeln!(
+        body,
+        "<h2>Provenance</h2><pre>{}</pre>",
+        esc(folder.provenance_text())
+    );
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim explore</title>\
          <style>body{{font-family:'DejaVu Sans',sans-serif;max-width:1250px;margin:2em auto;color:#111}}\

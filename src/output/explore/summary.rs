@@ -43,32 +43,42 @@ fn section(o: &mut String, x: &Exploration, a: &Analyses) {
         "  (mean: averaged over input uncertainty, with its 95% Monte Carlo interval; pNN: percentiles of the probability over the input draws)"
     );
     if x.deals.len() > 1 {
-        let _ = writeln!(
-            o,
-            "  Share of draws in which the row's deal is below the column's:"
-        );
-        let _ = write!(o, "  {:<w$}", "");
-        for (i, _) in x.deals.iter().enumerate() {
-            let _ = write!(o, " {:>7}", format!("[{}]", i + 1));
+        ranking(o, x, a, w);
+    }
+    top_inputs(o, x, a);
+}
+
+/// Which deal is below which, in how many draws (labels `w` wide).
+fn ranking(o: &mut String, x: &Exploration, a: &Analyses, w: usize) {
+    let _ = writeln!(
+        o,
+        "  Share of draws in which the row's deal is below the column's:"
+    );
+    let _ = write!(o, "  {:<w$}", "");
+    for (i, _) in x.deals.iter().enumerate() {
+        let _ = write!(o, " {:>7}", format!("[{}]", i + 1));
+    }
+    let _ = writeln!(o);
+    for (i, d) in x.deals.iter().enumerate() {
+        let _ = write!(o, "  {:<w$}", format!("[{}] {d}", i + 1));
+        for j in 0..x.deals.len() {
+            let share = a.ranking.iter().find_map(|r| match r {
+                RankRow::Below {
+                    metric: 0,
+                    deal,
+                    other,
+                    share,
+                } if *deal == i && *other == j => Some(share.value),
+                _ => None,
+            });
+            let _ = write!(o, " {:>7}", share.map(pct).unwrap_or_else(|| "-".into()));
         }
         let _ = writeln!(o);
-        for (i, d) in x.deals.iter().enumerate() {
-            let _ = write!(o, "  {:<w$}", format!("[{}] {d}", i + 1));
-            for j in 0..x.deals.len() {
-                let share = a.ranking.iter().find_map(|r| match r {
-                    RankRow::Below {
-                        metric: 0,
-                        deal,
-                        other,
-                        share,
-                    } if *deal == i && *other == j => Some(share.value),
-                    _ => None,
-                });
-                let _ = write!(o, " {:>7}", share.map(pct).unwrap_or_else(|| "-".into()));
-            }
-            let _ = writeln!(o);
-        }
     }
+}
+
+/// Each deal's inputs ordered by their index of the question's probability.
+fn top_inputs(o: &mut String, x: &Exploration, a: &Analyses) {
     for (k, deal) in x.deals.iter().enumerate() {
         let mut rows: Vec<_> = a
             .sensitivity

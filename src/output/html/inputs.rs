@@ -3,7 +3,7 @@
 //! assumption), read back from `scenario.resolved.toml`.
 
 use super::{esc, table_html_raw};
-use std::path::Path;
+use crate::output::results::ResultsFolder;
 
 /// The kind of a source comment: an article, an assumption, both, a `--set`, or none given.
 fn kind(source: &str) -> &'static str {
@@ -19,17 +19,18 @@ fn kind(source: &str) -> &'static str {
 }
 
 /// The section (empty when the folder has no resolved scenario).
-pub(super) fn inputs_section(dir: &Path) -> String {
-    let Ok(text) = std::fs::read_to_string(dir.join("scenario.resolved.toml")) else {
+pub(super) fn inputs_section(f: &ResultsFolder) -> String {
+    let Some(r) = f.resolved() else {
         return String::new();
     };
-    let Ok(values) = crate::scenario::sources::sources_of_text(&text, "scenario.resolved.toml")
+    let Ok(values) = crate::scenario::sources::sources_of_text(&r.text, "scenario.resolved.toml")
     else {
         return String::new();
     };
     // Uncertain parameters (drawn once a replication) are the summary's rows named by a path;
     // other distributions are drawn per event (a request's size, a breach's duration).
-    let params: Vec<String> = crate::output::plot::read(dir, "summary.csv")
+    let params: Vec<String> = f
+        .summary()
         .ok()
         .flatten()
         .map(|t| {

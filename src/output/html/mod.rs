@@ -9,17 +9,13 @@ mod tolerance;
 mod verdict;
 
 use super::charts::Table;
+use super::columns::is_probability;
 use super::format::human;
-use super::plot::{compare_scenarios, folder_name, read, Kind};
+use super::results::{read, Kind, Resolved, ResultsFolder};
 use super::write_atomic;
 use crate::error::Result;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// The currency of a run folder's resolved scenario.
-pub fn currency_of(dir: &Path) -> String {
-    sections::horizon_and_currency(dir).1
-}
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -72,34 +68,13 @@ fn table_html_raw(header: &[&str], rows: &[Vec<String>]) -> String {
 
 fn fmt_cell(metric: &str, v: &str) -> String {
     match v.parse::<f64>() {
-        Ok(x) if metric == "leaked" || metric == "reached" || metric.starts_with("p_") => {
+        Ok(x) if is_probability(metric) || metric.starts_with("p_") => {
             format!("{:.2}%", 100.0 * x)
         }
         Ok(x) if x.abs() < 100.0 && x.fract() != 0.0 => super::format::sig3(x),
         Ok(x) => human(x, 0),
         Err(_) => v.to_string(),
     }
-}
-
-/// Facts of a run folder's resolved scenario: name, description, seed, replications, version, text.
-fn resolved_facts(dir: &Path) -> Option<(String, String, String, String, String, String)> {
-    let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).ok()?;
-    let v: toml::Table = text.parse().ok()?;
-    let s = v.get("scenario")?;
-    let get = |t: Option<&toml::Value>, k: &str| {
-        t.and_then(|t| t.get(k))
-            .map(|x| x.to_string().trim_matches('"').to_string())
-            .unwrap_or_default()
-    };
-    let run = v.get("run");
-    Some((
-        get(Some(s), "name"),
-        get(Some(s), "description"),
-        get(run, "seed"),
-        get(run, "replications"),
-        get(run, "leaksim_version"),
-        text,
-    ))
 }
 
 fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
@@ -152,7 +127,7 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
                 _ => m.to_string(),
             };
             // Percentiles of a 0/1 indicator say nothing: left blank.
-            let probability = m == "leaked" || m == "reached";
+            let probability = is_probability(m);
             let pct = |i: usize| {
                 if probability {
                     String::new()
@@ -174,16 +149,16 @@ fn summary_rows(dir: &Path, currency: &str) -> Result<Vec<Vec<String>>> {
 
 /// The "who gets the data" table: for each scenario, every recipient and class that any
 /// replication reached (staff access last), with P(reached) and the records obtained.
-fn reach_table(dirs: &[(String, PathBuf)]) -> Result<String> {
+fn reach_table(dirs: &[(String, &ResultsFolder)]) -> Result<String> {
     let mut rows = Vec::new();
     for (label, d) in dirs {
-        let Some(t) = read(d, "reach.csv")? else {
+        let Some(t) = d.table("reach.csv")? else {
             continue;
         };
         let cell = |r: &Vec<String>, c: &str| t.col(c).map(|i| r[i].clone()).unwrap_or_default();
         // Every recipient and class reached, and the question's own even at zero.
         let q = verdict::Question::of(d);
-        let structural = verdict::Summary::of(d)?
+        let structural = verdict::Summary::of(d.dir())?
             .and_then(|s| s.get("reached"))
             .is_some_and(|r| r.structural);
         let mut mine: Vec<&Vec<String>> = t
@@ -333,181 +308,49 @@ figure{margin:1em 0}figure svg{max-width:100%;height:auto}pre{background:#f7f7f7
 .verdict h2{margin-top:.5em;border:none}.verdict li{margin:.35em 0}.verdict li.q{font-weight:bold;list-style:none;margin-left:-1.2em}.nw{white-space:nowrap}.inputs td.num{text-align:left}";
 
 /// Writes `report.html`: one self-contained page (charts inline as SVG, tables, scenario text).
-pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
+pub fn write_report(f: &ResultsFolder, kind: Kind) -> Result<PathBuf> {
+    let dir = f.dir();
     let name = match kind {
-        Kind::Run => super::plot::scenario_name(dir),
-        _ => folder_name(dir),
+        Kind::Run => f.name(),
+        _ => f.folder_name(),
     };
     let mut body = String::new();
     let _ = writeln!(body, "<h1>leaksim report: {}</h1>", esc(&name));
-    let compare = match kind {
-        Kind::Compare => read(dir, "compare.csv")?.unwrap_or_default(),
-        _ => Table::default(),
+    let members = match kind {
+        Kind::Compare => f.members()?,
+        _ => Vec::new(),
     };
-    let scenario_dirs: Vec<PathBuf> = match kind {
-        Kind::Compare => compare_scenarios(&compare)
-            .into_iter()
-            .map(|s| dir.join(s))
-            .collect(),
-        _ => vec![dir.to_path_buf()],
+    let facts: Vec<&Resolved> = match kind {
+        Kind::Compare => members.iter().filter_map(|(_, m)| m.resolved()).collect(),
+        _ => f.resolved().into_iter().collect(),
     };
-    let facts: Vec<_> = scenario_dirs
-        .iter()
-        .filter_map(|d| resolved_facts(d))
-        .collect();
-    if let Some(f) = facts.first() {
+    let reps = facts
+        .first()
+        .map(|r| fmt_cell("", &count(r.replications)))
+        .unwrap_or_default();
+    if let Some(r) = facts.first() {
         let _ = writeln!(
             body,
             "<p class=\"meta\">seed {} &middot; {} replications &middot; leaksim {}</p>",
-            esc(&f.2),
-            esc(&fmt_cell("", &f.3)),
-            esc(&f.4)
+            esc(&count(r.seed)),
+            esc(&reps),
+            esc(r.version.as_deref().unwrap_or_default())
         );
     }
     match kind {
-        Kind::Run => {
-            let reps = facts
-                .first()
-                .map(|f| fmt_cell("", &f.3))
-                .unwrap_or_default();
-            body.push_str(&verdict::run_verdict(dir, &reps)?);
-            if let Some(f) = facts.first() {
-                let _ = writeln!(body, "<p>{}</p>", esc(&f.1));
-            }
-            let _ = writeln!(body, "<h2>Who gets the data</h2>");
-            let q = verdict::Question::of(dir);
-            if let Some((a, b)) = q.window.filter(|&(a, b)| a > 0.0 || b < q.horizon) {
-                let _ = writeln!(
-                    body,
-                    "<p class=\"meta\">Over the whole run ({} days), every route and recipient; the question counts days {} to {} only, so its answer in the verdict differs from the matching row here.</p>",
-                    human(q.horizon, 0),
-                    human(a, 0),
-                    human(b, 0)
-                );
-            }
-            body.push_str(&reach_table(&[(name.clone(), dir.to_path_buf())])?);
-            body.push_str(&inline_svg(dir, "reach"));
-            body.push_str(&sections::paths_table(dir)?);
-            body.push_str(&inline_svg(dir, "paths"));
-            let (horizon, currency) = sections::horizon_and_currency(dir);
-            let _ = writeln!(body, "<h2>Summary</h2>");
-            body.push_str(&table_html(
-                &["metric", "mean", "95% CI low", "95% CI high", "p95", "p99"],
-                &summary_rows(dir, &currency)?,
-            ));
-            body.push_str(&sections::tail_table(dir, horizon, &currency)?);
-            body.push_str(&sections::sensitivity_table(dir)?);
-            body.push_str(&routes::routes_section(dir)?);
-            body.push_str(&inputs::inputs_section(dir));
-            let _ = writeln!(body, "<h2>Charts</h2>");
-            for stem in ["exceedance", "timeline"] {
-                body.push_str(&inline_svg(dir, stem));
-            }
-        }
-        Kind::Compare => {
-            let t = &compare;
-            let named: Vec<(String, PathBuf)> = compare_scenarios(t)
-                .into_iter()
-                .map(|s| (s.clone(), dir.join(s)))
-                .collect();
-            let baseline = super::plot::baseline_of(t).unwrap_or_default();
-            let names: Vec<String> = named.iter().map(|(s, _)| s.clone()).collect();
-            let reps = facts
-                .first()
-                .map(|f| fmt_cell("", &f.3))
-                .unwrap_or_default();
-            body.push_str(&compare_verdict::compare_verdict(
-                dir, t, &names, &baseline, &reps,
-            )?);
-            let _ = writeln!(body, "<h2>Who gets the data</h2>");
-            body.push_str(&reach_table(&named)?);
-            body.push_str(&inline_svg(dir, "reach"));
-            let first = named.first().map(|(_, d)| d.clone()).unwrap_or_default();
-            let (_, currency) = sections::horizon_and_currency(&first);
-            let _ = writeln!(
-                body,
-                "<h3>Cost-effectiveness against <code>{}</code></h3>",
-                esc(&baseline)
-            );
-            body.push_str(&sections::cost_effectiveness(t, &baseline, &currency));
-            let _ = writeln!(body, "<h2>Charts</h2>");
-            for stem in ["compare", "exceedance"] {
-                body.push_str(&inline_svg(dir, stem));
-            }
-            body.push_str(&compare_appendix(t, &baseline));
-            if let Ok(diff) = std::fs::read_to_string(dir.join("diff.txt")) {
-                let _ = writeln!(
-                    body,
-                    "<h2>What each scenario changes from the baseline</h2><pre>{}</pre>",
-                    esc(&diff)
-                );
-            }
-        }
-        Kind::Sweep => {
-            let _ = writeln!(body, "<h2>Sweep</h2>");
-            body.push_str(&inline_svg(dir, "sweep"));
-            if let Some(t) = read(dir, "sweep.csv")? {
-                let m = t.col("metric").unwrap_or(0);
-                let mut header: Vec<&str> = t.header[..m].iter().map(String::as_str).collect();
-                header.extend(["metric", "mean", "95% CI low", "95% CI high", "p95"]);
-                let rows: Vec<Vec<String>> = t
-                    .rows
-                    .iter()
-                    .filter(|r| {
-                        [
-                            "reached",
-                            "reached_records",
-                            "review_mean_wait_hours",
-                            "total_cost",
-                        ]
-                        .contains(&r[m].as_str())
-                    })
-                    .map(|r| {
-                        r.iter()
-                            .enumerate()
-                            .map(|(i, c)| {
-                                let probability = r[m] == "reached" || r[m] == "leaked";
-                                if i <= m {
-                                    c.clone()
-                                } else if probability && i == r.len() - 1 {
-                                    // The p95 of a 0/1 indicator says nothing.
-                                    String::new()
-                                } else {
-                                    fmt_cell(&r[m], c)
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect();
-                body.push_str(&table_html(&header, &rows));
-            }
-        }
-        Kind::Tornado => {
-            let _ = writeln!(body, "<h2>Tornado</h2>");
-            body.push_str(&inline_svg(dir, "tornado"));
-            if let Some(t) = read(dir, "tornado.csv")? {
-                let rows: Vec<Vec<String>> = t
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .enumerate()
-                            .map(|(i, c)| if i == 0 { c.clone() } else { fmt_cell("", c) })
-                            .collect()
-                    })
-                    .collect();
-                let header: Vec<&str> = t.header.iter().map(String::as_str).collect();
-                body.push_str(&table_html(&header, &rows));
-            }
-        }
+        Kind::Run => run_body(&mut body, f, &name, &reps)?,
+        Kind::Compare => compare_body(&mut body, f, &members, &reps)?,
+        Kind::Sweep => sweep_body(&mut body, f)?,
+        Kind::Tornado => tornado_body(&mut body, f)?,
     }
     if !facts.is_empty() {
         let _ = writeln!(body, "<h2>Scenarios and assumptions</h2>");
-        for f in &facts {
-            let _ = writeln!(body, "<h3>{}</h3><p>{}</p><details><summary>resolved scenario file</summary><pre>{}</pre></details>", esc(&f.0), esc(&f.1), esc(&f.5));
+        for r in &facts {
+            let s = &r.scenario;
+            let _ = writeln!(body, "<h3>{}</h3><p>{}</p><details><summary>resolved scenario file</summary><pre>{}</pre></details>", esc(&s.name), esc(&s.description), esc(&r.text));
         }
     }
-    body.push_str(&sections::provenance(dir));
+    body.push_str(&sections::provenance(f));
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>leaksim: {}</title><style>{CSS}</style></head>\n<body>\n{body}</body></html>\n",
         esc(&name)
@@ -515,4 +358,156 @@ pub fn write_report(dir: &Path, kind: Kind) -> Result<PathBuf> {
     let path = dir.join("report.html");
     write_atomic(&path, |w| w.write_all(html.as_bytes()))?;
     Ok(path)
+}
+
+/// A count of the resolved scenario's `[run]` as written (empty when absent).
+fn count(n: Option<u64>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// A run folder's report after its heading: verdict, who gets the data, paths, summary, tail,
+/// sensitivity, routes, inputs, charts.
+fn run_body(body: &mut String, f: &ResultsFolder, name: &str, reps: &str) -> Result<()> {
+    let dir = f.dir();
+    body.push_str(&verdict::run_verdict(f, reps)?);
+    if let Some(s) = f.scenario() {
+        let _ = writeln!(body, "<p>{}</p>", esc(&s.description));
+    }
+    let _ = writeln!(body, "<h2>Who gets the data</h2>");
+    let q = verdict::Question::of(f);
+    if let Some((a, b)) = q.window.filter(|&(a, b)| a > 0.0 || b < q.horizon) {
+        let _ = writeln!(
+            body,
+            "<p class=\"meta\">Over the whole run ({} days), every route and recipient; the question counts days {} to {} only, so its answer in the verdict differs from the matching row here.</p>",
+            human(q.horizon, 0),
+            human(a, 0),
+            human(b, 0)
+        );
+    }
+    body.push_str(&reach_table(&[(name.to_string(), f)])?);
+    body.push_str(&inline_svg(dir, "reach"));
+    body.push_str(&sections::paths_table(f)?);
+    body.push_str(&inline_svg(dir, "paths"));
+    let (horizon, currency) = (f.horizon(), f.currency());
+    let _ = writeln!(body, "<h2>Summary</h2>");
+    body.push_str(&table_html(
+        &["metric", "mean", "95% CI low", "95% CI high", "p95", "p99"],
+        &summary_rows(dir, &currency)?,
+    ));
+    body.push_str(&sections::tail_table(dir, horizon, &currency)?);
+    body.push_str(&sections::sensitivity_table(dir)?);
+    body.push_str(&routes::routes_section(f)?);
+    body.push_str(&inputs::inputs_section(f));
+    let _ = writeln!(body, "<h2>Charts</h2>");
+    for stem in ["exceedance", "timeline"] {
+        body.push_str(&inline_svg(dir, stem));
+    }
+    Ok(())
+}
+
+/// A comparison's report after its heading: verdict, who gets the data, cost-effectiveness,
+/// charts, every metric, and what each scenario changes.
+fn compare_body(
+    body: &mut String,
+    f: &ResultsFolder,
+    members: &[(String, ResultsFolder)],
+    reps: &str,
+) -> Result<()> {
+    let dir = f.dir();
+    let t = &f.compare()?.unwrap_or_default();
+    let baseline = super::results::baseline_of(t).unwrap_or_default();
+    body.push_str(&compare_verdict::compare_verdict(
+        t, members, &baseline, reps,
+    )?);
+    let _ = writeln!(body, "<h2>Who gets the data</h2>");
+    let named: Vec<(String, &ResultsFolder)> =
+        members.iter().map(|(s, m)| (s.clone(), m)).collect();
+    body.push_str(&reach_table(&named)?);
+    body.push_str(&inline_svg(dir, "reach"));
+    let currency = members
+        .first()
+        .map(|(_, m)| m.currency())
+        .unwrap_or_else(|| crate::scenario::DEFAULT_CURRENCY.to_string());
+    let _ = writeln!(
+        body,
+        "<h3>Cost-effectiveness against <code>{}</code></h3>",
+        esc(&baseline)
+    );
+    body.push_str(&sections::cost_effectiveness(t, &baseline, &currency));
+    let _ = writeln!(body, "<h2>Charts</h2>");
+    for stem in ["compare", "exceedance"] {
+        body.push_str(&inline_svg(dir, stem));
+    }
+    body.push_str(&compare_appendix(t, &baseline));
+    if let Ok(diff) = std::fs::read_to_string(dir.join("diff.txt")) {
+        let _ = writeln!(
+            body,
+            "<h2>What each scenario changes from the baseline</h2><pre>{}</pre>",
+            esc(&diff)
+        );
+    }
+    Ok(())
+}
+
+/// A sweep's report after its heading: its chart and its key rows.
+fn sweep_body(body: &mut String, f: &ResultsFolder) -> Result<()> {
+    let _ = writeln!(body, "<h2>Sweep</h2>");
+    body.push_str(&inline_svg(f.dir(), "sweep"));
+    let Some(t) = f.sweep()? else {
+        return Ok(());
+    };
+    let m = t.col("metric").unwrap_or(0);
+    let mut header: Vec<&str> = t.header[..m].iter().map(String::as_str).collect();
+    header.extend(["metric", "mean", "95% CI low", "95% CI high", "p95"]);
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .filter(|r| SWEEP_METRICS.contains(&r[m].as_str()))
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i <= m {
+                        c.clone()
+                    } else if is_probability(&r[m]) && i == r.len() - 1 {
+                        // The p95 of a 0/1 indicator says nothing.
+                        String::new()
+                    } else {
+                        fmt_cell(&r[m], c)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    body.push_str(&table_html(&header, &rows));
+    Ok(())
+}
+
+/// The metrics of a sweep's table in the report.
+const SWEEP_METRICS: [&str; 4] = [
+    "reached",
+    "reached_records",
+    "review_mean_wait_hours",
+    "total_cost",
+];
+
+/// A tornado's report after its heading: its chart and its table.
+fn tornado_body(body: &mut String, f: &ResultsFolder) -> Result<()> {
+    let _ = writeln!(body, "<h2>Tornado</h2>");
+    body.push_str(&inline_svg(f.dir(), "tornado"));
+    if let Some(t) = f.tornado()? {
+        let rows: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, c)| if i == 0 { c.clone() } else { fmt_cell("", c) })
+                    .collect()
+            })
+            .collect();
+        let header: Vec<&str> = t.header.iter().map(String::as_str).collect();
+        body.push_str(&table_html(&header, &rows));
+    }
+    Ok(())
 }

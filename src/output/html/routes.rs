@@ -4,10 +4,10 @@
 
 use super::{esc, table_html};
 use crate::error::Result;
+use crate::output::charts::Table;
 use crate::output::format::human;
-use crate::output::plot::read;
+use crate::output::results::ResultsFolder;
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// A number with four significant digits (empty stays empty).
 fn sig(v: &str) -> String {
@@ -29,11 +29,10 @@ fn pct(v: &str) -> String {
 }
 
 /// The "Routes" section of a run's report (empty when the folder has no `routes.csv`).
-pub(super) fn routes_section(dir: &Path) -> Result<String> {
-    let Some(t) = read(dir, "routes.csv")? else {
+pub(super) fn routes_section(f: &ResultsFolder) -> Result<String> {
+    let Some(t) = f.table("routes.csv")? else {
         return Ok(String::new());
     };
-    let cell = |r: &[String], c: &str| t.col(c).and_then(|i| r.get(i).cloned()).unwrap_or_default();
     let mut o = String::new();
     let _ = writeln!(o, "<h2>Routes</h2>");
     let _ = writeln!(
@@ -43,13 +42,26 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
          the attempts a year, and the successes expected over the horizon. The simulated counts \
          below come from the run, with its inputs drawn from their distributions.</p>"
     );
-    for g in gate_notes(dir) {
+    for g in gate_notes(f) {
         let _ = writeln!(
             o,
             "<p><strong>A channel, not a control.</strong> {}.</p>",
             esc(&g)
         );
     }
+    o.push_str(&route_table(&t));
+    o.push_str(&counter_table(&t));
+    Ok(o)
+}
+
+/// A cell of `routes.csv` (empty when the column is missing).
+fn cell(t: &Table, r: &[String], c: &str) -> String {
+    t.col(c).and_then(|i| r.get(i).cloned()).unwrap_or_default()
+}
+
+/// The closed-form routes: one row a route.
+fn route_table(t: &Table) -> String {
+    let cell = |r: &[String], c: &str| cell(t, r, c);
     let routes: Vec<Vec<String>> = t
         .rows
         .iter()
@@ -68,7 +80,7 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
             ]
         })
         .collect();
-    o.push_str(&table_html(
+    table_html(
         &[
             "channel",
             "actor",
@@ -81,7 +93,12 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
             "share",
         ],
         &routes,
-    ));
+    )
+}
+
+/// Each engine counter: its closed-form and simulated events.
+fn counter_table(t: &Table) -> String {
+    let cell = |r: &[String], c: &str| cell(t, r, c);
     let counters: Vec<Vec<String>> = t
         .rows
         .iter()
@@ -101,7 +118,7 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
             ]
         })
         .collect();
-    o.push_str(&table_html(
+    table_html(
         &[
             "route (events per replication)",
             "closed form, central values",
@@ -110,18 +127,17 @@ pub(super) fn routes_section(dir: &Path) -> Result<String> {
             "share",
         ],
         &counters,
-    ));
-    Ok(o)
+    )
 }
 
 /// The gatekeepers of the folder's resolved scenario that are channels rather than controls.
-fn gate_notes(dir: &Path) -> Vec<String> {
-    let Ok(s) = crate::scenario::Scenario::load(&dir.join("scenario.resolved.toml"), &[]) else {
+fn gate_notes(f: &ResultsFolder) -> Vec<String> {
+    let Some(s) = f.scenario() else {
         return Vec::new();
     };
-    let t = crate::analysis::routes::central_table(&s);
+    let t = crate::analysis::routes::central_table(s);
     t.gate_channels
         .iter()
-        .map(|g| crate::output::routes::gate_channel_text(&s, g))
+        .map(|g| crate::output::routes::gate_channel_text(s, g))
         .collect()
 }

@@ -5,62 +5,29 @@ use super::{esc, fmt_cell, table_html};
 use crate::error::Result;
 use crate::output::charts::Table;
 use crate::output::format::human;
-use crate::output::plot::read;
-use crate::scenario::DEFAULT_CURRENCY;
+use crate::output::results::{read, ResultsFolder};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Horizon (days) and currency of a run folder, from its resolved scenario.
-pub(super) fn horizon_and_currency(dir: &Path) -> (f64, String) {
-    let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
-    let v: toml::Table = text.parse().unwrap_or_default();
-    let s = v.get("scenario");
-    let horizon = s
-        .and_then(|s| s.get("horizon_days"))
-        .and_then(|h| h.as_float().or(h.as_integer().map(|i| i as f64)))
-        .unwrap_or(365.0);
-    let currency = s
-        .and_then(|s| s.get("currency"))
-        .and_then(|c| c.as_str())
-        .unwrap_or(DEFAULT_CURRENCY)
-        .to_string();
-    (horizon, currency)
-}
-
-/// How the folder's results were made, from `provenance.toml`.
-pub(super) fn provenance(dir: &Path) -> String {
-    let text = std::fs::read_to_string(dir.join("provenance.toml")).unwrap_or_default();
-    let Ok(v) = text.parse::<toml::Table>() else {
-        return String::new();
-    };
-    let get = |k: &str| {
-        v.get(k)
-            .map(|x| x.to_string().trim_matches('"').to_string())
-            .unwrap_or_default()
-    };
+/// How the folder's results were made, from `provenance.toml` (blank without one).
+pub(super) fn provenance(f: &ResultsFolder) -> String {
+    let p = f.provenance().cloned().unwrap_or_default();
+    let count = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
     let mut rows = vec![
-        vec!["command".to_string(), get("command")],
-        vec!["date".to_string(), get("date")],
-        vec!["leaksim version".to_string(), get("leaksim_version")],
-        vec!["seed".to_string(), get("seed")],
+        vec!["command".to_string(), p.command.clone()],
+        vec!["date".to_string(), p.date.clone()],
+        vec!["leaksim version".to_string(), p.leaksim_version.clone()],
+        vec!["seed".to_string(), count(p.seed)],
         vec![
             "replications".to_string(),
-            human(get("replications").parse().unwrap_or(f64::NAN), 0),
+            human(count(p.replications).parse().unwrap_or(f64::NAN), 0),
         ],
     ];
-    if let Some(toml::Value::Array(list)) = v.get("scenario") {
-        for s in list {
-            let f = |k: &str| {
-                s.get(k)
-                    .and_then(|x| x.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            rows.push(vec![
-                format!("scenario {} (digest)", f("name")),
-                f("digest"),
-            ]);
-        }
+    for s in &p.scenario {
+        rows.push(vec![
+            format!("scenario {} (digest)", s.name),
+            s.digest.clone(),
+        ]);
     }
     format!(
         "<h2>Provenance</h2>\n{}",
@@ -169,15 +136,15 @@ pub(super) fn sensitivity_table(dir: &Path) -> Result<String> {
 
 /// Paths by recipient from `paths.csv`: per route, recipient and class, the share of
 /// replications with records, and the mean records per replication.
-pub(super) fn paths_table(dir: &Path) -> Result<String> {
-    let Some(reps) = crate::output::rowfiles::replication_count(dir)? else {
+pub(super) fn paths_table(f: &ResultsFolder) -> Result<String> {
+    let Some(reps) = f.replication_count()? else {
         return Ok(String::new());
     };
     let reps = reps.max(1) as f64;
     // Per (route, recipient, class): the last replication counted, replications with records,
     // and the records in all.
     let mut cells: Vec<(String, String, String, String, u64, f64)> = Vec::new();
-    let found = crate::output::rowfiles::for_each_path(dir, |row| {
+    let found = f.for_each_path(|row| {
         let route = row.path.replace('_', " ");
         match cells
             .iter_mut()

@@ -4,7 +4,7 @@
 use super::verdict::pct;
 use crate::error::Result;
 use crate::output::format::human;
-use std::path::Path;
+use crate::output::results::ResultsFolder;
 
 /// One tolerance point checked: loss, tolerated probability, estimated P(loss > loss).
 pub(crate) struct Check {
@@ -21,12 +21,12 @@ impl Check {
 }
 
 /// Each tolerance point of a run folder checked against its loss column (None: no tolerance).
-pub(crate) fn checks(dir: &Path) -> Result<Option<Vec<Check>>> {
-    let tolerance = crate::output::plot::tolerance_of(dir);
+pub(crate) fn checks(f: &ResultsFolder) -> Result<Option<Vec<Check>>> {
+    let tolerance = f.tolerance();
     if tolerance.is_empty() {
         return Ok(None);
     }
-    let Some(cols) = crate::output::rowfiles::replication_columns(dir, &["loss"])? else {
+    let Some(cols) = f.replication_columns(&["loss"])? else {
         return Ok(None);
     };
     let loss = &cols[0];
@@ -44,8 +44,8 @@ pub(crate) fn checks(dir: &Path) -> Result<Option<Vec<Check>>> {
 }
 
 /// The sentence of a run's verdict: within the tolerance at which losses, beyond it at which.
-pub(super) fn sentence(dir: &Path, currency: &str) -> Result<Option<String>> {
-    let Some(checks) = checks(dir)? else {
+pub(super) fn sentence(f: &ResultsFolder, currency: &str) -> Result<Option<String>> {
+    let Some(checks) = checks(f)? else {
         return Ok(None);
     };
     Ok(Some(words(&checks, currency)))

@@ -7,7 +7,7 @@ use super::esc;
 use crate::error::Result;
 use crate::output::charts::{human_label, Table};
 use crate::output::format::human;
-use crate::output::plot::read;
+use crate::output::results::{read, ResultsFolder};
 use crate::scenario::DEFAULT_CURRENCY;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -31,48 +31,29 @@ pub(super) struct Question {
 }
 
 impl Question {
-    /// Reads the question of a run folder's resolved scenario.
-    pub fn of(dir: &Path) -> Question {
-        let text = std::fs::read_to_string(dir.join("scenario.resolved.toml")).unwrap_or_default();
-        let v: toml::Table = text.parse().unwrap_or_default();
-        let s = v.get("scenario");
-        let q = v.get("question");
-        let list = |k: &str| -> Vec<String> {
-            q.and_then(|q| q.get(k))
-                .and_then(|a| a.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
+    /// The question of a run folder's resolved scenario (every class and recipient, over a
+    /// year, without one).
+    pub fn of(f: &ResultsFolder) -> Question {
+        let Some(r) = f.resolved() else {
+            return Question {
+                classes: Vec::new(),
+                recipients: Vec::new(),
+                include_access: false,
+                horizon: 365.0,
+                window: None,
+                start: None,
+                currency: DEFAULT_CURRENCY.to_string(),
+            };
         };
-        let num = |x: &toml::Value| x.as_float().or(x.as_integer().map(|i| i as f64));
-        let window = q
-            .and_then(|q| q.get("window_days"))
-            .and_then(|w| w.as_array())
-            .and_then(|w| Some((num(w.first()?)?, num(w.get(1)?)?)));
+        let s = &r.scenario;
         Question {
-            window,
-            classes: list("classes"),
-            recipients: list("recipients"),
-            include_access: q
-                .and_then(|q| q.get("include_access"))
-                .and_then(|b| b.as_bool())
-                .unwrap_or(false),
-            horizon: s
-                .and_then(|s| s.get("horizon_days"))
-                .and_then(|h| h.as_float().or(h.as_integer().map(|i| i as f64)))
-                .unwrap_or(365.0),
-            start: s
-                .and_then(|s| s.get("start_date"))
-                .and_then(|d| d.as_str())
-                .map(str::to_string),
-            currency: s
-                .and_then(|s| s.get("currency"))
-                .and_then(|c| c.as_str())
-                .unwrap_or(DEFAULT_CURRENCY)
-                .to_string(),
+            window: Some((s.question.window.from, s.question.window.to)),
+            classes: r.question_list("classes"),
+            recipients: r.question_list("recipients"),
+            include_access: s.question.include_access,
+            horizon: s.horizon_days,
+            start: s.start_date.clone(),
+            currency: s.currency.clone(),
         }
     }
 
@@ -221,14 +202,14 @@ pub(super) struct Route {
 }
 
 /// The routes that carry the question's records, most records first (from the paths file).
-pub(super) fn routes(dir: &Path, q: &Question) -> Result<Vec<Route>> {
-    let Some(reps) = crate::output::rowfiles::replication_count(dir)? else {
+pub(super) fn routes(f: &ResultsFolder, q: &Question) -> Result<Vec<Route>> {
+    let Some(reps) = f.replication_count()? else {
         return Ok(Vec::new());
     };
     let reps = reps.max(1) as f64;
     // (route, last replication counted, replications with records, records in all)
     let mut cells: Vec<(String, String, f64, f64)> = Vec::new();
-    crate::output::rowfiles::for_each_path(dir, |row| {
+    f.for_each_path(|row| {
         if !q.counts(row.recipient, row.class) || row.records <= 0.0 {
             return Ok(());
         }
@@ -466,11 +447,12 @@ fn trade_sentence(s: &Summary, q: &Question) -> String {
 }
 
 /// The verdict section of a run folder's report (empty when the folder has no summary).
-pub(super) fn run_verdict(dir: &Path, reps: &str) -> Result<String> {
+pub(super) fn run_verdict(f: &ResultsFolder, reps: &str) -> Result<String> {
+    let dir = f.dir();
     let Some(s) = Summary::of(dir)? else {
         return Ok(String::new());
     };
-    let q = Question::of(dir);
+    let q = Question::of(f);
     let Some(answer) = answer(&s, reps) else {
         return Ok(String::new());
     };
@@ -478,14 +460,14 @@ pub(super) fn run_verdict(dir: &Path, reps: &str) -> Result<String> {
         String::from("<section class=\"verdict\" id=\"verdict\">\n<h2>Verdict</h2>\n<ul>\n");
     let _ = writeln!(o, "<li class=\"q\">{}</li>", esc(&q.words()));
     let _ = writeln!(o, "<li class=\"a\">{answer}</li>");
-    let _ = writeln!(o, "<li>{}</li>", routes_sentence(&routes(dir, &q)?));
+    let _ = writeln!(o, "<li>{}</li>", routes_sentence(&routes(f, &q)?));
     let _ = writeln!(
         o,
         "<li>{}</li>",
         drivers_sentence(drivers(dir, "reached", 3)?)
     );
     let _ = writeln!(o, "<li>{}</li>", trade_sentence(&s, &q));
-    if let Some(t) = super::tolerance::sentence(dir, &esc(&q.currency))? {
+    if let Some(t) = super::tolerance::sentence(f, &esc(&q.currency))? {
         let _ = writeln!(o, "<li>{t}</li>");
     }
     o.push_str("</ul>\n</section>\n");

@@ -26,6 +26,49 @@ fn val(s: &Scenario, n: &crate::scenario::Num) -> String {
 pub fn describe(s: &Scenario) -> (String, Vec<String>) {
     let mut o = String::new();
     let mut warn = Vec::new();
+    describe_parties(&mut o, s);
+    describe_stores(&mut o, &mut warn, s);
+    describe_flows(&mut o, s);
+    let m = Model::build(s, &s.mean_values());
+    describe_actors(&mut o, &mut warn, s, &m);
+    describe_controls(&mut o, &mut warn, s, "controls", &s.controls);
+    for p in &s.perimeters {
+        describe_controls(
+            &mut o,
+            &mut warn,
+            s,
+            &format!("perimeter {}", p.name),
+            &p.controls,
+        );
+    }
+    for (pi, p) in s.perimeters.iter().enumerate() {
+        if !s.stores.iter().any(|st| st.perimeter == Some(pi)) {
+            warn.push(format!(
+                "perimeter `{}` guards no store: its controls do nothing",
+                p.name
+            ));
+        }
+    }
+    describe_question(&mut o, s);
+    describe_costs(&mut o, s, &m);
+    describe_gatekeepers(&mut o, &mut warn, s);
+    describe_work(&mut o, &mut warn, s);
+    if !s.params.is_empty() {
+        let _ = writeln!(o, "uncertain parameters (drawn once per replication):");
+        for p in &s.params {
+            let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
+        }
+    }
+    let routes = crate::analysis::routes::central_table(s);
+    o.push_str(&super::routes::routes_text(s, &routes));
+    (
+        super::terminal::printable(o),
+        warn.into_iter().map(super::terminal::printable).collect(),
+    )
+}
+
+/// The scenario's heading, data classes, jurisdictions and companies.
+fn describe_parties(o: &mut String, s: &Scenario) {
     let jn = |j: usize| s.jurisdictions[j].name.as_str();
     let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(
@@ -71,6 +114,12 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         let subject: Vec<&str> = c.subject_to.iter().map(|&j| jn(j)).collect();
         let _ = writeln!(o, "  {:<20} subject to [{}]", c.name, subject.join(", "));
     }
+}
+
+/// The stores; warns about a store nothing fills.
+fn describe_stores(o: &mut String, warn: &mut Vec<String>, s: &Scenario) {
+    let jn = |j: usize| s.jurisdictions[j].name.as_str();
+    let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(o, "stores:");
     for st in &s.stores {
         let mut extra = String::new();
@@ -107,6 +156,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             ));
         }
     }
+}
+
+/// The flows between stores.
+fn describe_flows(o: &mut String, s: &Scenario) {
+    let cn = |cs: &[usize]| class_names(s, cs);
     if !s.flows.is_empty() {
         let _ = writeln!(o, "flows:");
     }
@@ -128,7 +182,11 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             end
         );
     }
-    let m = Model::build(s, &s.mean_values());
+}
+
+/// The actors with their derived figures at the inputs' means; warns about blocked requests.
+fn describe_actors(o: &mut String, warn: &mut Vec<String>, s: &Scenario, m: &Model) {
+    let jn = |j: usize| s.jurisdictions[j].name.as_str();
     if !s.actors.is_empty() {
         let _ = writeln!(o, "actors:");
     }
@@ -163,25 +221,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             }
         }
     }
-    describe_controls(&mut o, &mut warn, s, "controls", &s.controls);
-    for p in &s.perimeters {
-        describe_controls(
-            &mut o,
-            &mut warn,
-            s,
-            &format!("perimeter {}", p.name),
-            &p.controls,
-        );
-    }
-    for (pi, p) in s.perimeters.iter().enumerate() {
-        if !s.stores.iter().any(|st| st.perimeter == Some(pi)) {
-            warn.push(format!(
-                "perimeter `{}` guards no store: its controls do nothing",
-                p.name
-            ));
-        }
-    }
-    describe_question(&mut o, s);
+}
+
+/// The controls' yearly and horizon costs, from the model's one cost definition.
+fn describe_costs(o: &mut String, s: &Scenario, m: &Model) {
     let yearly: f64 = (0..m.perimeters.len())
         .map(|p| m.yearly_control_cost(p))
         .sum();
@@ -192,6 +235,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
         s.currency,
         human(m.costs(0.0).control, 0)
     );
+}
+
+/// Each gatekeeper's load, wait and suggested team; warns when one is overloaded.
+fn describe_gatekeepers(o: &mut String, warn: &mut Vec<String>, s: &Scenario) {
     for l in gatekeeper_loads(s) {
         let _ = writeln!(o, "derived ({} gatekeeper):", l.perimeter);
         let _ = writeln!(
@@ -244,6 +291,10 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             );
         }
     }
+}
+
+/// The work a replication takes against the budget; warns when it is over.
+fn describe_work(o: &mut String, warn: &mut Vec<String>, s: &Scenario) {
     let work = crate::analysis::budget::estimate(s);
     let _ = write!(
         o,
@@ -271,18 +322,6 @@ pub fn describe(s: &Scenario) -> (String, Vec<String>) {
             human(work.total.ceil(), 0)
         ));
     }
-    if !s.params.is_empty() {
-        let _ = writeln!(o, "uncertain parameters (drawn once per replication):");
-        for p in &s.params {
-            let _ = writeln!(o, "  {:<50} mean {}", p.path, human(p.dist.mean(), 3));
-        }
-    }
-    let routes = crate::analysis::routes::central_table(s);
-    o.push_str(&super::routes::routes_text(s, &routes));
-    (
-        super::terminal::printable(o),
-        warn.into_iter().map(super::terminal::printable).collect(),
-    )
 }
 
 fn perimeter_name(s: &Scenario, p: usize) -> &str {
@@ -301,77 +340,12 @@ fn describe_controls(
     title: &str,
     c: &Controls,
 ) {
-    let jn = |j: usize| s.jurisdictions[j].name.as_str();
-    let cn = |cs: &[usize]| class_names(s, cs);
     let _ = writeln!(o, "{title}:");
-    let mut any = false;
-    if let Some(f) = &c.firewall {
-        any = true;
-        let allow: Vec<&str> = f.allow.iter().map(|&j| jn(j)).collect();
-        let _ = writeln!(
-            o,
-            "  firewall: allow [{}], open [{}], block {}, egress {}, {} breaches/year, from day {}",
-            allow.join(", "),
-            cn(&f.open_classes),
-            val(s, &f.block_probability),
-            f.egress,
-            val(s, &f.breaches_per_year),
-            val(s, &f.from_day)
-        );
+    let lines = control_lines(s, c);
+    for l in &lines {
+        let _ = writeln!(o, "{l}");
     }
-    if let Some(g) = &c.gatekeeper {
-        any = true;
-        let from: Vec<&str> = g.review_from.iter().map(|&j| jn(j)).collect();
-        let _ = writeln!(
-            o,
-            "  gatekeeper: {} reviewers, classes [{}], reviewing [{}], catch {}, fatigue {}, from day {}",
-            val(s, &g.team_size),
-            cn(&g.classes),
-            from.join(", "),
-            val(s, &g.catch_probability),
-            val(s, &g.fatigue),
-            val(s, &g.from_day)
-        );
-    }
-    if let Some(x) = &c.code_review {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  code review: catch {}, from day {}",
-            val(s, &x.probability),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.enclave {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  enclave: block {}, from day {}",
-            val(s, &x.probability),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.audit {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  audit: detect {}, mean delay {} h, from day {}",
-            val(s, &x.detect_probability),
-            x.detect_delay_hours.typical.mean(),
-            val(s, &x.from_day)
-        );
-    }
-    if let Some(x) = &c.third_party_audit {
-        any = true;
-        let _ = writeln!(
-            o,
-            "  third-party audit: every {} days, detect {}, from day {}",
-            val(s, &x.every_days),
-            val(s, &x.detect_probability),
-            val(s, &x.from_day)
-        );
-    }
-    if !any {
+    if lines.is_empty() {
         let _ = writeln!(o, "  none");
     }
     if c.firewall.is_none() {
@@ -384,6 +358,68 @@ fn describe_controls(
             }
         }
     }
+}
+
+/// One line for each control of `c`, as `validate` shows it.
+fn control_lines(s: &Scenario, c: &Controls) -> Vec<String> {
+    let jn = |j: usize| s.jurisdictions[j].name.as_str();
+    let cn = |cs: &[usize]| class_names(s, cs);
+    let mut lines = Vec::new();
+    if let Some(f) = &c.firewall {
+        let allow: Vec<&str> = f.allow.iter().map(|&j| jn(j)).collect();
+        lines.push(format!(
+            "  firewall: allow [{}], open [{}], block {}, egress {}, {} breaches/year, from day {}",
+            allow.join(", "),
+            cn(&f.open_classes),
+            val(s, &f.block_probability),
+            f.egress,
+            val(s, &f.breaches_per_year),
+            val(s, &f.from_day)
+        ));
+    }
+    if let Some(g) = &c.gatekeeper {
+        let from: Vec<&str> = g.review_from.iter().map(|&j| jn(j)).collect();
+        lines.push(format!(
+            "  gatekeeper: {} reviewers, classes [{}], reviewing [{}], catch {}, fatigue {}, from day {}",
+            val(s, &g.team_size),
+            cn(&g.classes),
+            from.join(", "),
+            val(s, &g.catch_probability),
+            val(s, &g.fatigue),
+            val(s, &g.from_day)
+        ));
+    }
+    if let Some(x) = &c.code_review {
+        lines.push(format!(
+            "  code review: catch {}, from day {}",
+            val(s, &x.probability),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.enclave {
+        lines.push(format!(
+            "  enclave: block {}, from day {}",
+            val(s, &x.probability),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.audit {
+        lines.push(format!(
+            "  audit: detect {}, mean delay {} h, from day {}",
+            val(s, &x.detect_probability),
+            x.detect_delay_hours.typical.mean(),
+            val(s, &x.from_day)
+        ));
+    }
+    if let Some(x) = &c.third_party_audit {
+        lines.push(format!(
+            "  third-party audit: every {} days, detect {}, from day {}",
+            val(s, &x.every_days),
+            val(s, &x.detect_probability),
+            val(s, &x.from_day)
+        ));
+    }
+    lines
 }
 
 /// Prints the question the scenario answers.
