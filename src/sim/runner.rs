@@ -155,9 +155,11 @@ pub fn run_range(
                 };
                 let o = engine::simulate(
                     model,
-                    seed,
-                    rep,
-                    max_events,
+                    engine::Replication {
+                        seed,
+                        rep,
+                        max_events,
+                    },
                     &mut part.workspace,
                     &mut NoTrace,
                     &mut part.timeline,
@@ -276,9 +278,11 @@ pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
     let mut rows = Vec::new();
     engine::simulate(
         &model,
-        seed,
-        rep,
-        u64::MAX,
+        engine::Replication {
+            seed,
+            rep,
+            max_events: u64::MAX,
+        },
         &mut Workspace::new(),
         &mut rows,
         &mut (),
