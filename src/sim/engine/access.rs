@@ -108,7 +108,12 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     #[inline(always)]
     fn review_request(&mut self, rq: &Request, p: usize) {
         let gk = self.m.perimeters[p].gatekeeper.as_ref().expect("checked");
-        let hours = gk.review_hours.sample(&mut self.w.actors[rq.actor].review);
+        let review = &mut self.w.actors[rq.actor].review;
+        // The exponential case inline (the same draw as `Dist::sample`): most review times are.
+        let hours = match gk.review_hours {
+            crate::random::Dist::Exponential { mean } => review.standard_exponential() * mean,
+            ref d => d.sample(review),
+        };
         let (leave, reviewed, _, wait) = self.enqueue(p, rq.t, hours);
         self.legit_wait_sum += wait;
         self.trace(rq.note(if reviewed { "queued" } else { "bypassed" }));
