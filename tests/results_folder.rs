@@ -42,11 +42,9 @@ fn every_kind_of_folder_is_known_from_its_files() {
     let sale = scenario_file("divestiture.toml");
     // No gatekeeper, though its description names one's table.
     let plain = d.join("plain.toml");
-    let text = one_insider_text("plain", 5.0, 0.5, 365.0, "").replacen(
-        "[scenario]\n",
-        "[scenario]\ndescription = \"no [controls.gatekeeper] here\"\n",
-        1,
-    );
+    let text = ScenarioBuilder::one_insider_poisson("plain", 5.0, 0.5, 365.0)
+        .set("scenario.description", "no [controls.gatekeeper] here")
+        .toml();
     std::fs::write(&plain, text).unwrap();
     ok(
         d,

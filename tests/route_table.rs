@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use leaksim::analysis::routes::{route_table, Channel};
 use leaksim::model::Model;
-use leaksim::sim::engine::{simulate, Workspace};
+use leaksim::sim::engine::{simulate, Replication, Workspace};
 use leaksim::sim::observe::{TraceRow, Tracer};
 use leaksim::Scenario;
 use std::collections::BTreeMap;
@@ -82,7 +82,12 @@ fn check_scenario(file: &str, reps: u64) {
     let seed = 20_221_204;
     for rep in 0..reps {
         let mut count = Count::default();
-        let out = simulate(&model, seed, rep, u64::MAX, &mut w, &mut count, &mut ());
+        let r = Replication {
+            seed,
+            rep,
+            max_events: u64::MAX,
+        };
+        let out = simulate(&model, r, &mut w, &mut count, &mut ());
         for k in count.0.keys() {
             assert!(
                 expected.contains_key(k),

@@ -2,118 +2,28 @@
 
 use super::*;
 use crate::random::stream::name_key;
-use crate::scenario::{Controls, Custody, Num, Scenario, Targeting};
+use crate::scenario::{Actor, Controls, Custody, Flow, Num, Scenario, Store, Targeting};
 
 impl Model {
     /// Builds the model of a replication whose uncertain parameters took `values`.
     pub fn build(s: &Scenario, values: &[f64]) -> Model {
         let v = |n: &Num| n.get(values);
-        let all_jurs = if s.jurisdictions.len() >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << s.jurisdictions.len()) - 1
-        };
-        let actors: Vec<ActorModel> = s
-            .actors
-            .iter()
-            .map(|a| {
-                let headcount = v(&a.headcount).round().max(0.0) as u64;
-                ActorModel {
-                    key: name_key(&a.name),
-                    jurisdiction: a.jurisdiction,
-                    headcount,
-                    legit_rate: headcount as f64 * v(&a.requests_per_person_per_day)
-                        / HOURS_PER_DAY,
-                    classes: a.classes.iter().map(|&c| c as u8).collect(),
-                    reaches: mask(&a.reaches),
-                    records_per_request: a.records_per_request.resolve(values),
-                    reads: !a.records_per_request.fields.is_empty()
-                        || !matches!(a.records_per_request.typical, Dist::Constant(v) if v <= 0.0),
-                    malicious_fraction: v(&a.malicious_fraction),
-                    turnover: v(&a.turnover_per_year),
-                    state_sponsored: v(&a.state_sponsored_fraction),
-                    weakest: a.targeting == Targeting::Weakest,
-                    attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,
-                    records: a.records_per_attempt.resolve(values),
-                    circumvent: v(&a.circumvent_probability),
-                }
-            })
-            .collect();
+        let actors: Vec<ActorModel> = s.actors.iter().map(|a| actor(a, values)).collect();
         let mut perimeters = vec![perimeter(s, "controls", &s.controls, values)];
         perimeters.extend(
             s.perimeters
                 .iter()
                 .map(|p| perimeter(s, &p.name, &p.controls, values)),
         );
-        let jurisdictions = s
-            .jurisdictions
-            .iter()
-            .enumerate()
-            .map(|(ji, j)| {
-                let mut cum = 0.0;
-                let compellable = s
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .filter(|(ai, a)| {
-                        a.compellable && a.jurisdiction == ji && actors[*ai].headcount > 0
-                    })
-                    .map(|(ai, _)| {
-                        cum += actors[ai].headcount as f64;
-                        (ai, cum)
-                    })
-                    .collect();
-                JurisdictionModel {
-                    key: name_key(&j.name),
-                    demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR,
-                    demand_classes: mask(&j.demand_classes),
-                    compliance: v(&j.compliance),
-                    compellable,
-                }
-            })
+        let jurisdictions = (0..s.jurisdictions.len())
+            .map(|j| jurisdiction(s, j, &actors, values))
             .collect();
-        let subject = |c: usize| mask(&s.companies[c].subject_to);
-        let stores: Vec<StoreModel> = s
-            .stores
-            .iter()
-            .map(|st| StoreModel {
-                jurisdiction: st.jurisdiction,
-                initial_classes: mask(&st.classes),
-                perimeter: st.perimeter.map_or(0, |p| p + 1),
-                operator_subject_to: st.operator.map_or(0, subject),
-                readable_to: match st.key_custody {
-                    None => all_jurs,
-                    Some(Custody::Jurisdiction(j)) => 1u64 << j,
-                    Some(Custody::Company(c)) => subject(c),
-                },
-                delete_at: st
-                    .delete_on_day
-                    .as_ref()
-                    .map_or(f64::INFINITY, |d| v(d) * HOURS_PER_DAY),
-            })
-            .collect();
+        let stores: Vec<StoreModel> = s.stores.iter().map(|st| store(s, st, values)).collect();
         let flows = s
             .flows
             .iter()
-            .map(|f| {
-                let fw = perimeters[stores[f.from].perimeter].firewall.as_ref();
-                FlowModel {
-                    from: f.from,
-                    to: f.to,
-                    classes: mask(&f.classes),
-                    every: v(&f.every_hours),
-                    start: v(&f.start_day) * HOURS_PER_DAY,
-                    end: f
-                        .end_day
-                        .as_ref()
-                        .map_or(f64::INFINITY, |d| v(d) * HOURS_PER_DAY),
-                    egress_filtered: fw.is_some_and(|fw| {
-                        fw.egress && fw.allow & (1u64 << stores[f.to].jurisdiction) == 0
-                    }),
-                }
-            })
+            .map(|f| flow(f, &stores, &perimeters, values))
             .collect();
-        let q = &s.question;
         Model {
             horizon: s.horizon_days * HOURS_PER_DAY,
             classes: s
@@ -130,22 +40,7 @@ impl Model {
             flows,
             actors,
             perimeters,
-            question: QuestionModel {
-                classes: mask(&q.classes),
-                recipients: mask(&q.recipients),
-                include_access: q.include_access,
-                windows: std::iter::once(&q.window)
-                    .chain(&q.also)
-                    .map(|w| {
-                        let to = if w.to >= s.horizon_days {
-                            f64::INFINITY
-                        } else {
-                            w.to * HOURS_PER_DAY
-                        };
-                        (w.from * HOURS_PER_DAY, to)
-                    })
-                    .collect(),
-            },
+            question: question(s),
             cost: CostModel {
                 reviewer: v(&s.cost.reviewer),
                 firewall: v(&s.cost.firewall),
@@ -156,6 +51,132 @@ impl Model {
                 legit_wait_per_hour: v(&s.cost.legit_wait_per_hour),
             },
         }
+    }
+}
+
+/// The model of one actor.
+fn actor(a: &Actor, values: &[f64]) -> ActorModel {
+    let v = |n: &Num| n.get(values);
+    let headcount = v(&a.headcount).round().max(0.0) as u64;
+    ActorModel {
+        key: name_key(&a.name),
+        jurisdiction: a.jurisdiction,
+        headcount,
+        legit_rate: headcount as f64 * v(&a.requests_per_person_per_day) / HOURS_PER_DAY,
+        classes: a.classes.iter().map(|&c| c as u8).collect(),
+        reaches: mask(&a.reaches),
+        records_per_request: a.records_per_request.resolve(values),
+        reads: !a.records_per_request.fields.is_empty()
+            || !matches!(a.records_per_request.typical, Dist::Constant(v) if v <= 0.0),
+        malicious_fraction: v(&a.malicious_fraction),
+        turnover: v(&a.turnover_per_year),
+        state_sponsored: v(&a.state_sponsored_fraction),
+        weakest: a.targeting == Targeting::Weakest,
+        attempt_rate: v(&a.attempts_per_insider_per_year) / HOURS_PER_YEAR,
+        records: a.records_per_attempt.resolve(values),
+        circumvent: v(&a.circumvent_probability),
+    }
+}
+
+/// The model of jurisdiction `ji`: its demands, and the actors it can compel (those subject to
+/// it with staff), with their cumulative headcounts.
+fn jurisdiction(
+    s: &Scenario,
+    ji: usize,
+    actors: &[ActorModel],
+    values: &[f64],
+) -> JurisdictionModel {
+    let v = |n: &Num| n.get(values);
+    let j = &s.jurisdictions[ji];
+    let mut cum = 0.0;
+    let compellable = s
+        .actors
+        .iter()
+        .enumerate()
+        .filter(|(ai, a)| a.compellable && a.jurisdiction == ji && actors[*ai].headcount > 0)
+        .map(|(ai, _)| {
+            cum += actors[ai].headcount as f64;
+            (ai, cum)
+        })
+        .collect();
+    JurisdictionModel {
+        key: name_key(&j.name),
+        demand_rate: v(&j.demands_per_year) / HOURS_PER_YEAR,
+        demand_classes: mask(&j.demand_classes),
+        compliance: v(&j.compliance),
+        compellable,
+    }
+}
+
+/// The model of one store: where it stands, what it holds, who runs it and who can read it.
+fn store(s: &Scenario, st: &Store, values: &[f64]) -> StoreModel {
+    let all_jurs = if s.jurisdictions.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << s.jurisdictions.len()) - 1
+    };
+    let subject = |c: usize| mask(&s.companies[c].subject_to);
+    StoreModel {
+        jurisdiction: st.jurisdiction,
+        initial_classes: mask(&st.classes),
+        perimeter: st.perimeter.map_or(0, |p| p + 1),
+        operator_subject_to: st.operator.map_or(0, subject),
+        readable_to: match st.key_custody {
+            None => all_jurs,
+            Some(Custody::Jurisdiction(j)) => 1u64 << j,
+            Some(Custody::Company(c)) => subject(c),
+        },
+        delete_at: st
+            .delete_on_day
+            .as_ref()
+            .map_or(f64::INFINITY, |d| d.get(values) * HOURS_PER_DAY),
+    }
+}
+
+/// The model of one flow, filtered by its source perimeter's egress firewall when that firewall
+/// does not allow the destination's jurisdiction.
+fn flow(
+    f: &Flow,
+    stores: &[StoreModel],
+    perimeters: &[PerimeterModel],
+    values: &[f64],
+) -> FlowModel {
+    let v = |n: &Num| n.get(values);
+    let fw = perimeters[stores[f.from].perimeter].firewall.as_ref();
+    FlowModel {
+        from: f.from,
+        to: f.to,
+        classes: mask(&f.classes),
+        every: v(&f.every_hours),
+        start: v(&f.start_day) * HOURS_PER_DAY,
+        end: f
+            .end_day
+            .as_ref()
+            .map_or(f64::INFINITY, |d| v(d) * HOURS_PER_DAY),
+        egress_filtered: fw
+            .is_some_and(|fw| fw.egress && fw.allow & (1u64 << stores[f.to].jurisdiction) == 0),
+    }
+}
+
+/// The question: its classes and recipients, and its measurement windows in hours (a window
+/// that reaches the horizon stays open to its end).
+fn question(s: &Scenario) -> QuestionModel {
+    let q = &s.question;
+    QuestionModel {
+        classes: mask(&q.classes),
+        recipients: mask(&q.recipients),
+        include_access: q.include_access,
+        windows: std::iter::once(&q.window)
+            .chain(&q.also)
+            .map(|w| {
+                let to = if w.to >= s.horizon_days {
+                    f64::INFINITY
+                } else {
+                    w.to * HOURS_PER_DAY
+                };
+                (w.from * HOURS_PER_DAY, to)
+            })
+            .collect(),
     }
 }
 

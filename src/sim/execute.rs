@@ -301,9 +301,11 @@ impl Executor {
                     };
                     let o = engine::simulate(
                         model,
-                        seed,
-                        rep,
-                        max_events,
+                        engine::Replication {
+                            seed,
+                            rep,
+                            max_events,
+                        },
                         &mut part.workspace,
                         &mut NoTrace,
                         &mut part.timeline,

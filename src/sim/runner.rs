@@ -92,9 +92,11 @@ pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
     let mut rows = Vec::new();
     engine::simulate(
         &model,
-        seed,
-        rep,
-        u64::MAX,
+        engine::Replication {
+            seed,
+            rep,
+            max_events: u64::MAX,
+        },
         &mut Workspace::new(),
         &mut rows,
         &mut (),

@@ -3,6 +3,7 @@
 //! most once (then removed), and a compelled member (a person picked for one demand) per access.
 
 use super::*;
+use note::{note, Note};
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn detect(&mut self, t: f64, target: u32, success_time: f64) {
@@ -14,7 +15,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         self.out[idx::DETECTED] += 1.0;
         self.detect_sum += t - success_time;
-        self.trace(t, "audit", None, None, None, "detected", 0.0, None);
+        self.trace(note(t, "audit", "detected"));
     }
 
     /// Perimeter `p`'s third-party audit: each active insider with a success in the perimeter is
@@ -44,16 +45,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.remove_insider(t, i);
                 self.out[idx::DETECTED] += 1.0;
                 self.detect_sum += t - first;
-                self.trace(
-                    t,
-                    "third_party_audit",
-                    Some(a),
-                    None,
-                    None,
-                    "detected",
-                    0.0,
-                    None,
-                );
+                self.trace(note(t, "third_party_audit", "detected").actor(a));
             }
         }
     }

@@ -63,7 +63,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     }
 
     /// The recipient of what `who` takes.
-    fn recipient_of(&self, who: Who) -> usize {
+    pub(super) fn recipient_of(&self, who: Who) -> usize {
         match who {
             Who::Insider(i) => self.w.insiders[i as usize].recipient as usize,
             Who::Compelled { jur, .. } => jur as usize,
@@ -113,25 +113,6 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// The stores `weakest` targeting picks among (ties), as weakest targeting ranks them.
-    fn weakest_ties(&self, t: f64, a: usize, class: usize, candidates: u64) -> u64 {
-        let mut best = f64::NEG_INFINITY;
-        let mut ties = 0u64;
-        let mut bits = candidates;
-        while bits != 0 {
-            let s = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let p = self.success_probability(t, a, class, s);
-            if p > best + 1e-12 {
-                best = p;
-                ties = 1u64 << s;
-            } else if (p - best).abs() <= 1e-12 {
-                ties |= 1u64 << s;
-            }
-        }
-        ties
-    }
-
     /// An illicit attempt of `who` (actor `a`) with `fate` fires at `t`: a chance, over its class,
     /// store, circumvention, code review, firewall and enclave coins.
     pub(super) fn chance_attempt(&mut self, t: f64, who: Who, a: usize, fate: &Fate) {
@@ -174,28 +155,24 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// The review of pending request `slot` ends at `t`: a chance, over its catch and enclave coins.
     pub(super) fn chance_review(&mut self, t: f64, slot: u32) {
         let p = self.w.pending[slot as usize];
-        let (class, store) = (p.class as usize, p.store as usize);
-        let actor = match p.who {
-            Who::Insider(i) => {
-                let ins = &self.w.insiders[i as usize];
-                ins.active.then_some(ins.actor as usize)
-            }
-            Who::Compelled { actor, .. } => Some(actor as usize),
+        let at = &p.attempt;
+        let active = match at.who {
+            Who::Insider(i) => self.w.insiders[i as usize].active,
+            Who::Compelled { .. } => true,
         };
         let mut q = 0.0;
-        if let Some(a) = actor {
-            let recipient = self.recipient_of(p.who);
-            let raw = self.m.actors[a]
+        if active {
+            let raw = self.m.actors[at.actor]
                 .records
-                .sample_seeded(p.fate.records)
+                .sample_seeded(at.fate.records)
                 .round();
-            if self.m.question.recipients & (1u64 << recipient) != 0
-                && self.w.holds[store] & (1u64 << class) != 0
-                && self.adds_new(class, raw)
+            if self.m.question.recipients & (1u64 << at.recipient) != 0
+                && self.w.holds[at.store] & (1u64 << at.class) != 0
+                && self.adds_new(at.class, raw)
             {
                 q = 1.0 - p.catch;
-                if p.outside {
-                    q *= self.enclave_pass(self.m.stores[store].perimeter, t);
+                if at.outside {
+                    q *= self.enclave_pass(at.perimeter, t);
                 }
             }
         }

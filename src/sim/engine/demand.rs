@@ -4,6 +4,8 @@
 //! member's attempt through the controls.
 
 use super::*;
+use leak::Leak;
+use note::{note, Note};
 
 /// Marks a class found in more than one store.
 const SEVERAL: u32 = u32::MAX;
@@ -22,7 +24,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             // Its own stream, keyed by the demand's time: no other draw shifts.
             let u = self.stream(SRC_COMPLIANCE, jm.key, t.to_bits()).uniform();
             if u >= jm.compliance {
-                self.trace(t, "demand", None, None, None, "refused", 0.0, Some(j));
+                self.trace(note(t, "demand", "refused").recipient(j));
                 return;
             }
         }
@@ -34,7 +36,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         let jm = &self.m.jurisdictions[j];
         let Some(total) = jm.compellable.last().map(|x| x.1) else {
-            self.trace(t, "demand", None, None, None, "failed", 0.0, Some(j));
+            self.trace(note(t, "demand", "failed").recipient(j));
             return;
         };
         let target = pick * total;
@@ -44,20 +46,8 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             .find(|(_, cum)| target < *cum)
             .unwrap_or(jm.compellable.last().expect("non-empty"))
             .0;
-        self.trace(
-            t,
-            "demand",
-            Some(actor),
-            None,
-            None,
-            "compelled",
-            0.0,
-            Some(j),
-        );
-        let who = Who::Compelled {
-            jur: j as u32,
-            actor: actor as u32,
-        };
+        self.trace(note(t, "demand", "compelled").actor(actor).recipient(j));
+        let who = Who::Compelled { jur: j as u32 };
         self.chance_attempt(t, who, actor, &fate);
         self.illicit(t, who, actor, fate);
     }
@@ -103,13 +93,21 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             let c = cls.trailing_zeros() as usize;
             cls &= cls - 1;
             let store = (source[c] != SEVERAL).then_some(source[c]);
-            got += self.add_leak(t, c, m.classes[c].records, route, j, None, store);
+            got += self.add_leak(&Leak {
+                t,
+                class: c,
+                records: m.classes[c].records,
+                route,
+                recipient: j,
+                actor: None,
+                store,
+            });
         }
         let outcome = match route {
             LeakPath::Seizure => "seized",
             _ => "handed_over",
         };
-        self.trace(t, "demand", None, None, None, outcome, got, Some(j));
+        self.trace(note(t, "demand", outcome).records(got).recipient(j));
         true
     }
 }

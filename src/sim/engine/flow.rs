@@ -3,6 +3,7 @@
 //! breach window.
 
 use super::*;
+use note::{note, Note};
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn flow(&mut self, t: f64, f: usize) {
@@ -13,8 +14,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         let classes = self.w.holds[fl.from] & fl.classes;
         if classes == 0 || self.w.deleted[fl.to] {
-            let to = Some(fl.to);
-            self.trace(t, "flow", None, to, None, "nothing_to_copy", 0.0, None);
+            self.trace(note(t, "flow", "nothing_to_copy").store(fl.to));
             return;
         }
         if fl.egress_filtered {
@@ -25,8 +25,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 .expect("egress needs a firewall");
             if t >= fw.from && t >= self.w.perims[p].breach_until {
                 self.out[idx::FLOWS_BLOCKED] += 1.0;
-                let to = Some(fl.to);
-                self.trace(t, "flow", None, to, None, "egress_blocked", 0.0, None);
+                self.trace(note(t, "flow", "egress_blocked").store(fl.to));
                 return;
             }
         }
@@ -34,6 +33,6 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             self.w.holds[fl.to] |= classes;
             self.refresh_holders();
         }
-        self.trace(t, "flow", None, Some(fl.to), None, "copied", 0.0, None);
+        self.trace(note(t, "flow", "copied").store(fl.to));
     }
 }

@@ -3,6 +3,7 @@
 //! end of each review.
 
 use super::*;
+use state::Attempt;
 
 /// A binary min-heap of reviewers' next free times, with a fixed size.
 #[derive(Clone, Debug, Default)]
@@ -90,50 +91,27 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     pub(super) fn review_done(&mut self, t: f64, slot: u32) {
         let p = self.w.pending[slot as usize];
         self.w.free_pending.push(slot);
-        let actor = match p.who {
-            Who::Insider(i) => {
-                let ins = &self.w.insiders[i as usize];
-                if !ins.active {
-                    return;
-                }
-                ins.actor as usize
+        let at = Attempt { t, ..p.attempt };
+        if let Who::Insider(i) = at.who {
+            if !self.w.insiders[i as usize].active {
+                return;
             }
-            Who::Compelled { actor, .. } => actor as usize,
-        };
-        let (class, store) = (p.class as usize, p.store as usize);
+        }
         if p.refused {
             self.out[idx::REFUSED_REVIEW] += 1.0;
-            if let Who::Insider(i) = p.who {
+            if let Who::Insider(i) = at.who {
                 self.remove_insider(t, i as usize);
             }
-            self.trace(
-                t,
-                "review",
-                Some(actor),
-                Some(store),
-                Some(class),
-                "refused",
-                0.0,
-                None,
-            );
+            self.trace(at.note("review", "refused"));
             return;
         }
-        self.trace(
-            t,
-            "review",
-            Some(actor),
-            Some(store),
-            Some(class),
-            "approved",
-            0.0,
-            None,
-        );
-        if self.w.holds[store] & (1u64 << class) == 0 {
+        self.trace(at.note("review", "approved"));
+        if self.w.holds[at.store] & (1u64 << at.class) == 0 {
             // The store lost the class (deleted) while the request waited.
             self.out[idx::NO_DATA_ATTEMPTS] += 1.0;
             return;
         }
-        self.exfiltrate(t, p.who, actor, class, store, p.outside, p.fate);
+        self.exfiltrate(&at);
     }
 }
 

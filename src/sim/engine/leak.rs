@@ -16,20 +16,23 @@ pub(super) fn new_records(total: f64, held: f64, n: f64) -> f64 {
     }
 }
 
+/// Records reaching a recipient: `records` random records of `class` at hour `t`, by `route`,
+/// from `actor` and `store` where they exist.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Leak {
+    pub(super) t: f64,
+    pub(super) class: usize,
+    pub(super) records: f64,
+    pub(super) route: LeakPath,
+    pub(super) recipient: usize,
+    pub(super) actor: Option<u32>,
+    pub(super) store: Option<u32>,
+}
+
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
-    /// `n` records of `class` reach `recipient` by `route` (from `actor` and `store` where they
-    /// exist). Returns the records new to the recipient.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn add_leak(
-        &mut self,
-        t: f64,
-        class: usize,
-        n: f64,
-        route: LeakPath,
-        recipient: usize,
-        actor: Option<u32>,
-        store: Option<u32>,
-    ) -> f64 {
+    /// `leak` happens: returns the records new to its recipient.
+    pub(super) fn add_leak(&mut self, leak: &Leak) -> f64 {
+        let (t, class, n, recipient) = (leak.t, leak.class, leak.records, leak.recipient);
         let total = self.m.classes[class].records;
         if total <= 0.0 || n <= 0.0 {
             return 0.0;
@@ -54,11 +57,11 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
         w.got[cell] += new;
         let row = PathRow {
-            route,
+            route: leak.route,
             class: class as u32,
             recipient: recipient as u32,
-            actor,
-            store,
+            actor: leak.actor,
+            store: leak.store,
             records: new,
         };
         match w.paths.iter_mut().find(|p| p.same_key(&row)) {

@@ -19,6 +19,7 @@ pub(crate) mod events;
 mod flow;
 mod gatekeeper;
 mod leak;
+mod note;
 mod outcome;
 mod state;
 mod turnover;
@@ -38,6 +39,7 @@ use super::observe::{DayObserver, TraceRow, Tracer};
 use crate::model::{Model, HOURS_PER_YEAR};
 use crate::random::{SourceId, Stream};
 use events::*;
+use note::{note, Note};
 use rand::RngCore;
 use rand_distr::{Binomial, Distribution};
 use state::{ActorStreams, Fate, Insider, PerimeterState, Who};
@@ -61,15 +63,24 @@ struct Sim<'a, T: Tracer, L: DayObserver> {
     limit: f64,
 }
 
-/// Simulates replication `rep` of `model` with `seed`; `trace` sees every event, `observer`
-/// the state at the end of every day. A replication that would take more than `max_events`
-/// events (each insider counting [`EVENTS_PER_INSIDER`]) stops there, with
-/// [`Outcome::over_budget`] set.
+/// Which replication to simulate: the run's seed, the replication's number, and its budget of
+/// events (each insider counting [`EVENTS_PER_INSIDER`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Replication {
+    /// Seed of every random stream of the run.
+    pub seed: u64,
+    /// The replication's number (0-based): keys its streams.
+    pub rep: u64,
+    /// Events the replication may take (`--max-events`).
+    pub max_events: u64,
+}
+
+/// Simulates replication `r` of `model`; `trace` sees every event, `observer` the state at the
+/// end of every day. A replication that would take more than `r.max_events` events stops
+/// there, with [`Outcome::over_budget`] set.
 pub fn simulate<T: Tracer, L: DayObserver>(
     model: &Model,
-    seed: u64,
-    rep: u64,
-    max_events: u64,
+    r: Replication,
     w: &mut Workspace,
     trace: &mut T,
     observer: &mut L,
@@ -82,19 +93,16 @@ pub fn simulate<T: Tracer, L: DayObserver>(
         trace,
         observer,
         out,
-        seed,
-        rep,
+        seed: r.seed,
+        rep: r.rep,
         wait_sum: 0.0,
         legit_wait_sum: 0.0,
         detect_sum: 0.0,
         total_leaked: 0.0,
         next_day: 0,
-        limit: max_events as f64,
+        limit: r.max_events as f64,
     };
-    if !sim.init() {
-        return sim.over_budget();
-    }
-    if !sim.run() {
+    if !sim.init() || !sim.run() {
         return sim.over_budget();
     }
     sim.finish()
@@ -121,6 +129,23 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// Sets the replication up; false if its insiders alone go over the budget (nothing is then
     /// allocated for them).
     fn init(&mut self) -> bool {
+        self.reset();
+        self.refresh_holders();
+        self.w.actors.clear();
+        for a in 0..self.m.actors.len() {
+            self.init_requests(a);
+            if !self.init_insiders(a) {
+                return false;
+            }
+        }
+        self.init_turnover();
+        self.init_demands();
+        self.init_schedules();
+        true
+    }
+
+    /// Empties the workspace for a replication of this model (keeping its memory).
+    fn reset(&mut self) {
         let m = self.m;
         let w = &mut *self.w;
         w.heap.clear();
@@ -154,62 +179,77 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             ps.busy = 0.0;
             ps.audits = 0;
         }
-        self.refresh_holders();
+    }
 
-        self.w.actors.clear();
-        for (ai, a) in m.actors.iter().enumerate() {
-            let i = ai as u32;
-            let mut streams = ActorStreams {
-                arrivals: self.stream(SRC_ARRIVALS, a.key, 0),
-                choice: self.stream(SRC_CHOICE, a.key, 0),
-                review: self.stream(SRC_REVIEW, a.key, 0),
-            };
-            let first = streams.arrivals.exponential(a.legit_rate);
-            self.w.actors.push(streams);
-            self.push(first, Kind::LegitArrival, i, 0.0);
+    /// Actor `a`'s streams, and its first legitimate request.
+    fn init_requests(&mut self, a: usize) {
+        let actor = &self.m.actors[a];
+        let mut streams = ActorStreams {
+            arrivals: self.stream(SRC_ARRIVALS, actor.key, 0),
+            choice: self.stream(SRC_CHOICE, actor.key, 0),
+            review: self.stream(SRC_REVIEW, actor.key, 0),
+        };
+        let first = streams.arrivals.exponential(actor.legit_rate);
+        self.w.actors.push(streams);
+        self.push(first, Kind::LegitArrival, a as u32, 0.0);
+    }
 
-            let mut ins = self.stream(SRC_INSIDERS, a.key, 0);
-            let n = if a.malicious_fraction > 0.0 && a.headcount > 0 {
-                Binomial::new(a.headcount, a.malicious_fraction)
-                    .map(|b| b.sample(&mut ins))
-                    .unwrap_or(0)
-            } else {
-                0
-            };
-            self.out[idx::INSIDERS] += n as f64;
-            if self.out[idx::INSIDERS] * EVENTS_PER_INSIDER > self.limit {
-                return false;
-            }
-            for k in 0..n as u32 {
-                let mut stream = self.stream(SRC_INSIDER, a.key, k as u64);
-                let sponsored = stream.uniform() < a.state_sponsored;
-                let first = stream.exponential(a.attempt_rate);
-                let id = self.w.insiders.len() as u32;
-                self.w.insiders.push(Insider {
-                    actor: i,
-                    number: k,
-                    active: true,
-                    successes: 0,
-                    first_success: f64::NAN,
-                    recipient: if sponsored {
-                        a.jurisdiction as u32
-                    } else {
-                        m.private() as u32
-                    },
-                    hit: 0,
-                    stream,
-                });
-                self.push(first, Kind::Attempt, id, 0.0);
-            }
+    /// Actor `a`'s malicious insiders of day 0 (a binomial draw from its headcount), each with its
+    /// stream, sponsorship and first attempt; false if they take the replication over its budget.
+    fn init_insiders(&mut self, a: usize) -> bool {
+        let m = self.m;
+        let actor = &m.actors[a];
+        let mut ins = self.stream(SRC_INSIDERS, actor.key, 0);
+        let n = if actor.malicious_fraction > 0.0 && actor.headcount > 0 {
+            Binomial::new(actor.headcount, actor.malicious_fraction)
+                .map(|b| b.sample(&mut ins))
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        self.out[idx::INSIDERS] += n as f64;
+        if self.out[idx::INSIDERS] * EVENTS_PER_INSIDER > self.limit {
+            return false;
         }
-        self.init_turnover();
+        for k in 0..n as u32 {
+            let mut stream = self.stream(SRC_INSIDER, actor.key, k as u64);
+            let sponsored = stream.uniform() < actor.state_sponsored;
+            let first = stream.exponential(actor.attempt_rate);
+            let id = self.w.insiders.len() as u32;
+            self.w.insiders.push(Insider {
+                actor: a as u32,
+                number: k,
+                active: true,
+                successes: 0,
+                first_success: f64::NAN,
+                recipient: if sponsored {
+                    actor.jurisdiction as u32
+                } else {
+                    m.private() as u32
+                },
+                hit: 0,
+                stream,
+            });
+            self.push(first, Kind::Attempt, id, 0.0);
+        }
+        true
+    }
+
+    /// Each jurisdiction's demand stream and first demand.
+    fn init_demands(&mut self) {
         self.w.jurs.clear();
-        for (ji, j) in m.jurisdictions.iter().enumerate() {
+        for (ji, j) in self.m.jurisdictions.iter().enumerate() {
             let mut s = self.stream(SRC_DEMANDS, j.key, 0);
             let first = s.exponential(j.demand_rate);
             self.w.jurs.push(s);
             self.push(first, Kind::Demand, ji as u32, 0.0);
         }
+    }
+
+    /// The first flow copies, the stores' deletions, the firewalls' first breaches and the first
+    /// third-party audits.
+    fn init_schedules(&mut self) {
+        let m = self.m;
         for (fi, f) in m.flows.iter().enumerate() {
             if f.start < f.end {
                 self.push(f.start, Kind::Flow, fi as u32, 0.0);
@@ -231,7 +271,6 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 self.push(tpa.from + tpa.every, Kind::ThirdPartyAudit, pi as u32, 0.0);
             }
         }
-        true
     }
 
     fn refresh_holders(&mut self) {
@@ -323,16 +362,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                     self.w.holds[s] = 0;
                     self.w.deleted[s] = true;
                     self.refresh_holders();
-                    self.trace(
-                        ev.t,
-                        "store_delete",
-                        None,
-                        Some(s),
-                        None,
-                        "deleted",
-                        0.0,
-                        None,
-                    );
+                    self.trace(note(ev.t, "store_delete", "deleted").store(s));
                 }
                 Kind::Breach => self.breach(ev.t, ev.a as usize),
                 Kind::Detect => self.detect(ev.t, ev.a, ev.x),
@@ -410,33 +440,14 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let ps = &mut self.w.perims[p];
         ps.breach_until = ps.breach_until.max(t + len);
         self.push(next, Kind::Breach, p as u32, 0.0);
-        self.trace(t, "breach", None, None, None, "open", 0.0, None);
+        self.trace(note(t, "breach", "open"));
     }
 
-    #[inline]
-    #[allow(clippy::too_many_arguments)]
-    fn trace(
-        &mut self,
-        time: f64,
-        kind: &'static str,
-        actor: Option<usize>,
-        store: Option<usize>,
-        class: Option<usize>,
-        outcome: &'static str,
-        records: f64,
-        recipient: Option<usize>,
-    ) {
+    /// Hands `row` to the tracer (nothing at all when tracing is off: the row is never built).
+    #[inline(always)]
+    fn trace(&mut self, row: TraceRow) {
         if T::ON {
-            self.trace.record(TraceRow {
-                time,
-                kind,
-                actor,
-                store,
-                class,
-                outcome,
-                records,
-                recipient,
-            });
+            self.trace.record(row);
         }
     }
 

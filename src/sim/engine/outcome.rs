@@ -85,38 +85,81 @@ pub struct Outcome {
     pub over_budget: bool,
 }
 
+/// Records, exposure and loss of the records leaked, and of those that reached the question's
+/// recipients within its window, summed over classes.
+#[derive(Default)]
+struct Totals {
+    records: f64,
+    exposure: f64,
+    loss: f64,
+    reached_records: f64,
+    reached_exposure: f64,
+    reached_loss: f64,
+    accessed: f64,
+}
+
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
+    /// The replication's results, from its counters and the workspace's sums.
     pub(super) fn finish(mut self) -> Outcome {
-        let m = self.m;
-        let (mut records, mut exposure, mut loss) = (0.0, 0.0, 0.0);
-        let (mut r_records, mut r_exposure, mut r_loss, mut accessed) = (0.0, 0.0, 0.0, 0.0);
-        for (c, cm) in m.classes.iter().enumerate() {
-            let l = self.w.leaked[c];
-            records += l;
-            exposure += l * cm.weight;
-            loss += l * cm.loss_per_record;
-            let q = self.w.window[c];
-            r_records += q;
-            r_exposure += q * cm.weight;
-            r_loss += q * cm.loss_per_record;
-            accessed += self.w.access_any[c];
-        }
+        let totals = self.totals();
+        self.fill_records(&totals);
+        self.fill_queue();
+        let costs = self.m.costs(self.legit_wait_sum);
         let o = &mut self.out;
-        o[idx::REACHED] = if r_records > 0.0 { 1.0 } else { 0.0 };
-        o[idx::REACHED_RECORDS] = r_records;
+        o[idx::CONTROL_COST] = costs.control;
+        o[idx::DELAY_COST] = costs.delay;
+        o[idx::TOTAL_COST] = costs.total(totals.loss);
+        Outcome {
+            metrics: self.out,
+            paths: self.sorted_paths(),
+            reach: self.reach(),
+            windows: self.window_values(),
+            over_budget: false,
+        }
+    }
+
+    /// The sums over classes of the records leaked, reached and read, weighted.
+    fn totals(&self) -> Totals {
+        let mut t = Totals::default();
+        for (c, cm) in self.m.classes.iter().enumerate() {
+            let l = self.w.leaked[c];
+            t.records += l;
+            t.exposure += l * cm.weight;
+            t.loss += l * cm.loss_per_record;
+            let q = self.w.window[c];
+            t.reached_records += q;
+            t.reached_exposure += q * cm.weight;
+            t.reached_loss += q * cm.loss_per_record;
+            t.accessed += self.w.access_any[c];
+        }
+        t
+    }
+
+    /// The metrics of records: the question's answer, records leaked and read, exposure and loss,
+    /// and the mean time to detection.
+    fn fill_records(&mut self, t: &Totals) {
+        let o = &mut self.out;
+        o[idx::REACHED] = if t.reached_records > 0.0 { 1.0 } else { 0.0 };
+        o[idx::REACHED_RECORDS] = t.reached_records;
         o[idx::REACHED_CMC] = self.w.cmc.sum[0];
-        o[idx::REACHED_EXPOSURE] = r_exposure;
-        o[idx::REACHED_LOSS] = r_loss;
-        o[idx::RECORDS_LEAKED] = records;
-        o[idx::EXPOSURE] = exposure;
-        o[idx::LOSS] = loss;
-        o[idx::LEAKED] = if records > 0.0 { 1.0 } else { 0.0 };
-        o[idx::ACCESSED_RECORDS] = accessed;
+        o[idx::REACHED_EXPOSURE] = t.reached_exposure;
+        o[idx::REACHED_LOSS] = t.reached_loss;
+        o[idx::RECORDS_LEAKED] = t.records;
+        o[idx::EXPOSURE] = t.exposure;
+        o[idx::LOSS] = t.loss;
+        o[idx::LEAKED] = if t.records > 0.0 { 1.0 } else { 0.0 };
+        o[idx::ACCESSED_RECORDS] = t.accessed;
         o[idx::MEAN_DETECT_HOURS] = if o[idx::DETECTED] > 0.0 {
             self.detect_sum / o[idx::DETECTED]
         } else {
             f64::NAN
         };
+    }
+
+    /// The metrics of the review queues: mean wait and the reviewers' utilization.
+    fn fill_queue(&mut self) {
+        let m = self.m;
+        let o = &mut self.out;
         o[idx::REVIEW_MEAN_WAIT_HOURS] = if o[idx::REVIEWED_REQUESTS] > 0.0 {
             self.wait_sum / o[idx::REVIEWED_REQUESTS]
         } else {
@@ -129,15 +172,15 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 capacity += g.team as f64 * (m.horizon - g.from).max(0.0);
             }
         }
-        let costs = m.costs(self.legit_wait_sum);
         o[idx::REVIEWER_UTILIZATION] = if capacity > 0.0 {
             busy / capacity
         } else {
             f64::NAN
         };
-        o[idx::CONTROL_COST] = costs.control;
-        o[idx::DELAY_COST] = costs.delay;
-        o[idx::TOTAL_COST] = costs.total(loss);
+    }
+
+    /// The path rows with records, in (route, class, recipient, actor, store) order.
+    fn sorted_paths(&self) -> Vec<PathRow> {
         let mut paths: Vec<PathRow> = self
             .w
             .paths
@@ -154,15 +197,27 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 b.store,
             ))
         });
-        let (nc, nr) = (m.classes.len(), m.recipients());
-        let mut reach = Vec::with_capacity((nr + m.jurisdictions.len()) * nc);
+        paths
+    }
+
+    /// Distinct records per (recipient, class), then read by staff per (jurisdiction, class).
+    fn reach(&self) -> Vec<f64> {
+        let m = self.m;
+        let (nc, nr, nj) = (m.classes.len(), m.recipients(), m.jurisdictions.len());
+        let mut reach = Vec::with_capacity((nr + nj) * nc);
         for r in 0..nr {
             reach.extend((0..nc).map(|c| self.w.got[c * nr + r]));
         }
-        let nj = m.jurisdictions.len();
         for j in 0..nj {
             reach.extend((0..nc).map(|c| self.w.access[c * nj + j]));
         }
+        reach
+    }
+
+    /// Each named window's `[reached, records]`, then each one's conditional estimate.
+    fn window_values(&self) -> Vec<f64> {
+        let m = self.m;
+        let nc = m.classes.len();
         let mut windows = Vec::with_capacity(3 * m.question.windows.len().saturating_sub(1));
         for k in 1..m.question.windows.len() {
             let r: f64 = self.w.window[k * nc..(k + 1) * nc].iter().sum();
@@ -170,13 +225,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             windows.push(r);
         }
         windows.extend_from_slice(self.w.cmc.sum.get(1..).unwrap_or(&[]));
-        Outcome {
-            metrics: self.out,
-            paths,
-            reach,
-            windows,
-            over_budget: false,
-        }
+        windows
     }
 
     /// The outcome of a replication stopped by its budget.

@@ -14,8 +14,18 @@ use std::collections::{BinaryHeap, VecDeque};
 pub(super) enum Who {
     /// Insider index.
     Insider(u32),
-    /// A member of actor `actor` compelled by jurisdiction `jur`.
-    Compelled { jur: u32, actor: u32 },
+    /// A member of the attempt's actor compelled by jurisdiction `jur`.
+    Compelled { jur: u32 },
+}
+
+impl Who {
+    /// The kind of an attempt by this person in `trace.csv`.
+    pub(super) fn attempt_kind(self) -> &'static str {
+        match self {
+            Who::Insider(_) => "attempt",
+            Who::Compelled { .. } => "compelled_attempt",
+        }
+    }
 }
 
 /// Everything that decides one attempt, drawn together when it is created, in a fixed order,
@@ -84,17 +94,34 @@ pub(super) struct Insider {
     pub(super) stream: Stream,
 }
 
+/// One illicit attempt on its path, once it has aimed: who makes it and for whom, the class and
+/// store it seeks, the store's perimeter, whether it comes from outside the perimeter's firewall,
+/// and the draws that decide it. The handlers of its path pass this value along.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Attempt {
+    /// Hour of the step in hand (the attempt, or the end of its review).
+    pub(super) t: f64,
+    pub(super) who: Who,
+    /// Actor index of the person who makes it.
+    pub(super) actor: usize,
+    /// Recipient index of what it takes (a state, or `private`).
+    pub(super) recipient: usize,
+    pub(super) class: usize,
+    pub(super) store: usize,
+    /// The store's perimeter.
+    pub(super) perimeter: usize,
+    /// Whether it comes from outside the perimeter's active firewall (as of the attempt).
+    pub(super) outside: bool,
+    pub(super) fate: Fate,
+}
+
 /// An illicit request waiting for review.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Pending {
-    pub(super) who: Who,
-    pub(super) class: u8,
-    pub(super) store: u8,
+    pub(super) attempt: Attempt,
     pub(super) refused: bool,
     /// The probability that review refuses it (0 when approved after the bypass delay).
     pub(super) catch: f64,
-    pub(super) outside: bool,
-    pub(super) fate: Fate,
 }
 
 /// An actor's streams.

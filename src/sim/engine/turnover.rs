@@ -7,6 +7,7 @@
 //! draw exactly what they drew before.
 
 use super::*;
+use note::{note, Note};
 
 impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// Schedules the first turnover of every actor that has one, and sets up its stream.
@@ -51,7 +52,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         for _ in 0..recruits {
             self.recruit(t, a);
         }
-        self.trace(t, "turnover", Some(a), None, None, "recruited", 0.0, None);
+        self.trace(note(t, "turnover", "recruited").actor(a));
     }
 
     /// Insider `i` is removed (detected or refused) at `t`: its actor, if it recruits, fills the
