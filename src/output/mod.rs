@@ -23,6 +23,7 @@ pub mod routes;
 pub mod rowfiles;
 pub mod studies;
 pub mod terminal;
+pub mod trace;
 pub mod validate;
 pub mod xlsx;
 

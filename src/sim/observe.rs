@@ -1,5 +1,11 @@
 //! What the engine reports while it runs: every event of a traced replication ([`Tracer`]) and
 //! the state at the end of each day ([`DayObserver`]). Both compile to nothing when off.
+//! [`trace_into`] replays one replication with a tracer, which may write each event as it comes
+//! (`output::trace`), so a trace takes no memory however many events it holds.
+
+use super::engine::{self, Workspace};
+use crate::model::Model;
+use crate::scenario::Scenario;
 
 /// One row of `trace.csv`.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +50,22 @@ impl Tracer for Vec<TraceRow> {
     fn record(&mut self, row: TraceRow) {
         self.push(row);
     }
+}
+
+/// Simulates replication `rep` of `s` under `seed` exactly as the untraced run did, giving each of
+/// its events to `tracer` as it happens (no work budget: the run already held it).
+pub fn trace_into<T: Tracer>(s: &Scenario, seed: u64, rep: u64, tracer: &mut T) {
+    let params = super::runner::draw_params(s, seed, rep);
+    let model = Model::build(s, &params);
+    engine::simulate(
+        &model,
+        seed,
+        rep,
+        u64::MAX,
+        &mut Workspace::new(),
+        tracer,
+        &mut (),
+    );
 }
 
 /// Receives the state at the end of each simulated day (for timelines). `()` compiles to nothing.
