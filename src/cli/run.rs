@@ -122,14 +122,7 @@ pub fn run(
         );
         let stage = Staged::begin(&out.join(&s.name))?;
         let dir = stage.path().to_path_buf();
-        let analyses = write_run_folder(
-            &dir,
-            s,
-            result,
-            None,
-            &study.thresholds,
-            opts.parquet,
-        )?;
+        let analyses = write_run_folder(&dir, s, result, None, &study.thresholds, opts.parquet)?;
         if let Some(t) = trace {
             output::trace::write(&dir.join("trace.csv"), s, cfg.seed, t)?;
         }
