@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A small disk: on a 4 MiB tmpfs, a run whose rows cannot fit is refused at once (exit 2, nothing
 # written); a run that fits the first estimate but fills the disk later fails with nothing left
-# behind (no result folder, no spool, no staging folder); the earlier result folder survives both.
+# behind (no result folder, no spool, no staging folder); a traced run whose trace cannot fit is
+# refused at once; the earlier result folder survives all three.
 # Needs root (mount). Usage: tests/disk.sh [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,4 +45,16 @@ after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
 [ "$before" = "$after" ] || fail "the earlier result folder changed"
 leftovers=$(find "$out" -mindepth 1 -maxdepth 1 -name '.*')
 [ -z "$leftovers" ] || fail "left behind: $leftovers"
-echo "disk test: refused at once when too large; a full disk leaves nothing behind"
+# A traced run whose trace cannot fit (about a million events, 16 bytes each at least) is refused
+# at once, though its rows would fit.
+set +e
+"$bin" run "$texas" --reps 2 --trace-replication 0 --no-charts --quiet --out "$out" \
+  --set actor.tiktok-us-staff.requests_per_person_per_day=0.5 2>"$work/err" >/dev/null
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "a trace too large for the disk exited $rc, not 2: $(cat "$work/err")"
+grep -q "of disk under $out" "$work/err" || fail "no disk message for the trace: $(cat "$work/err")"
+after=$(cd "$out" && find . -type f -exec sha256sum {} + | sort)
+[ "$before" = "$after" ] || fail "the earlier result folder changed after the refused trace"
+
+echo "disk test: refused at once when too large (rows or trace); a full disk leaves nothing behind"

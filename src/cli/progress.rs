@@ -1,4 +1,4 @@
-//! Progress on the terminal and Ctrl-C: the command layer's side of
+//! Progress on the terminal and Ctrl-C (SIGTERM and SIGHUP alike, exit 130): the command layer's side of
 //! [`crate::analysis::precision::Progress`].
 
 use crate::analysis::precision::Progress;
@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 
-/// Installs the Ctrl-C handler (once) and returns the flag it sets.
+/// Installs the handler of Ctrl-C, SIGTERM and SIGHUP (once) and returns the flag it sets.
 pub fn cancel_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     FLAG.get_or_init(|| {

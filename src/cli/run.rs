@@ -6,7 +6,6 @@ use super::*;
 use crate::analysis::precision::{run_many, Target};
 use crate::output;
 use crate::sim::execute::Shard;
-use crate::sim::runner;
 
 /// `leaksim run`: simulates each scenario and writes its folder (files, charts, report) under `out`;
 /// with `shard`, only that shard's replications, into a shard folder for `leaksim merge`.
@@ -67,6 +66,9 @@ pub fn run(
         crate::analysis::memory::check(s, most, !opts.no_charts)?;
         files = files.saturating_add(output::disk::rows_file_bytes(s, most, opts.parquet));
         spool = spool.max(output::disk::spool_bytes(s, most));
+        if trace_replication.is_some() {
+            files = files.saturating_add(output::disk::trace_bytes(s, cfg.max_events));
+        }
         if let (Some(t), None) = (trace_replication, &precision) {
             if t >= cfg.replications {
                 return Err(Error::Usage(format!(
@@ -111,8 +113,7 @@ pub fn run(
                     result.rows.len()
                 )))
             }
-            Some(t) => Some(runner::trace(s, cfg.seed, t)),
-            None => None,
+            t => t,
         };
         let step = Step::start(
             &format!("{}: writing files, statistics and charts", s.name),
@@ -126,8 +127,10 @@ pub fn run(
         let (dir, analyses) =
             write_folder(&out.join(&s.name), opts, Finish::Results(record), |dir| {
                 let thresholds = &study.thresholds;
-                let analyses =
-                    write_run_folder(dir, s, result, trace.as_deref(), thresholds, opts.parquet)?;
+                let analyses = write_run_folder(dir, s, result, None, thresholds, opts.parquet)?;
+                if let Some(t) = trace {
+                    output::trace::write(&dir.join("trace.csv"), s, cfg.seed, t)?;
+                }
                 if precision.is_some() {
                     let file = dir.join("convergence.csv");
                     output::studies::write_convergence(&file, &multi.convergence)?;

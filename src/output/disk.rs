@@ -27,6 +27,25 @@ pub fn rows_file_bytes(s: &Scenario, n: u64, parquet: bool) -> u64 {
     n.saturating_mul(2 * columns)
 }
 
+/// Bytes `trace.csv` of one replication of `s` is expected to take: the work estimate's events
+/// (insiders counted by their attempts, not by the memory they hold), capped by the budget
+/// `max_events`, at [`super::trace::MIN_ROW_BYTES`] each.
+pub fn trace_bytes(s: &Scenario, max_events: u64) -> u64 {
+    let est = crate::analysis::budget::estimate(s);
+    let events: f64 = est
+        .parts
+        .iter()
+        .filter(|p| !p.what.starts_with("insiders"))
+        .map(|p| p.events)
+        .sum();
+    let events = if events.is_finite() {
+        (events.max(0.0) as u64).min(max_events)
+    } else {
+        max_events
+    };
+    events.saturating_mul(super::trace::MIN_ROW_BYTES)
+}
+
 /// Bytes free for this user on the file system that holds `dir` (or its nearest existing parent),
 /// if it can be asked.
 pub fn available(dir: &Path) -> Option<u64> {

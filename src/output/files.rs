@@ -137,31 +137,14 @@ pub fn structural_cell(metric: &str, structural: Option<&str>) -> String {
     }
 }
 
-/// Writes `trace.csv`.
+/// Writes `trace.csv` from rows held in memory (a run streams it instead: `output::trace`).
 pub fn write_trace(path: &Path, s: &Scenario, rows: &[TraceRow]) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
         c.write_record(TRACE_COLUMNS).map_err(csv_err)?;
+        let mut num = String::new();
         for t in rows {
-            c.write_record([
-                fmt_num(t.time),
-                t.kind.to_string(),
-                t.actor
-                    .map(|a| s.actors[a].name.clone())
-                    .unwrap_or_default(),
-                t.store
-                    .map(|a| s.stores[a].name.clone())
-                    .unwrap_or_default(),
-                t.class
-                    .map(|a| s.classes[a].name.clone())
-                    .unwrap_or_default(),
-                t.outcome.to_string(),
-                fmt_num(t.records),
-                t.recipient
-                    .map(|r| s.recipient_name(r).to_string())
-                    .unwrap_or_default(),
-            ])
-            .map_err(csv_err)?;
+            super::trace::write_row(&mut c, &mut num, s, t).map_err(csv_err)?;
         }
         c.flush()
     })

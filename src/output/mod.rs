@@ -35,7 +35,7 @@ pub mod shards;
 pub mod studies;
 pub mod study_shards;
 pub mod terminal;
-
+pub mod trace;
 pub mod xlsx;
 
 use crate::error::{Error, Result};

@@ -6,6 +6,7 @@
 //! distributions); the `model` stage turns it into index-based data for the engine.
 //! This folder is the pipeline's first stage: it imports only `random` and `error`.
 
+mod bounded;
 mod controls;
 pub mod dates;
 pub mod diff;

@@ -222,44 +222,27 @@ fn convert_value(
 /// Reads a scenario file and resolves its `extends` chain (paths relative to each file).
 pub fn load_file(path: &Path) -> Result<Node> {
     let mut stack = Vec::new();
-    load_with_stack(path, &mut stack, None)
+    load_with_stack(path, &mut stack, &mut 0, None)
 }
 
 /// Largest scenario file leaksim reads (a scenario is a few kilobytes).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Most bytes of all the files of one `extends` chain together: resolving takes some 20 times
+/// the files' size in memory, so the chain is bounded as a whole, not file by file.
+pub const MAX_CHAIN_BYTES: u64 = MAX_FILE_BYTES;
+
 /// Longest chain of `extends`.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// Reads a scenario file: a regular file (not a device, pipe or folder) of at most
-/// [`MAX_FILE_BYTES`], read with that bound whatever the file claims.
-pub fn read_bounded(path: &Path) -> std::result::Result<String, String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err(
-            "not a regular file (a scenario must be a file, not a device, pipe or folder)".into(),
-        );
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{} bytes, more than the {MAX_FILE_BYTES} a scenario file may have",
-            meta.len()
-        ));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "more than the {MAX_FILE_BYTES} bytes a scenario file may have"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
-}
+pub use super::bounded::read_bounded;
 
-fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>) -> Result<Node> {
+fn load_with_stack(
+    path: &Path,
+    stack: &mut Vec<PathBuf>,
+    read: &mut u64,
+    from: Option<&Origin>,
+) -> Result<Node> {
     let shown = path.display().to_string();
     if stack.len() >= MAX_EXTENDS_DEPTH {
         return Err(Error::Input(InputError::new(
@@ -283,6 +266,17 @@ fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>)
             format!("cannot read scenario file: {e}"),
         )),
     })?;
+    *read = read.saturating_add(text.len() as u64);
+    if *read > MAX_CHAIN_BYTES {
+        return Err(Error::Input(InputError::new(
+            from.unwrap_or(&Origin::Generated),
+            "scenario.extends",
+            format!(
+                "the files of this `extends` chain hold more than the {MAX_CHAIN_BYTES} bytes a scenario may have in all (at `{shown}`, {} files read)",
+                stack.len() + 1
+            ),
+        )));
+    }
     let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     if stack.contains(&canonical) {
         let chain: Vec<String> = stack.iter().map(|p| p.display().to_string()).collect();
@@ -293,6 +287,7 @@ fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>)
         )));
     }
     let mut node = parse_text(&text, &shown)?;
+    drop(text);
     let extends = node.get("scenario").and_then(|s| s.get("extends")).cloned();
     let Some(ext) = extends else { return Ok(node) };
     let Val::Str(rel) = &ext.value else {
@@ -310,7 +305,7 @@ fn load_with_stack(path: &Path, stack: &mut Vec<PathBuf>, from: Option<&Origin>)
     }
     let base_path = path.parent().unwrap_or(Path::new(".")).join(rel);
     stack.push(canonical);
-    let mut base = load_with_stack(&base_path, stack, Some(&ext.origin))?;
+    let mut base = load_with_stack(&base_path, stack, read, Some(&ext.origin))?;
     stack.pop();
     merge(&mut base, node, "")?;
     Ok(base)

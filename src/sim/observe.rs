@@ -1,5 +1,8 @@
 //! What the engine reports while it runs: every event of a traced replication ([`Tracer`]) and
 //! the state at the end of each day ([`DayObserver`]). Both compile to nothing when off.
+//! [`trace_into`] replays one replication with a tracer, which may write each event as it comes
+//! (`output::trace`), so a trace takes no memory however many events it holds.
+
 
 /// One row of `trace.csv`.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,7 +3,7 @@
 //! [`super::execute::Executor`]; replication `r` depends on `(seed, r)` alone.
 
 use super::engine::{self, Workspace};
-use super::observe::TraceRow;
+use super::observe::{TraceRow, Tracer};
 use super::spool::Spool;
 use super::timeline::Timeline;
 use crate::error::Result;
@@ -85,11 +85,11 @@ pub fn spool_for(s: &Scenario, dir: &std::path::Path) -> Result<Spool> {
     Spool::create_temp(dir, s.window_columns().len(), s.params.len(), s.reach_len())
 }
 
-/// Every event of replication `rep`, as the untraced run simulated it.
-pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
+/// Simulates replication `rep` of `s` under `seed` exactly as the untraced run did, giving each of
+/// its events to `tracer` as it happens (no work budget: the run already held it).
+pub fn trace_into<T: Tracer>(s: &Scenario, seed: u64, rep: u64, tracer: &mut T) {
     let params = draw_params(s, seed, rep);
     let model = Model::build(s, &params);
-    let mut rows = Vec::new();
     engine::simulate(
         &model,
         engine::Replication {
@@ -98,8 +98,15 @@ pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
             max_events: u64::MAX,
         },
         &mut Workspace::new(),
-        &mut rows,
+        tracer,
         &mut (),
     );
+}
+
+/// Every event of replication `rep`, as the untraced run simulated it, held in memory (for
+/// tests; `run --trace-replication` streams them with [`trace_into`]).
+pub fn trace(s: &Scenario, seed: u64, rep: u64) -> Vec<TraceRow> {
+    let mut rows = Vec::new();
+    trace_into(s, seed, rep, &mut rows);
     rows
 }
