@@ -8,6 +8,7 @@
 
 mod controls;
 pub mod dates;
+pub mod evidence;
 pub mod diff;
 mod inputs;
 mod read;
@@ -17,6 +18,7 @@ pub mod tree;
 mod types;
 mod windows;
 
+pub use evidence::EvidenceEntry;
 pub use inputs::TiedInput;
 pub use types::*;
 
@@ -121,6 +123,8 @@ pub struct Scenario {
     pub params: Vec<Param>,
     /// Tied inputs (`[inputs.NAME]`): one value setting several fields.
     pub inputs: Vec<TiedInput>,
+    /// Evidence (`[[evidence]]`), read by `explore` only.
+    pub evidence: Vec<EvidenceEntry>,
     /// The resolved tree (after `extends` and `--set`), for `scenario.resolved.toml`.
     pub tree: Node,
     /// The file it was read from.
