@@ -44,7 +44,10 @@ pub(super) fn read_evidence(root: &Node, jur_names: &[String]) -> Result<Vec<Evi
         return Err(err(
             &n.origin,
             "evidence",
-            format!("expected [[evidence]] tables, found {}", n.value.type_name()),
+            format!(
+                "expected [[evidence]] tables, found {}",
+                n.value.type_name()
+            ),
         ));
     };
     items

@@ -172,10 +172,7 @@ fn choices_of(node: &Node, cn: &Node, key: &str) -> Result<Vec<(String, f64)>> {
         Val::Table(t) => t,
         _ => &[],
     };
-    if let Some((k, n)) = fields
-        .iter()
-        .find(|(k, _)| k != "paths" && k != "choices")
-    {
+    if let Some((k, n)) = fields.iter().find(|(k, _)| k != "paths" && k != "choices") {
         return Err(err(
             &n.origin,
             &format!("{key}.{k}"),

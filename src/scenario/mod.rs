@@ -8,8 +8,8 @@
 
 mod controls;
 pub mod dates;
-pub mod evidence;
 pub mod diff;
+pub mod evidence;
 mod inputs;
 mod read;
 pub mod sources;

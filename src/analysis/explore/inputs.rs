@@ -145,7 +145,9 @@ fn parse_choice(text: &str) -> std::result::Result<Vec<(String, f64)>, String> {
             .parse()
             .ok()
             .filter(|w: &f64| *w > 0.0 && w.is_finite())
-            .ok_or(format!("the weight of `{label}` must be a positive number, found `{w}`"))?;
+            .ok_or(format!(
+                "the weight of `{label}` must be a positive number, found `{w}`"
+            ))?;
         if label.is_empty() || out.iter().any(|(l, _)| l == label) {
             return Err(format!("empty or repeated alternative `{label}`"));
         }

@@ -191,8 +191,14 @@ pub struct Study<'a> {
 /// given-data index.
 pub fn analyse(st: &Study, weights: Weights) -> Analyses {
     let metrics = driver::probability_metrics().len();
-    let uncertainty =
-        quantiles::uncertainty(st.draws, st.deals, metrics, st.thresholds, &weights, st.seed);
+    let uncertainty = quantiles::uncertainty(
+        st.draws,
+        st.deals,
+        metrics,
+        st.thresholds,
+        &weights,
+        st.seed,
+    );
     let ranking = ranking::ranking(st.draws, st.deals, metrics, &weights);
     let mut sensitivity = Vec::new();
     for deal in 0..st.deals {

@@ -32,7 +32,12 @@ pub fn box_parts(
     let mut parts: Vec<(usize, String)> = s
         .limits
         .iter()
-        .map(|(j, lo, hi)| (*j, format!("{} in [{}, {}]", x.inputs[*j], num(*lo), num(*hi))))
+        .map(|(j, lo, hi)| {
+            (
+                *j,
+                format!("{} in [{}, {}]", x.inputs[*j], num(*lo), num(*hi)),
+            )
+        })
         .collect();
     parts.extend(s.kept.iter().map(|(j, kept)| {
         let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
