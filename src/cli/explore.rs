@@ -5,9 +5,9 @@ use super::progress::Bar;
 use super::*;
 use crate::analysis::explore::design::{Design, DesignKind};
 use crate::analysis::explore::driver::{self, Plan};
-use crate::analysis::explore::evidence::{parse_evidence, PKnown, SMALL_ESS};
+use crate::analysis::explore::evidence::{parse_evidence, Evidence, PKnown, SMALL_ESS};
 use crate::analysis::explore::inputs::{parse_input, InputList};
-use crate::analysis::explore::{analyse, Exploration, Weights};
+use crate::analysis::explore::{analyse, discover as discover_boxes, Exploration, Study, Weights};
 use crate::output;
 
 /// Draws of the inputs when `--draws` is not given.
@@ -66,56 +66,19 @@ pub fn explore(
     out: &Path,
 ) -> Result<PathBuf> {
     let deals = load_all(files, &opts.sets)?;
-    crate::scenario::check_folder_name(&e.name)
-        .map_err(|m| Error::Usage(format!("--name {}: {m}", e.name)))?;
-    if e.draws < 2 {
-        return Err(Error::Usage("--draws must be at least 2".into()));
-    }
-    let reps = opts.replications.unwrap_or(DEFAULT_REPS);
-    check_replications(reps)?;
-    if let Some(t) = e.thresholds.iter().find(|t| !(0.0..=1.0).contains(*t)) {
-        return Err(Error::Usage(format!(
-            "--thresholds of explore are probabilities between 0 and 1, found {t}"
-        )));
-    }
+    let reps = check_options(e, opts)?;
     for s in &deals {
         crate::analysis::budget::check(s, opts.max_events())?;
     }
-    let discover = e
-        .discover
-        .as_deref()
-        .map(crate::analysis::explore::parse_discover)
-        .transpose()?;
+    // Checked before anything runs; read again by `assemble`.
+    discover_option(e)?;
     let specs = e
         .inputs
         .iter()
         .map(|s| parse_input(s))
         .collect::<Result<Vec<_>>>()?;
     let mut inputs = InputList::build(&deals, &specs)?;
-    let evidence = e
-        .evidence
-        .iter()
-        .map(|s| parse_evidence(s))
-        .collect::<Result<Vec<_>>>()?;
-    let mut witnesses = Vec::new();
-    for ev in &evidence {
-        let deal = deals
-            .iter()
-            .position(|d| {
-                crate::scenario::tree::get_path(&d.tree, &format!("jurisdiction.{}", ev.state))
-                    .is_some()
-            })
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "--evidence: no scenario has the jurisdiction `{}`",
-                    ev.state
-                ))
-            })?;
-        witnesses.push(deal);
-        if let PKnown::Uncertain(d) = &ev.p_known {
-            inputs.push_free(&ev.p_known_name(), d.clone(), deals.len());
-        }
-    }
+    let evidence = gather_evidence(&deals, &e.evidence, &mut inputs)?;
     if inputs.is_empty() {
         return Err(Error::Usage(
             "nothing to explore: the scenarios have no uncertain parameter; add inputs with --input PATH={ dist = ... }".into(),
@@ -143,6 +106,145 @@ pub fn explore(
     let start = std::time::Instant::now();
     let draws = driver::run(&plan, &Bar::new(opts.quiet))?;
     let secs = start.elapsed().as_secs_f64();
+    let x = assemble(&plan, draws, e, &evidence)?;
+    let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
+    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
+    print!(
+        "{}",
+        output::explore::summary::explore_summary(&x, secs, threads)
+    );
+    println!("  wrote {}", dir.display());
+    Ok(dir)
+}
+
+/// `--discover`, parsed: the metric's position and the threshold.
+fn discover_option(e: &ExploreOptions) -> Result<Option<(usize, f64)>> {
+    e.discover
+        .as_deref()
+        .map(crate::analysis::explore::parse_discover)
+        .transpose()
+}
+
+/// Checks the options of `explore`; returns the replications per draw.
+fn check_options(e: &ExploreOptions, opts: &SimOptions) -> Result<u64> {
+    crate::scenario::check_folder_name(&e.name)
+        .map_err(|m| Error::Usage(format!("--name {}: {m}", e.name)))?;
+    if e.draws < 2 {
+        return Err(Error::Usage("--draws must be at least 2".into()));
+    }
+    let reps = opts.replications.unwrap_or(DEFAULT_REPS);
+    check_replications(reps)?;
+    if let Some(t) = e.thresholds.iter().find(|t| !(0.0..=1.0).contains(*t)) {
+        return Err(Error::Usage(format!(
+            "--thresholds of explore are probabilities between 0 and 1, found {t}"
+        )));
+    }
+    Ok(reps)
+}
+
+/// The evidence of the deals' `[[evidence]]` tables and of `--evidence` (which replaces a file's
+/// piece on the same state), each with the deal whose demand rate it reads (the first that has
+/// the jurisdiction); an uncertain `p_known` becomes an input.
+fn gather_evidence(
+    deals: &[Scenario],
+    given: &[String],
+    inputs: &mut InputList,
+) -> Result<Vec<(Evidence, usize)>> {
+    let cli = given
+        .iter()
+        .map(|s| parse_evidence(s))
+        .collect::<Result<Vec<_>>>()?;
+    let mut all: Vec<Evidence> = evidence_of_files(deals)?
+        .into_iter()
+        .filter(|f| !cli.iter().any(|c| c.state == f.state))
+        .collect();
+    all.extend(cli);
+    let mut out = Vec::new();
+    for ev in all {
+        let deal = deals
+            .iter()
+            .position(|d| d.jurisdictions.iter().any(|j| j.name == ev.state))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "--evidence: no scenario has the jurisdiction `{}`",
+                    ev.state
+                ))
+            })?;
+        if let PKnown::Uncertain(d) = &ev.p_known {
+            inputs.push_free(&ev.p_known_name(), d.clone(), deals.len());
+        }
+        out.push((ev, deal));
+    }
+    Ok(out)
+}
+
+/// The `[[evidence]]` of every deal, one piece per state: the same piece in several files counts
+/// once; two different pieces on one state are refused.
+fn evidence_of_files(deals: &[Scenario]) -> Result<Vec<Evidence>> {
+    let mut out: Vec<(Evidence, &crate::scenario::EvidenceEntry)> = Vec::new();
+    for entry in deals.iter().flat_map(|d| &d.evidence) {
+        let ev = Evidence::from_entry(entry);
+        match out.iter().find(|(o, _)| o.state == ev.state) {
+            Some((o, first)) if !o.same_as(&ev) => {
+                return Err(Error::Input(crate::error::InputError::new(
+                    &entry.origin,
+                    "evidence",
+                    format!(
+                        "a second piece of evidence on `{}`, different from the one at {}: give one per state (the same piece in several files counts once)",
+                        ev.state,
+                        first.origin
+                    ),
+                )));
+            }
+            Some(_) => {}
+            None => out.push((ev, entry)),
+        }
+    }
+    Ok(out.into_iter().map(|(e, _)| e).collect())
+}
+
+/// Each draw's likelihood under every piece of evidence (their product).
+fn likelihoods(
+    deals: &[Scenario],
+    inputs: &InputList,
+    design: &Design,
+    evidence: &[(Evidence, usize)],
+) -> Vec<f64> {
+    let names: Vec<&str> = inputs.inputs.iter().map(|i| i.name.as_str()).collect();
+    design
+        .rows
+        .iter()
+        .map(|u| {
+            evidence
+                .iter()
+                .map(|(ev, deal)| {
+                    let rate = inputs
+                        .value_at(deals, *deal, &ev.rate_path(), u)
+                        .unwrap_or(0.0);
+                    let p = match &ev.p_known {
+                        PKnown::Fixed(p) => *p,
+                        PKnown::Uncertain(_) => {
+                            let name = ev.p_known_name();
+                            let i = names.iter().position(|n| *n == name).unwrap_or(0);
+                            inputs.reported_value(i, u[i])
+                        }
+                    };
+                    ev.likelihood(rate, p)
+                })
+                .product()
+        })
+        .collect()
+}
+
+/// The exploration from the draws: analyses with equal weights, then (with evidence)
+/// conditioned, and the discovery boxes.
+fn assemble(
+    plan: &Plan,
+    draws: driver::Draws,
+    e: &ExploreOptions,
+    evidence: &[(Evidence, usize)],
+) -> Result<Exploration> {
+    let (deals, inputs, design, seed) = (plan.deals, plan.inputs, plan.design, plan.seed);
     let values: Vec<Vec<f64>> = design
         .rows
         .iter()
@@ -152,44 +254,19 @@ pub fn explore(
                 .collect()
         })
         .collect();
-    let prior = analyse(
-        &draws,
-        &design,
-        &values,
-        deals.len(),
-        &e.thresholds,
-        Weights::equal(values.len()),
+    let levels: Vec<usize> = inputs.inputs.iter().map(|i| i.levels.len()).collect();
+    let study = Study {
+        draws: &draws,
+        design,
+        values: &values,
+        levels: &levels,
+        deals: deals.len(),
+        thresholds: &e.thresholds,
         seed,
-    );
-    let mut analyses = vec![prior];
+    };
+    let mut analyses = vec![analyse(&study, Weights::equal(values.len()))];
     if !evidence.is_empty() {
-        let lik: Vec<f64> = design
-            .rows
-            .iter()
-            .map(|u| {
-                evidence
-                    .iter()
-                    .zip(&witnesses)
-                    .map(|(ev, &deal)| {
-                        let rate = inputs
-                            .value_at(&deals, deal, &ev.rate_path(), u)
-                            .unwrap_or(0.0);
-                        let p = match &ev.p_known {
-                            PKnown::Fixed(p) => *p,
-                            PKnown::Uncertain(_) => {
-                                let i = names
-                                    .iter()
-                                    .position(|n| *n == ev.p_known_name())
-                                    .unwrap_or(0);
-                                inputs.reported_value(i, u[i])
-                            }
-                        };
-                        ev.likelihood(rate, p)
-                    })
-                    .product()
-            })
-            .collect();
-        let w = Weights::from_raw("evidence", &lik);
+        let w = Weights::from_raw("evidence", &likelihoods(deals, inputs, design, evidence));
         if w.w.iter().any(|x| x.is_nan()) {
             return Err(Error::Usage(
                 "--evidence: the evidence has zero likelihood in every draw".into(),
@@ -202,47 +279,26 @@ pub fn explore(
                 w.w.len()
             );
         }
-        analyses.push(analyse(
-            &draws,
-            &design,
-            &values,
-            deals.len(),
-            &e.thresholds,
-            w,
-            seed,
-        ));
+        analyses.push(analyse(&study, w));
     }
-    let discovery = discover.map(|(m, t)| {
-        (
-            m,
-            t,
-            crate::analysis::explore::discover(&draws, &values, deals.len(), m, t),
-        )
-    });
-    let x = Exploration {
+    let discovery = discover_option(e)?.map(|(m, t)| (m, t, discover_boxes(&study, m, t)));
+    Ok(Exploration {
         deals: deals.iter().map(|d| d.name.clone()).collect(),
         questions: deals.iter().map(|d| d.question_label()).collect(),
         metrics: driver::probability_metrics()
             .into_iter()
             .map(|m| crate::sim::metrics::NAMES[m])
             .collect(),
-        inputs: names,
-        design,
+        inputs: inputs.inputs.iter().map(|i| i.name.clone()).collect(),
+        levels: inputs.inputs.iter().map(|i| i.levels.clone()).collect(),
+        design: design.clone(),
         values,
         draws,
         thresholds: e.thresholds.clone(),
         seed,
         analyses,
         discovery,
-    };
-    let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
-    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
-    print!(
-        "{}",
-        output::explore::summary::explore_summary(&x, secs, threads)
-    );
-    println!("  wrote {}", dir.display());
-    Ok(dir)
+    })
 }
 
 /// Writes an exploration's folder `out/<name>/`, replaced whole.

@@ -7,6 +7,18 @@
 //! paths = ["store.virginia.delete_on_day", "store.singapore.delete_on_day"]
 //! ```
 //!
+//! A structural choice names alternatives instead of a distribution, e.g. an actor's targeting:
+//!
+//! ```toml
+//! [inputs.targeting]
+//! choices = { uniform = 0.5, weakest = 0.5 }   # alternative = weight
+//! paths = ["actor.parent-engineering-cn.targeting"]
+//! ```
+//!
+//! `run` keeps the value each field has in the file (a choice is not drawn per replication);
+//! `explore` draws one alternative per draw. Each alternative must be a value every path accepts
+//! (checked by reading the scenario with it).
+//!
 //! An uncertain tied input is one uncertain parameter named `inputs.NAME` (its column in
 //! `replications.csv`, its `--set` path, its row in a tornado); the fields it names read that one
 //! draw. A field a tied input names must not be given a value of its own in the file; a `--set`
@@ -25,10 +37,16 @@ use crate::random::Dist;
 pub struct TiedInput {
     /// Its name (`[inputs.NAME]`); its `--set` path and column are `inputs.NAME`.
     pub name: String,
-    /// Its distribution (`Dist::Constant` for a fixed value).
+    /// Its distribution (`Dist::Constant` for a fixed value; unused by a structural choice).
     pub dist: Dist,
     /// The `--set` paths of the fields it sets, e.g. `store.virginia.delete_on_day`.
     pub paths: Vec<String>,
+    /// Whether the fields it sets are whole numbers (counts), as the first field read says.
+    pub integer: bool,
+    /// A structural choice (`choices = { uniform = 0.5, weakest = 0.5 }`): each alternative (a
+    /// value as `--set` writes it) with its weight. Empty for a numeric input. `run` keeps the
+    /// value the file writes at each path; `explore` draws among the alternatives.
+    pub choices: Vec<(String, f64)>,
 }
 
 impl TiedInput {
@@ -103,6 +121,21 @@ pub(super) fn read_inputs(root: &Node) -> Result<Vec<Pending>> {
             }
             paths.push(p.clone());
         }
+        if let Some(cn) = node.get("choices") {
+            out.push(Pending {
+                used: vec![true; paths.len()],
+                input: TiedInput {
+                    name: name.clone(),
+                    dist: Dist::Constant(0.0),
+                    paths,
+                    integer: false,
+                    choices: choices_of(node, cn, &key)?,
+                },
+                param: None,
+                origin: node.origin.clone(),
+            });
+            continue;
+        }
         // The distribution is the table without `paths`.
         let dist_node = Node {
             value: Val::Table(
@@ -121,10 +154,66 @@ pub(super) fn read_inputs(root: &Node) -> Result<Vec<Pending>> {
                 name: name.clone(),
                 dist,
                 paths,
+                integer: false,
+                choices: Vec::new(),
             },
             param: None,
             origin: node.origin.clone(),
         });
+    }
+    Ok(out)
+}
+
+/// The alternatives of a structural choice: `choices = { LABEL = WEIGHT, ... }`, at least two,
+/// weights positive numbers; nothing else in the table but `paths`.
+fn choices_of(node: &Node, cn: &Node, key: &str) -> Result<Vec<(String, f64)>> {
+    let ck = format!("{key}.choices");
+    let fields: &[(String, Node)] = match &node.value {
+        Val::Table(t) => t,
+        _ => &[],
+    };
+    if let Some((k, n)) = fields.iter().find(|(k, _)| k != "paths" && k != "choices") {
+        return Err(err(
+            &n.origin,
+            &format!("{key}.{k}"),
+            "a structural choice takes only `choices` and `paths` (no distribution)",
+        ));
+    }
+    let Val::Table(items) = &cn.value else {
+        return Err(err(
+            &cn.origin,
+            &ck,
+            format!(
+                "expected a table of alternatives and weights, e.g. {{ uniform = 0.5, weakest = 0.5 }}, found {}",
+                cn.value.type_name()
+            ),
+        ));
+    };
+    let mut out = Vec::new();
+    for (label, w) in items {
+        let weight = match w.value {
+            Val::Int(i) => i as f64,
+            Val::Float(f) => f,
+            _ => f64::NAN,
+        };
+        if !(weight > 0.0 && weight.is_finite()) {
+            return Err(err(
+                &w.origin,
+                &format!("{ck}.{label}"),
+                format!(
+                    "expected a positive weight, found {}",
+                    super::tree::to_toml(w)
+                ),
+            ));
+        }
+        out.push((label.clone(), weight));
+    }
+    if out.len() < 2 {
+        return Err(err(
+            &cn.origin,
+            &ck,
+            "a structural choice needs at least two alternatives",
+        ));
     }
     Ok(out)
 }
@@ -152,6 +241,7 @@ impl Reader {
             .inputs
             .iter()
             .enumerate()
+            .filter(|(_, p)| p.input.choices.is_empty())
             .find_map(|(i, p)| p.input.paths.iter().position(|x| x == key).map(|k| (i, k)))
         else {
             return Ok(None);
@@ -163,6 +253,9 @@ impl Reader {
                 key,
                 format!("this value is set by `{ip}` (one value for every path it names): give it there, or remove `{key}` from its paths"),
             ));
+        }
+        if !self.inputs[i].used.iter().any(|u| *u) {
+            self.inputs[i].input.integer = matches!(kind, Kind::Count | Kind::Members);
         }
         self.inputs[i].used[k] = true;
         let dist = self.inputs[i].input.dist.clone();
@@ -217,6 +310,36 @@ impl Reader {
                     &format!("{}.paths", p.input.path()),
                     format!("`{}` is not a numeric field of this scenario (a path such as store.NAME.delete_on_day or actor.NAME.headcount)", p.input.paths[k]),
                 ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Reader {
+    /// Checks every alternative of every structural choice: the scenario `root` with that
+    /// alternative at each of the choice's paths must read without error.
+    pub(super) fn check_choices(&self, root: &Node) -> Result<()> {
+        let choices = self.inputs.iter().filter(|p| !p.input.choices.is_empty());
+        for p in choices.filter(|p| !p.input.paths.is_empty()) {
+            for (label, _) in &p.input.choices {
+                let mut t = root.clone();
+                let tried = p
+                    .input
+                    .paths
+                    .iter()
+                    .try_for_each(|path| super::tree::apply_set(&mut t, &format!("{path}={label}")))
+                    .and_then(|_| super::Scenario::from_tree(t, "").map(|_| ()));
+                if let Err(e) = tried {
+                    return Err(err(
+                        &p.origin,
+                        &format!("{}.choices", p.input.path()),
+                        format!(
+                            "the alternative `{label}` is not a value of {}: {e}",
+                            p.input.paths.join(", ")
+                        ),
+                    ));
+                }
             }
         }
         Ok(())

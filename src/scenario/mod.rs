@@ -10,6 +10,7 @@ mod bounded;
 mod controls;
 pub mod dates;
 pub mod diff;
+pub mod evidence;
 mod inputs;
 mod read;
 pub mod sources;
@@ -18,6 +19,7 @@ pub mod tree;
 mod types;
 mod windows;
 
+pub use evidence::EvidenceEntry;
 pub use inputs::TiedInput;
 pub use types::*;
 
@@ -122,6 +124,8 @@ pub struct Scenario {
     pub params: Vec<Param>,
     /// Tied inputs (`[inputs.NAME]`): one value setting several fields.
     pub inputs: Vec<TiedInput>,
+    /// Evidence (`[[evidence]]`), read by `explore` only.
+    pub evidence: Vec<EvidenceEntry>,
     /// The resolved tree (after `extends` and `--set`), for `scenario.resolved.toml`.
     pub tree: Node,
     /// The file it was read from.

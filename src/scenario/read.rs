@@ -25,6 +25,7 @@ impl Reader {
                 "cost",
                 "report",
                 "inputs",
+                "evidence",
             ],
         )?;
         let sn = top.get("scenario").ok_or_else(|| {
@@ -152,6 +153,7 @@ impl Reader {
             });
         }
         let jur_names: Vec<String> = jurisdictions.iter().map(|j| j.name.clone()).collect();
+        let evidence = super::evidence::read_evidence(root, &jur_names)?;
 
         let mut companies = Vec::new();
         for (node, name) in entries(root, "company")? {
@@ -330,6 +332,7 @@ impl Reader {
             }
         }
 
+        self.check_choices(root)?;
         Ok(Scenario {
             name,
             description,
@@ -350,6 +353,7 @@ impl Reader {
             cost,
             params: Vec::new(),
             inputs: Vec::new(),
+            evidence,
             tree: root.clone(),
             source: String::new(),
         })

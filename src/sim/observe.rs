@@ -3,7 +3,6 @@
 //! [`trace_into`] replays one replication with a tracer, which may write each event as it comes
 //! (`output::trace`), so a trace takes no memory however many events it holds.
 
-
 /// One row of `trace.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceRow {

@@ -41,6 +41,25 @@ impl Evidence {
         format!("evidence.{}.p_known", self.state)
     }
 
+    /// The evidence a scenario's `[[evidence]]` entry states.
+    pub fn from_entry(e: &crate::scenario::EvidenceEntry) -> Evidence {
+        Evidence {
+            state: e.state.clone(),
+            years: e.years,
+            p_known: match e.p_known {
+                Dist::Constant(p) => PKnown::Fixed(p),
+                ref d => PKnown::Uncertain(d.clone()),
+            },
+        }
+    }
+
+    /// Whether `other` states the same (state, years and `p_known`).
+    pub fn same_as(&self, other: &Evidence) -> bool {
+        self.state == other.state
+            && self.years == other.years
+            && format!("{:?}", self.p_known) == format!("{:?}", other.p_known)
+    }
+
     /// The likelihood of the evidence given the draw's demand rate and `p_known`.
     pub fn likelihood(&self, rate: f64, p_known: f64) -> f64 {
         (-rate * self.years * p_known).exp()

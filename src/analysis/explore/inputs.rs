@@ -1,7 +1,10 @@
-//! The inputs an exploration draws: every uncertain parameter of the deals, plus those added on
-//! the command line (`--input PATH=DIST`, `--input NAME=DIST@PATH1,PATH2`). An input is one
-//! uniform number per draw, carried through each deal's own distribution of each path it sets,
-//! so that an input shared by several deals takes the same quantile in all of them.
+//! The inputs an exploration draws: every uncertain parameter of the deals (an uncertain tied
+//! input `[inputs.NAME]` among them, as `inputs.NAME`), every structural choice of their
+//! `[inputs]` tables, plus those added on the command line (`--input PATH=DIST`, `--input
+//! NAME=DIST@PATH1,PATH2`, `--input PATH=choice(A:W,B:W)`). An input is one uniform number per
+//! draw, carried through each deal's own distribution of each path it sets (or, for a choice,
+//! its alternatives' cumulative weights), so that an input shared by several deals takes the
+//! same quantile in all of them.
 
 use crate::error::{Error, Result};
 use crate::random::special::quantile_sorted;
@@ -18,6 +21,8 @@ pub struct Marginal {
     pub integer: bool,
     /// Sorted draws for distributions without a closed-form quantile (PERT, gamma).
     table: Vec<f64>,
+    /// For a structural choice: each alternative and its weight (empty for a number).
+    pub choices: Vec<(String, f64)>,
 }
 
 impl Marginal {
@@ -37,11 +42,40 @@ impl Marginal {
             dist,
             integer,
             table,
+            choices: Vec::new(),
         }
     }
 
-    /// The value at quantile `u` (0 < u < 1), rounded for counts.
+    /// A structural choice among `choices` (alternative, weight).
+    pub fn choice(choices: Vec<(String, f64)>) -> Marginal {
+        Marginal {
+            dist: Dist::Uniform { min: 0.0, max: 1.0 },
+            integer: true,
+            table: Vec::new(),
+            choices,
+        }
+    }
+
+    /// For a choice, the index of the alternative at quantile `u`: the first whose cumulative
+    /// weight (over the total) exceeds u.
+    pub fn alternative(&self, u: f64) -> usize {
+        let total: f64 = self.choices.iter().map(|c| c.1).sum();
+        let mut acc = 0.0;
+        for (i, (_, w)) in self.choices.iter().enumerate() {
+            acc += w / total;
+            if u < acc {
+                return i;
+            }
+        }
+        self.choices.len().saturating_sub(1)
+    }
+
+    /// The value at quantile `u` (0 < u < 1), rounded for counts; for a choice, its
+    /// alternative's index.
     pub fn value(&self, u: f64) -> f64 {
+        if !self.choices.is_empty() {
+            return self.alternative(u) as f64;
+        }
         let v = if self.table.is_empty() {
             self.dist.quantile(u)
         } else {
@@ -67,6 +101,9 @@ pub struct Input {
     pub marginals: Vec<Vec<Option<Marginal>>>,
     /// For an input that sets no path (e.g. a probability evidence depends on): its marginal.
     pub own: Option<Marginal>,
+    /// For a structural choice: its alternatives as the first deal that has it names them (its
+    /// values in `inputs.csv` are their indices, 0 first). Empty for a number.
+    pub levels: Vec<String>,
 }
 
 /// The inputs of an exploration, in a fixed order: the deals' uncertain parameters in the order
@@ -77,16 +114,49 @@ pub struct InputList {
     pub inputs: Vec<Input>,
 }
 
-/// An input named on the command line (or, later, in a scenario's `[inputs]` table): its name,
-/// its distribution and the paths it sets.
+/// An input named on the command line: its name, its distribution (or alternatives) and the
+/// paths it sets.
 #[derive(Clone, Debug)]
 pub struct InputSpec {
     /// Its name.
     pub name: String,
-    /// Its distribution (the same for every deal).
+    /// Its distribution (the same for every deal; unused by a choice).
     pub dist: Dist,
     /// The paths it sets.
     pub paths: Vec<String>,
+    /// A structural choice's alternatives and weights (empty for a number).
+    pub choices: Vec<(String, f64)>,
+}
+
+/// Parses `choice(A:W,B:W,...)`: at least two alternatives (values as `--set` writes them),
+/// each with a positive weight (`:W` may be left out: weight 1).
+fn parse_choice(text: &str) -> std::result::Result<Vec<(String, f64)>, String> {
+    let inner = text
+        .strip_prefix("choice(")
+        .and_then(|t| t.strip_suffix(')'))
+        .ok_or("expected choice(A:W,B:W), e.g. choice(uniform:0.5,weakest:0.5)")?;
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for item in inner.split(',') {
+        let (label, w) = match item.rsplit_once(':') {
+            Some((l, w)) => (l.trim(), w.trim()),
+            None => (item.trim(), "1"),
+        };
+        let w: f64 = w
+            .parse()
+            .ok()
+            .filter(|w: &f64| *w > 0.0 && w.is_finite())
+            .ok_or(format!(
+                "the weight of `{label}` must be a positive number, found `{w}`"
+            ))?;
+        if label.is_empty() || out.iter().any(|(l, _)| l == label) {
+            return Err(format!("empty or repeated alternative `{label}`"));
+        }
+        out.push((label.to_string(), w));
+    }
+    if out.len() < 2 {
+        return Err("a choice needs at least two alternatives".into());
+    }
+    Ok(out)
 }
 
 /// Parses `PATH=DIST` or `NAME=DIST@PATH1,PATH2`, where DIST is a distribution as a scenario
@@ -114,6 +184,16 @@ pub fn parse_input(spec: &str) -> Result<InputSpec> {
     if paths.iter().any(|p| p.is_empty()) {
         return Err(bad("empty path in the list after @".into()));
     }
+    if dist_text.starts_with("choice") {
+        let choices = parse_choice(dist_text).map_err(bad)?;
+        let dist = Dist::Uniform { min: 0.0, max: 1.0 };
+        return Ok(InputSpec {
+            name,
+            dist,
+            paths,
+            choices,
+        });
+    }
     let value: toml::Value = toml::from_str(&format!("x = {dist_text}"))
         .map_err(|e| bad(format!("the distribution is not a TOML inline table: {e}")))
         .map(|t: toml::Table| t["x"].clone())?;
@@ -132,22 +212,38 @@ pub fn parse_input(spec: &str) -> Result<InputSpec> {
             .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
     };
     let dist = Dist::from_fields(&kind, field).map_err(bad)?;
-    Ok(InputSpec { name, dist, paths })
+    Ok(InputSpec {
+        name,
+        dist,
+        paths,
+        choices: Vec::new(),
+    })
 }
 
 impl InputList {
-    /// The inputs of `deals`: every uncertain parameter, then each spec. A spec whose path is
-    /// already an uncertain parameter takes its place (its distribution for every deal). A path
-    /// no deal has is refused.
+    /// The inputs of `deals`: every uncertain parameter, then every structural choice of their
+    /// `[inputs]` tables, then each spec. A spec whose path (or name) is already an input takes
+    /// its place (its distribution for every deal). A path no deal has is refused.
     pub fn build(deals: &[Scenario], specs: &[InputSpec]) -> Result<InputList> {
-        let mut inputs: Vec<Input> = Vec::new();
         let claimed: Vec<&str> = specs
             .iter()
-            .flat_map(|s| s.paths.iter().map(|p| p.as_str()))
+            .flat_map(|s| s.paths.iter().chain([&s.name]).map(|p| p.as_str()))
             .collect();
+        let mut list = InputList::default();
+        list.uncertain_params(deals, &claimed);
+        list.scenario_choices(deals, &claimed);
+        for spec in specs {
+            list.push_spec(deals, spec)?;
+        }
+        Ok(list)
+    }
+
+    /// Every uncertain parameter of the deals not claimed by a spec, in the order they first
+    /// appear; each deal through its own distribution.
+    fn uncertain_params(&mut self, deals: &[Scenario], claimed: &[&str]) {
         for deal in deals {
             for p in &deal.params {
-                if claimed.contains(&p.path.as_str()) || inputs.iter().any(|i| i.name == p.path) {
+                if claimed.contains(&p.path.as_str()) || self.has(&p.path) {
                     continue;
                 }
                 let marginals = deals
@@ -160,50 +256,119 @@ impl InputList {
                             .map(|q| Marginal::new(q.dist.clone(), q.integer))]
                     })
                     .collect();
-                inputs.push(Input {
+                self.inputs.push(Input {
                     name: p.path.clone(),
                     paths: vec![p.path.clone()],
                     marginals,
                     own: None,
+                    levels: Vec::new(),
                 });
             }
         }
-        for spec in specs {
-            if inputs.iter().any(|i| i.name == spec.name) {
-                return Err(Error::Usage(format!(
-                    "--input {}: two inputs share this name",
-                    spec.name
-                )));
-            }
-            let mut found = vec![false; spec.paths.len()];
-            let marginals = deals
-                .iter()
-                .map(|d| {
-                    spec.paths
+    }
+
+    /// Every structural choice of the deals' `[inputs]` tables (`inputs.NAME`), one input per
+    /// name: the union of its paths, each deal through its own alternatives.
+    fn scenario_choices(&mut self, deals: &[Scenario], claimed: &[&str]) {
+        for deal in deals {
+            for t in deal.inputs.iter().filter(|t| !t.choices.is_empty()) {
+                let name = t.path();
+                let skip = claimed.contains(&name.as_str())
+                    || t.paths.iter().any(|p| claimed.contains(&p.as_str()));
+                if skip || t.paths.is_empty() || self.has(&name) {
+                    continue;
+                }
+                let same = |d: &Scenario| {
+                    d.inputs
                         .iter()
-                        .zip(found.iter_mut())
-                        .map(|(path, found)| {
-                            let integer = settable(d, path, &spec.dist)?;
-                            *found = true;
-                            Some(Marginal::new(spec.dist.clone(), integer))
-                        })
-                        .collect()
-                })
-                .collect();
-            if let Some((path, _)) = spec.paths.iter().zip(&found).find(|(_, f)| !**f) {
-                return Err(Error::Usage(format!(
-                    "--input {}: no scenario has a number at {path}",
-                    spec.name
-                )));
+                        .find(|u| u.name == t.name && !u.choices.is_empty())
+                        .cloned()
+                };
+                let mut paths: Vec<String> = Vec::new();
+                for u in deals.iter().filter_map(same) {
+                    for p in u.paths {
+                        if !paths.contains(&p) {
+                            paths.push(p);
+                        }
+                    }
+                }
+                let marginals = deals
+                    .iter()
+                    .map(|d| {
+                        let u = same(d);
+                        paths
+                            .iter()
+                            .map(|p| {
+                                u.as_ref()
+                                    .filter(|u| u.paths.contains(p))
+                                    .map(|u| Marginal::choice(u.choices.clone()))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                self.inputs.push(Input {
+                    name,
+                    paths,
+                    marginals,
+                    own: None,
+                    levels: t.choices.iter().map(|c| c.0.clone()).collect(),
+                });
             }
-            inputs.push(Input {
-                name: spec.name.clone(),
-                paths: spec.paths.clone(),
-                marginals,
-                own: None,
-            });
         }
-        Ok(InputList { inputs })
+    }
+
+    /// Adds a command-line input: each deal takes it at each path it accepts.
+    fn push_spec(&mut self, deals: &[Scenario], spec: &InputSpec) -> Result<()> {
+        if self.has(&spec.name) {
+            return Err(Error::Usage(format!(
+                "--input {}: two inputs share this name",
+                spec.name
+            )));
+        }
+        let mut found = vec![false; spec.paths.len()];
+        let marginals = deals
+            .iter()
+            .map(|d| {
+                spec.paths
+                    .iter()
+                    .zip(found.iter_mut())
+                    .map(|(path, found)| {
+                        let m = if spec.choices.is_empty() {
+                            Marginal::new(spec.dist.clone(), settable(d, path, &spec.dist)?)
+                        } else {
+                            choosable(d, path, &spec.choices)?;
+                            Marginal::choice(spec.choices.clone())
+                        };
+                        *found = true;
+                        Some(m)
+                    })
+                    .collect()
+            })
+            .collect();
+        if let Some((path, _)) = spec.paths.iter().zip(&found).find(|(_, f)| !**f) {
+            let what = if spec.choices.is_empty() {
+                "a number"
+            } else {
+                "a field that takes every alternative"
+            };
+            return Err(Error::Usage(format!(
+                "--input {}: no scenario has {what} at {path}",
+                spec.name
+            )));
+        }
+        self.inputs.push(Input {
+            name: spec.name.clone(),
+            paths: spec.paths.clone(),
+            marginals,
+            own: None,
+            levels: spec.choices.iter().map(|c| c.0.clone()).collect(),
+        });
+        Ok(())
+    }
+
+    /// Whether an input is named `name`.
+    fn has(&self, name: &str) -> bool {
+        self.inputs.iter().any(|i| i.name == name)
     }
 
     /// Adds an input that sets no scenario path (read by evidence), named `name`.
@@ -213,6 +378,7 @@ impl InputList {
             paths: Vec::new(),
             marginals: vec![Vec::new(); deals],
             own: Some(Marginal::new(dist, false)),
+            levels: Vec::new(),
         });
     }
 
@@ -264,7 +430,11 @@ impl InputList {
         for (input, &ui) in self.inputs.iter().zip(u) {
             for (path, m) in input.paths.iter().zip(&input.marginals[deal]) {
                 if let Some(m) = m {
-                    sets.push(format!("{path}={}", number_text(m.value(ui), m.integer)));
+                    if m.choices.is_empty() {
+                        sets.push(format!("{path}={}", number_text(m.value(ui), m.integer)));
+                    } else {
+                        sets.push(format!("{path}={}", m.choices[m.alternative(ui)].0));
+                    }
                 }
             }
         }
@@ -278,7 +448,18 @@ fn settable(d: &Scenario, path: &str, dist: &Dist) -> Option<bool> {
     match tree::get_path(&d.tree, path).map(|n| &n.value) {
         Some(tree::Val::Int(_)) => Some(true),
         Some(tree::Val::Float(_)) => Some(false),
-        Some(tree::Val::Table(_)) => d.params.iter().find(|q| q.path == path).map(|q| q.integer),
+        Some(tree::Val::Table(_)) => d
+            .params
+            .iter()
+            .find(|q| q.path == path)
+            .map(|q| q.integer)
+            .or_else(|| {
+                // A fixed tied input (`inputs.NAME` with a constant): made uncertain here.
+                d.inputs
+                    .iter()
+                    .find(|t| t.path() == path && t.choices.is_empty() && !t.paths.is_empty())
+                    .map(|t| t.integer)
+            }),
         Some(_) => None,
         None => {
             let mut t = d.tree.clone();
@@ -290,6 +471,16 @@ fn settable(d: &Scenario, path: &str, dist: &Dist) -> Option<bool> {
             Scenario::from_tree(t, &d.source).ok().map(|_| false)
         }
     }
+}
+
+/// Whether deal `d` reads every alternative of `choices` at `path` (Some when it does).
+fn choosable(d: &Scenario, path: &str, choices: &[(String, f64)]) -> Option<()> {
+    for (label, _) in choices {
+        let mut t = d.tree.clone();
+        tree::apply_set(&mut t, &format!("{path}={label}")).ok()?;
+        Scenario::from_tree(t, &d.source).ok()?;
+    }
+    Some(())
 }
 
 /// A number as TOML text that reads back exactly: whole numbers for counts.

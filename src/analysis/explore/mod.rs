@@ -167,53 +167,43 @@ pub struct Analyses {
     pub sensitivity: Vec<SensitivityRow>,
 }
 
-/// Computes the analyses of `draws` under `weights`: `values[d][i]` is input i's value in draw d.
-/// Sobol indices need the whole Saltelli design with equal weights; otherwise (a hypercube, or
-/// weights from evidence) the given-data index.
-pub fn analyse(
-    draws: &Draws,
-    design: &design::Design,
-    values: &[Vec<f64>],
-    deals: usize,
-    thresholds: &[f64],
-    weights: Weights,
-    seed: u64,
-) -> Analyses {
+/// What the analyses read: the draws and their design, the inputs' values, and settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Study<'a> {
+    /// The draws' estimates.
+    pub draws: &'a Draws,
+    /// The design that placed them.
+    pub design: &'a design::Design,
+    /// `values[d][i]`: input i's value in draw d (a choice's alternative index).
+    pub values: &'a [Vec<f64>],
+    /// Per input, its number of alternatives if a structural choice, else 0.
+    pub levels: &'a [usize],
+    /// Number of deals.
+    pub deals: usize,
+    /// `--thresholds`.
+    pub thresholds: &'a [f64],
+    /// Seed of the bootstrap resamples.
+    pub seed: u64,
+}
+
+/// Computes the analyses of the study's draws under `weights`. Sobol indices need the whole
+/// Saltelli design with equal weights; otherwise (a hypercube, or weights from evidence) the
+/// given-data index.
+pub fn analyse(st: &Study, weights: Weights) -> Analyses {
     let metrics = driver::probability_metrics().len();
-    let uncertainty = quantiles::uncertainty(draws, deals, metrics, thresholds, &weights, seed);
-    let ranking = ranking::ranking(draws, deals, metrics, &weights);
-    let k = values.first().map_or(0, |v| v.len());
+    let uncertainty = quantiles::uncertainty(
+        st.draws,
+        st.deals,
+        metrics,
+        st.thresholds,
+        &weights,
+        st.seed,
+    );
+    let ranking = ranking::ranking(st.draws, st.deals, metrics, &weights);
     let mut sensitivity = Vec::new();
-    let saltelli = design.kind == design::DesignKind::Sobol && weights.label == "prior";
-    for deal in 0..deals {
+    for deal in 0..st.deals {
         for metric in 0..metrics {
-            let y = draws.column(deal, metric);
-            let key = format!("explore-sensitivity-{deal}-{metric}");
-            if saltelli {
-                for (input, indices) in sobol::sobol_indices(&y, k, seed, &key)
-                    .into_iter()
-                    .enumerate()
-                {
-                    sensitivity.push(SensitivityRow {
-                        deal,
-                        metric,
-                        input,
-                        method: "sobol",
-                        indices,
-                    });
-                }
-            } else {
-                for input in 0..k {
-                    let x: Vec<f64> = values.iter().map(|v| v[input]).collect();
-                    sensitivity.push(SensitivityRow {
-                        deal,
-                        metric,
-                        input,
-                        method: "binned",
-                        indices: sobol::given_data(&x, &y, &weights, seed, &key),
-                    });
-                }
-            }
+            sensitivity.extend(sensitivity_rows(st, &weights, deal, metric));
         }
     }
     Analyses {
@@ -222,6 +212,42 @@ pub fn analyse(
         ranking,
         sensitivity,
     }
+}
+
+/// The sensitivity rows of one deal and metric: Sobol indices under the Saltelli design with
+/// equal weights, else the given-data index of each input.
+fn sensitivity_rows(
+    st: &Study,
+    weights: &Weights,
+    deal: usize,
+    metric: usize,
+) -> Vec<SensitivityRow> {
+    let k = st.values.first().map_or(0, |v| v.len());
+    let saltelli = st.design.kind == design::DesignKind::Sobol && weights.label == "prior";
+    let y = st.draws.column(deal, metric);
+    let key = format!("explore-sensitivity-{deal}-{metric}");
+    let row = |input, method, indices| SensitivityRow {
+        deal,
+        metric,
+        input,
+        method,
+        indices,
+    };
+    if saltelli {
+        return sobol::sobol_indices(&y, k, st.seed, &key)
+            .into_iter()
+            .enumerate()
+            .map(|(input, indices)| row(input, "sobol", indices))
+            .collect();
+    }
+    (0..k)
+        .map(|input| {
+            let x: Vec<f64> = st.values.iter().map(|v| v[input]).collect();
+            let levels = st.levels.get(input).copied().unwrap_or(0);
+            let g = sobol::given_data(&x, &y, weights, levels, st.seed, &key);
+            row(input, "binned", g)
+        })
+        .collect()
 }
 
 pub use driver::Draws;
@@ -237,6 +263,9 @@ pub struct Exploration {
     pub metrics: Vec<&'static str>,
     /// Input names.
     pub inputs: Vec<String>,
+    /// Per input, a structural choice's alternatives (its values are their indices); empty
+    /// for a number.
+    pub levels: Vec<Vec<String>>,
     /// The design.
     pub design: design::Design,
     /// `values[d][i]`: input i's value in draw d (through the first deal that has it).
@@ -278,18 +307,17 @@ pub fn parse_discover(spec: &str) -> crate::error::Result<(usize, f64)> {
 }
 
 /// PRIM boxes of every deal: the draws of interest are those with the metric above `x`.
-pub fn discover(
-    draws: &Draws,
-    values: &[Vec<f64>],
-    deals: usize,
-    metric: usize,
-    x: f64,
-) -> Vec<Option<prim::Discovery>> {
-    (0..deals)
+pub fn discover(st: &Study, metric: usize, x: f64) -> Vec<Option<prim::Discovery>> {
+    (0..st.deals)
         .map(|deal| {
-            let y: Vec<bool> = draws.column(deal, metric).iter().map(|p| *p > x).collect();
+            let y: Vec<bool> = st
+                .draws
+                .column(deal, metric)
+                .iter()
+                .map(|p| *p > x)
+                .collect();
             let hits = y.iter().filter(|v| **v).count();
-            (hits > 0 && hits < y.len()).then(|| prim::prim(values, &y))
+            (hits > 0 && hits < y.len()).then(|| prim::prim(st.values, &y, st.levels))
         })
         .collect()
 }

@@ -25,8 +25,10 @@ pub struct Step {
     pub mass: f64,
     /// Draws inside.
     pub n: usize,
-    /// (input, low, high) of every restricted input.
+    /// (input, low, high) of every restricted numeric input.
     pub limits: Vec<(usize, f64, f64)>,
+    /// (input, alternatives kept) of every restricted structural choice (alternatives by index).
+    pub kept: Vec<(usize, Vec<usize>)>,
 }
 
 /// A discovery: the peeling trajectory and the chosen step.
@@ -65,14 +67,127 @@ fn mean(y: &[bool], idx: &[usize]) -> f64 {
     idx.iter().filter(|&&i| y[i]).count() as f64 / idx.len() as f64
 }
 
-/// A candidate peel: objective, unrestricted inputs, limits, draws kept.
-type Peel = (f64, usize, Vec<(f64, f64)>, Vec<usize>);
+/// A box: each numeric input's (low, high), each choice's alternatives kept, the draws inside.
+#[derive(Clone, Debug)]
+struct Box {
+    lims: Vec<(f64, f64)>,
+    cats: Vec<Vec<bool>>,
+    idx: Vec<usize>,
+}
 
-/// Peels boxes over inputs `x[draw][input]` for the draws of interest `y`.
-pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
+/// What PRIM peels: the draws' inputs `x[draw][input]`, which draws are of interest, and per
+/// input its number of alternatives (0 for a number).
+struct Problem<'a> {
+    x: &'a [Vec<f64>],
+    y: &'a [bool],
+    levels: &'a [usize],
+    init: Vec<(f64, f64)>,
+}
+
+impl Problem<'_> {
+    /// The inputs left unrestricted by box `b`.
+    fn free(&self, b: &Box) -> usize {
+        (0..self.levels.len())
+            .filter(|&j| {
+                if self.levels[j] > 0 {
+                    b.cats[j].iter().all(|c| *c)
+                } else {
+                    b.lims[j] == self.init[j]
+                }
+            })
+            .count()
+    }
+
+    /// Box `b` as a step of the trajectory.
+    fn step(&self, b: &Box) -> Step {
+        let total = self.y.iter().filter(|v| **v).count().max(1) as f64;
+        let coi = b.idx.iter().filter(|&&i| self.y[i]).count() as f64;
+        let numeric = |j: &usize| self.levels[*j] == 0;
+        Step {
+            coverage: coi / total,
+            density: if b.idx.is_empty() {
+                0.0
+            } else {
+                coi / b.idx.len() as f64
+            },
+            mass: b.idx.len() as f64 / self.x.len() as f64,
+            n: b.idx.len(),
+            limits: (0..self.levels.len())
+                .filter(|j| numeric(j) && b.lims[*j] != self.init[*j])
+                .map(|j| (j, b.lims[j].0, b.lims[j].1))
+                .collect(),
+            kept: (0..self.levels.len())
+                .filter(|j| !numeric(j) && !b.cats[*j].iter().all(|c| *c))
+                .map(|j| (j, (0..self.levels[j]).filter(|&c| b.cats[j][c]).collect()))
+                .collect(),
+        }
+    }
+
+    /// Every peel of box `b`: each numeric input's lower and upper ends, each alternative of a
+    /// choice that keeps more than one.
+    fn peels(&self, b: &Box) -> Vec<Box> {
+        let mut out = Vec::new();
+        for j in 0..self.levels.len() {
+            if self.levels[j] > 0 {
+                if b.cats[j].iter().filter(|c| **c).count() < 2 {
+                    continue;
+                }
+                for c in (0..self.levels[j]).filter(|&c| b.cats[j][c]) {
+                    let mut p = b.clone();
+                    p.cats[j][c] = false;
+                    p.idx.retain(|&i| self.x[i][j] != c as f64);
+                    out.push(p);
+                }
+                continue;
+            }
+            let xj: Vec<f64> = b.idx.iter().map(|&i| self.x[i][j]).collect();
+            for upper in [true, false] {
+                let v = get_quantile(&xj, if upper { 1.0 - PEEL_ALPHA } else { PEEL_ALPHA });
+                let mut p = b.clone();
+                if upper {
+                    p.lims[j].1 = v;
+                    p.idx.retain(|&i| self.x[i][j] <= v);
+                } else {
+                    p.lims[j].0 = v;
+                    p.idx.retain(|&i| self.x[i][j] >= v);
+                }
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The best peel of `b` (largest gain in density per draw removed, then more inputs left
+    /// free, then the first), with its objective.
+    fn best_peel(&self, b: &Box) -> Option<(f64, Box)> {
+        let mut best: Option<(f64, usize, Box)> = None;
+        for p in self.peels(b) {
+            let (m_old, m_new) = (mean(self.y, &b.idx), mean(self.y, &p.idx));
+            let obj = if m_old != m_new && p.idx.len() != b.idx.len() {
+                (m_new - m_old) / b.idx.len().abs_diff(p.idx.len()) as f64
+            } else {
+                0.0
+            };
+            let free = self.free(&p);
+            let better = match &best {
+                None => true,
+                Some((o, f, _)) => obj > *o || (obj == *o && free > *f),
+            };
+            if better {
+                best = Some((obj, free, p));
+            }
+        }
+        best.map(|(o, _, p)| (o, p))
+    }
+}
+
+/// Peels boxes over inputs `x[draw][input]` for the draws of interest `y`; `levels[j]` is input
+/// j's number of alternatives when it is a structural choice (values 0, 1, ...: its
+/// alternative's index), 0 for a number. A choice is peeled one alternative at a time, as the
+/// EMA Workbench peels a categorical input.
+pub fn prim(x: &[Vec<f64>], y: &[bool], levels: &[usize]) -> Discovery {
     let n = x.len();
-    let k = x.first().map_or(0, |r| r.len());
-    let init: Vec<(f64, f64)> = (0..k)
+    let init: Vec<(f64, f64)> = (0..levels.len())
         .map(|j| {
             x.iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), r| {
@@ -80,73 +195,32 @@ pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
                 })
         })
         .collect();
-    let total = y.iter().filter(|v| **v).count().max(1) as f64;
-    let step = |lims: &[(f64, f64)], idx: &[usize]| {
-        let coi = idx.iter().filter(|&&i| y[i]).count() as f64;
-        Step {
-            coverage: coi / total,
-            density: if idx.is_empty() {
-                0.0
-            } else {
-                coi / idx.len() as f64
-            },
-            mass: idx.len() as f64 / n as f64,
-            n: idx.len(),
-            limits: lims
-                .iter()
-                .enumerate()
-                .filter(|(j, l)| **l != init[*j])
-                .map(|(j, l)| (j, l.0, l.1))
-                .collect(),
-        }
+    let problem = Problem { x, y, levels, init };
+    let mut b = Box {
+        lims: problem.init.clone(),
+        cats: levels.iter().map(|&l| vec![true; l]).collect(),
+        idx: (0..n).collect(),
     };
-    let mut lims = init.clone();
-    let mut idx: Vec<usize> = (0..n).collect();
-    let mut trajectory = vec![step(&lims, &idx)];
-    loop {
-        let mut best: Option<Peel> = None;
-        for j in 0..k {
-            let xj: Vec<f64> = idx.iter().map(|&i| x[i][j]).collect();
-            for upper in [true, false] {
-                let v = get_quantile(&xj, if upper { 1.0 - PEEL_ALPHA } else { PEEL_ALPHA });
-                let kept: Vec<usize> = idx
-                    .iter()
-                    .copied()
-                    .filter(|&i| if upper { x[i][j] <= v } else { x[i][j] >= v })
-                    .collect();
-                let mut l = lims.clone();
-                if upper {
-                    l[j].1 = v;
-                } else {
-                    l[j].0 = v;
-                }
-                let (m_old, m_new) = (mean(y, &idx), mean(y, &kept));
-                let obj = if m_old != m_new && kept.len() != idx.len() {
-                    (m_new - m_old) / idx.len().abs_diff(kept.len()) as f64
-                } else {
-                    0.0
-                };
-                let free = l.iter().zip(&init).filter(|(a, b)| a == b).count();
-                let better = match &best {
-                    None => true,
-                    Some((o, f, _, _)) => obj > *o || (obj == *o && free > *f),
-                };
-                if better {
-                    best = Some((obj, free, l, kept));
-                }
-            }
-        }
-        let Some((obj, _, l, kept)) = best else { break };
-        let (mass_old, mass_new) = (idx.len() as f64 / n as f64, kept.len() as f64 / n as f64);
+    let mut trajectory = vec![problem.step(&b)];
+    while let Some((obj, p)) = problem.best_peel(&b) {
+        let (mass_old, mass_new) = (b.idx.len() as f64 / n as f64, p.idx.len() as f64 / n as f64);
         if mass_new >= MASS_MIN && mass_new < mass_old && obj > 0.0 {
-            lims = l;
-            idx = kept;
-            trajectory.push(step(&lims, &idx));
+            b = p;
+            trajectory.push(problem.step(&b));
         } else {
             break;
         }
     }
-    let chosen = trajectory
+    Discovery {
+        chosen: chosen(&trajectory),
+        trajectory,
+    }
+}
+
+/// The chosen step: the largest coverage among steps of density at least [`CHOSEN_DENSITY`],
+/// else the densest (the earlier step on ties).
+fn chosen(trajectory: &[Step]) -> usize {
+    trajectory
         .iter()
         .enumerate()
         .filter(|(_, s)| s.density >= CHOSEN_DENSITY)
@@ -157,8 +231,7 @@ pub fn prim(x: &[Vec<f64>], y: &[bool]) -> Discovery {
                 .enumerate()
                 .max_by(|a, b| a.1.density.total_cmp(&b.1.density).then(b.0.cmp(&a.0)))
         })
-        .map_or(0, |(i, _)| i);
-    Discovery { trajectory, chosen }
+        .map_or(0, |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -172,7 +245,7 @@ mod tests {
         let x = latin_hypercube(3, &names, 1000, 0);
         // Of interest: a > 0.7 and b < 0.4 (c plays no part).
         let y: Vec<bool> = x.iter().map(|r| r[0] > 0.7 && r[1] < 0.4).collect();
-        let d = prim(&x, &y);
+        let d = prim(&x, &y, &[0, 0, 0]);
         let s = &d.trajectory[d.chosen];
         assert!(s.density >= 0.8 && s.coverage > 0.7, "{s:?}");
         let inputs: Vec<usize> = s.limits.iter().map(|l| l.0).collect();
@@ -183,6 +256,20 @@ mod tests {
         for w in d.trajectory.windows(2) {
             assert!(w[1].coverage <= w[0].coverage && w[1].mass < w[0].mass);
         }
+    }
+
+    #[test]
+    fn peels_a_choice_one_alternative_at_a_time() {
+        // Input 0 a number, input 1 a choice of three: of interest when the choice is 2 and the
+        // number above 0.5.
+        let x: Vec<Vec<f64>> = (0..600)
+            .map(|i| vec![(i % 100) as f64 / 100.0, (i / 200) as f64])
+            .collect();
+        let y: Vec<bool> = x.iter().map(|r| r[1] == 2.0 && r[0] > 0.5).collect();
+        let d = prim(&x, &y, &[0, 3]);
+        let s = &d.trajectory[d.chosen];
+        assert_eq!(s.kept, vec![(1, vec![2])], "{s:?}");
+        assert!(s.density >= 0.8 && s.coverage > 0.8, "{s:?}");
     }
 
     #[test]

@@ -116,14 +116,24 @@ pub fn sobol_indices(y: &[f64], k: usize, seed: u64, key: &str) -> Vec<Indices> 
 }
 
 /// The given-data first-order index of input values `x` on outputs `y` under `weights`: the
-/// weighted variance of the bin means (sqrt(N) bins of equal count along x) over the weighted
-/// variance of y (the correlation ratio), adjusted for chance as epsilon squared,
+/// weighted variance of the bin means (sqrt(N) bins of equal count along x; for a structural
+/// choice of `levels` alternatives, one bin per alternative) over the weighted variance of y
+/// (the correlation ratio), adjusted for chance as epsilon squared,
 /// 1 - (1 - eta^2)(N - 1)/(N - bins): about 0 for an input with no effect (it may fall below).
-pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights) -> f64 {
+pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights, levels: usize) -> f64 {
     let n = x.len();
-    let bins = ((n as f64).sqrt().round() as usize).max(1);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    let bounds: Vec<usize> = if levels > 0 {
+        // One bin per alternative present: the bounds where the sorted value changes.
+        (0..=n)
+            .filter(|&i| i == 0 || i == n || x[order[i]] != x[order[i - 1]])
+            .collect()
+    } else {
+        let bins = ((n as f64).sqrt().round() as usize).max(1);
+        (0..=bins).map(|b| b * n / bins).collect()
+    };
+    let bins = bounds.len().saturating_sub(1).max(1);
     let total = weights.mean(y);
     let var: f64 = weights
         .w
@@ -135,8 +145,8 @@ pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights) -> f64 {
         return 0.0;
     }
     let mut between = 0.0;
-    for b in 0..bins {
-        let part = &order[b * n / bins..(b + 1) * n / bins];
+    for b in bounds.windows(2) {
+        let part = &order[b[0]..b[1]];
         let w: f64 = part.iter().map(|&i| weights.w[i]).sum();
         if w <= 0.0 {
             continue;
@@ -150,15 +160,22 @@ pub fn binned_first_order(x: &[f64], y: &[f64], weights: &Weights) -> f64 {
 }
 
 /// [`binned_first_order`] with a 95% basic bootstrap interval (the draws resampled by weight).
-pub fn given_data(x: &[f64], y: &[f64], weights: &Weights, seed: u64, key: &str) -> Indices {
-    let s1 = binned_first_order(x, y, weights);
+pub fn given_data(
+    x: &[f64],
+    y: &[f64],
+    weights: &Weights,
+    levels: usize,
+    seed: u64,
+    key: &str,
+) -> Indices {
+    let s1 = binned_first_order(x, y, weights, levels);
     let boots = weights.resamples(seed, key, RESAMPLES);
     let b: Vec<f64> = boots
         .iter()
         .map(|idx| {
             let xs: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
             let ys: Vec<f64> = idx.iter().map(|&i| y[i]).collect();
-            binned_first_order(&xs, &ys, &Weights::equal(idx.len()))
+            binned_first_order(&xs, &ys, &Weights::equal(idx.len()), levels)
         })
         .collect();
     // The basic bootstrap interval (2 s1 - the resamples' 97.5% and 2.5% points): resamples
@@ -220,7 +237,7 @@ mod tests {
         let w = Weights::equal(y.len());
         for (j, s1) in [0.3139, 0.4424, 0.0].iter().enumerate() {
             let x: Vec<f64> = d.rows.iter().map(|r| r[j]).collect();
-            let g = binned_first_order(&x, &y, &w);
+            let g = binned_first_order(&x, &y, &w, 0);
             assert!((g - s1).abs() < 0.03, "S1[{j}] = {g}");
         }
     }

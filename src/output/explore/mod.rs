@@ -22,6 +22,31 @@ pub fn level_name(q: f64) -> String {
     format!("p{:02}", (q * 100.0).round() as u32)
 }
 
+/// A box's restrictions as text: `INPUT in [LOW, HIGH]` for a number (values written by `num`),
+/// `INPUT in {A, B}` for a structural choice (the alternatives kept).
+pub fn box_parts(
+    x: &Exploration,
+    s: &crate::analysis::explore::prim::Step,
+    num: impl Fn(f64) -> String,
+) -> Vec<String> {
+    let mut parts: Vec<(usize, String)> = s
+        .limits
+        .iter()
+        .map(|(j, lo, hi)| {
+            (
+                *j,
+                format!("{} in [{}, {}]", x.inputs[*j], num(*lo), num(*hi)),
+            )
+        })
+        .collect();
+    parts.extend(s.kept.iter().map(|(j, kept)| {
+        let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
+        (*j, format!("{} in {{{}}}", x.inputs[*j], names.join(", ")))
+    }));
+    parts.sort_by_key(|p| p.0);
+    parts.into_iter().map(|p| p.1).collect()
+}
+
 /// Writes `inputs.csv`: `draw`, then each input's value.
 pub fn write_inputs(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
@@ -232,13 +257,7 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
         for (deal, d) in found.iter().enumerate() {
             let Some(d) = d else { continue };
             for (i, s) in d.trajectory.iter().enumerate() {
-                let b: Vec<String> = s
-                    .limits
-                    .iter()
-                    .map(|(j, lo, hi)| {
-                        format!("{} in [{}, {}]", x.inputs[*j], fmt_num(*lo), fmt_num(*hi))
-                    })
-                    .collect();
+                let b = box_parts(x, s, fmt_num);
                 c.write_record([
                     x.deals[deal].clone(),
                     x.metrics[*metric].to_string(),
@@ -248,7 +267,7 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
                     fmt_num(s.density),
                     fmt_num(s.mass),
                     s.n.to_string(),
-                    s.limits.len().to_string(),
+                    (s.limits.len() + s.kept.len()).to_string(),
                     (i == d.chosen).to_string(),
                     b.join("; "),
                 ])

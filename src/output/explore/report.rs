@@ -351,11 +351,7 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
         .filter_map(|(k, d)| {
             let d = d.as_ref()?;
             let s = &d.trajectory[d.chosen];
-            let b: Vec<String> = s
-                .limits
-                .iter()
-                .map(|(j, lo, hi)| format!("{} in [{:.4}, {:.4}]", x.inputs[*j], lo, hi))
-                .collect();
+            let b = super::box_parts(x, s, |v| format!("{v:.4}"));
             Some(vec![
                 x.deals[k].clone(),
                 b.join("; "),

@@ -165,11 +165,7 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
             };
             let s = &d.trajectory[d.chosen];
             let share = d.trajectory[0].density;
-            let b: Vec<String> = s
-                .limits
-                .iter()
-                .map(|(j, lo, hi)| format!("{} in [{:.4}, {:.4}]", x.inputs[*j], lo, hi))
-                .collect();
+            let b = super::box_parts(x, s, |v| format!("{v:.4}"));
             let _ = writeln!(
                 o,
                 "  {}: {} of draws above; box {}: coverage {}, density {}, mass {}",
