@@ -433,9 +433,7 @@ fn main() -> ExitCode {
             out,
         } => cli::compare(
             &files,
-            &baseline,
-            &name,
-            &fx,
+            &cli::CompareOptions { baseline, name, fx },
             &sim.options(),
             &study.options(),
             &out,

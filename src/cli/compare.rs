@@ -14,36 +14,13 @@ use crate::sim::runner::RunResult;
 /// and compared without running anything.
 pub fn compare(
     files: &[PathBuf],
-    baseline: &str,
-    name: &str,
-    fx: &[String],
+    c: &CompareOptions,
     opts: &SimOptions,
     study: &StudyOptions,
     out: &Path,
 ) -> Result<()> {
-    let sharded = if files.iter().any(|f| crate::output::shards::is_shard(f)) {
-        Some(join_scenarios(files, opts, study)?)
-    } else {
-        None
-    };
-    let scenarios = match &sharded {
-        Some((scenarios, _)) => scenarios.clone(),
-        None => load_all(files, &opts.sets)?,
-    };
-    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-    let b = names.iter().position(|n| *n == baseline).ok_or_else(|| {
-        Error::Usage(format!(
-            "--baseline `{baseline}` is not among the scenarios compared ({}){}",
-            names.join(", "),
-            crate::error::suggestion(baseline, names.iter().copied())
-        ))
-    })?;
-    let fx = super::fx::parse_fx(fx)?;
-    let scenarios = if sharded.is_some() {
-        super::fx::align_currencies(&[], &opts.sets, scenarios, b, &fx)?
-    } else {
-        super::fx::align_currencies(files, &opts.sets, scenarios, b, &fx)?
-    };
+    let (baseline, name) = (c.baseline.as_str(), c.name.as_str());
+    let (scenarios, sharded, b) = deals(files, c, opts, study)?;
     crate::scenario::check_folder_name(name)
         .map_err(|m| Error::Usage(format!("--name {name}: {m}")))?;
     if let Some(r) = opts.replications {
@@ -54,54 +31,15 @@ pub fn compare(
         crate::analysis::budget::check(s, opts.max_events())?;
     }
     let (seed, batch) = match &sharded {
-        Some((_, runs)) => (runs[0].seed, Some(runs[0].rows.len())),
+        Some(runs) => (runs[0].seed, Some(runs[0].rows.len())),
         None => shared_settings(&scenarios, opts),
     };
     let most = precision.as_ref().map_or(
         batch.unwrap_or(crate::sim::runner::DEFAULT_REPLICATIONS),
         |p| p.max_reps,
     );
-    // Shard folders' memory was checked as they were joined.
-    // Every scenario's rows are spooled at once (unless shards hold them), then written out.
-    let mut rows = 0u64;
-    for s in &scenarios {
-        if sharded.is_none() {
-            crate::analysis::memory::check(s, most, !opts.no_charts)?;
-            rows = rows.saturating_add(output::disk::spool_bytes(s, most));
-        }
-        rows = rows.saturating_add(output::disk::rows_file_bytes(s, most, false));
-    }
-    let what = format!("comparing {} scenarios", scenarios.len());
-    let instead = match sharded {
-        None => "compare shard folders (--shard K/M on run), ",
-        Some(_) => "",
-    };
-    output::disk::check(out, rows, &what, instead)?;
-    for s in &scenarios[1..] {
-        let first = &scenarios[0];
-        if s.horizon_days != first.horizon_days || s.start_date != first.start_date {
-            eprintln!(
-                "warning: `{}` ({} days from {}) and `{}` ({} days from {}) differ in horizon or start date: their figures cover different periods",
-                first.name,
-                first.horizon_days,
-                first.start_date.as_deref().unwrap_or("day 0"),
-                s.name,
-                s.horizon_days,
-                s.start_date.as_deref().unwrap_or("day 0")
-            );
-        }
-    }
-    let seeds: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.seed).collect();
-    let reps: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.replications).collect();
-    if (opts.seed.is_none() && seeds.iter().any(|x| *x != seeds[0]))
-        || (opts.replications.is_none() && reps.iter().any(|x| *x != reps[0]))
-    {
-        eprintln!(
-            "note: the scenarios' [run] settings differ; every scenario runs with seed {seed} and {} replications (those of `{}`), so that they are paired",
-            batch.map_or("the default number of".to_string(), |b| b.to_string()),
-            scenarios[0].name
-        );
-    }
+    check_room(&scenarios, opts, most, sharded.is_some(), out)?;
+    warn_unpaired(&scenarios, opts, seed, batch);
     let targets: Vec<(String, Target)> = (0..scenarios.len())
         .filter(|&i| i != b)
         .map(|i| {
@@ -115,7 +53,7 @@ pub fn compare(
         })
         .collect();
     let multi = match sharded {
-        Some((_, runs)) => MultiRun {
+        Some(runs) => MultiRun {
             runs,
             convergence: Vec::new(),
             stop: Stop::Fixed,
@@ -157,6 +95,112 @@ pub fn compare(
     println!("{}", output::terminal::interval_note(uncertain));
     print_stop(&multi.stop, precision.as_ref(), &dir);
     Ok(())
+}
+
+/// The options of `leaksim compare` beside the shared ones.
+#[derive(Clone, Debug, Default)]
+pub struct CompareOptions {
+    /// `--baseline`: the scenario every other is compared with.
+    pub baseline: String,
+    /// `--name`: the comparison's folder.
+    pub name: String,
+    /// `--fx CURRENCY=RATE`.
+    pub fx: Vec<String>,
+}
+
+/// The deals compared: loaded from scenario files, or joined from shard folders (with their
+/// runs), in the baseline's currency; and the baseline's index.
+fn deals(
+    files: &[PathBuf],
+    c: &CompareOptions,
+    opts: &SimOptions,
+    study: &StudyOptions,
+) -> Result<(Vec<Scenario>, Option<Vec<RunResult>>, usize)> {
+    let sharded = if files.iter().any(|f| crate::output::shards::is_shard(f)) {
+        Some(join_scenarios(files, opts, study)?)
+    } else {
+        None
+    };
+    let scenarios = match &sharded {
+        Some((scenarios, _)) => scenarios.clone(),
+        None => load_all(files, &opts.sets)?,
+    };
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let b = names
+        .iter()
+        .position(|n| *n == c.baseline.as_str())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--baseline `{}` is not among the scenarios compared ({}){}",
+                c.baseline,
+                names.join(", "),
+                crate::error::suggestion(&c.baseline, names.iter().copied())
+            ))
+        })?;
+    let fx = super::fx::parse_fx(&c.fx)?;
+    let scenarios = if sharded.is_some() {
+        super::fx::align_currencies(&[], &opts.sets, scenarios, b, &fx)?
+    } else {
+        super::fx::align_currencies(files, &opts.sets, scenarios, b, &fx)?
+    };
+    Ok((scenarios, sharded.map(|(_, runs)| runs), b))
+}
+
+/// Refuses a comparison whose rows would not fit: the memory of each analysis and, unless shard
+/// folders hold the rows, the spools of every scenario at once, plus the row files.
+fn check_room(
+    scenarios: &[Scenario],
+    opts: &SimOptions,
+    most: u64,
+    sharded: bool,
+    out: &Path,
+) -> Result<()> {
+    // Shard folders' memory was checked as they were joined.
+    let mut rows = 0u64;
+    for s in scenarios {
+        if !sharded {
+            crate::analysis::memory::check(s, most, !opts.no_charts)?;
+            rows = rows.saturating_add(output::disk::spool_bytes(s, most));
+        }
+        rows = rows.saturating_add(output::disk::rows_file_bytes(s, most, false));
+    }
+    let what = format!("comparing {} scenarios", scenarios.len());
+    let instead = if sharded {
+        ""
+    } else {
+        "compare shard folders (--shard K/M on run), "
+    };
+    output::disk::check(out, rows, &what, instead)
+}
+
+/// Warns when the scenarios cover different periods, and notes when their `[run]` settings
+/// differ (every scenario then runs with the shared `seed` and `batch`, so that they are paired).
+fn warn_unpaired(scenarios: &[Scenario], opts: &SimOptions, seed: u64, batch: Option<u64>) {
+    for s in &scenarios[1..] {
+        let first = &scenarios[0];
+        if s.horizon_days != first.horizon_days || s.start_date != first.start_date {
+            eprintln!(
+                "warning: `{}` ({} days from {}) and `{}` ({} days from {}) differ in horizon or start date: their figures cover different periods",
+                first.name,
+                first.horizon_days,
+                first.start_date.as_deref().unwrap_or("day 0"),
+                s.name,
+                s.horizon_days,
+                s.start_date.as_deref().unwrap_or("day 0")
+            );
+        }
+    }
+    let seeds: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.seed).collect();
+    let reps: Vec<Option<u64>> = scenarios.iter().map(|s| s.run.replications).collect();
+    if (opts.seed.is_none() && seeds.iter().any(|x| *x != seeds[0]))
+        || (opts.replications.is_none() && reps.iter().any(|x| *x != reps[0]))
+    {
+        eprintln!(
+            "note: the scenarios' [run] settings differ; every scenario runs with seed {seed} and {} replications (those of `{}`), so that they are paired",
+            batch.map_or("the default number of".to_string(), |b| b.to_string()),
+            scenarios[0].name
+        );
+    }
 }
 
 /// What a comparison has run: its scenarios, their runs, the baseline's index and the seed.

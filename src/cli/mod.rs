@@ -21,7 +21,7 @@ mod validate;
 
 pub use crate::output::terminal::printable;
 pub use crate::sim::execute::Shard;
-pub use compare::compare;
+pub use compare::{compare, CompareOptions};
 pub use diff::diff;
 pub use explore::explore;
 pub use merge::merge;

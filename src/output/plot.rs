@@ -38,15 +38,15 @@ fn not_plotted(dir: &Path, kind: Option<super::results::FolderKind>) -> Result<V
     use super::results::FolderKind;
     match kind {
         Some(FolderKind::RunShard | FolderKind::StudyShard) => {
-            Err(Error::Usage(format!(
-            "{}: a shard folder (run, sweep or tornado --shard) has no charts: join the shards with `leaksim merge`",
-            dir.display()
-        )))
+            Err(Error::foreign(
+            dir,
+            "a shard folder (run, sweep or tornado --shard) has no charts: join the shards with `leaksim merge`",
+        ))
         }
-        _ => Err(Error::Usage(format!(
-            "{}: no leaksim results here (expected replications.csv, compare.csv, sweep.csv or tornado.csv)",
-            dir.display()
-        ))),
+        _ => Err(Error::foreign(
+            dir,
+            "no leaksim results here (expected replications.csv, compare.csv, sweep.csv or tornado.csv)",
+        )),
     }
 }
 
