@@ -1,6 +1,7 @@
 //! Reading a scenario file with a size bound, whatever the file claims.
 
-use super::tree::MAX_FILE_BYTES;
+/// Largest scenario file leaksim reads (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 use std::path::Path;
 
 /// Reads a scenario file: a regular file (not a device, pipe or folder) of at most

@@ -225,9 +225,6 @@ pub fn load_file(path: &Path) -> Result<Node> {
     load_with_stack(path, &mut stack, &mut 0, None)
 }
 
-/// Largest scenario file leaksim reads (a scenario is a few kilobytes).
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
 /// Most bytes of all the files of one `extends` chain together: resolving takes some 20 times
 /// the files' size in memory, so the chain is bounded as a whole, not file by file.
 pub const MAX_CHAIN_BYTES: u64 = MAX_FILE_BYTES;
@@ -235,7 +232,7 @@ pub const MAX_CHAIN_BYTES: u64 = MAX_FILE_BYTES;
 /// Longest chain of `extends`.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 
-pub use super::bounded::read_bounded;
+pub use super::bounded::{read_bounded, MAX_FILE_BYTES};
 
 fn load_with_stack(
     path: &Path,

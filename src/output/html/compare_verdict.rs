@@ -3,7 +3,8 @@
 //! the baseline, the route that carries most, the loss tail, the control cost and the blocked
 //! work, each deal linking to its own report. Generated from the folder's files alone.
 
-use super::verdict::{interval_words, pct, routes, Question, Summary};
+use super::tolerance::pct;
+use super::verdict::{interval_words, routes, Question, Summary};
 use super::{esc, table_html_raw};
 use crate::error::Result;
 use crate::output::charts::Table;

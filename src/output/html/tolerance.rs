@@ -1,10 +1,14 @@
 //! Whether a run is within its risk tolerance (`[report] tolerance`), and at which losses: the
 //! estimated P(loss > x) against the tolerated probability at each point of the curve.
 
-use super::verdict::pct;
 use crate::error::Result;
 use crate::output::format::human;
 use crate::output::results::ResultsFolder;
+
+/// A probability as a percentage with two decimals.
+pub(super) fn pct(p: f64) -> String {
+    format!("{:.2}%", 100.0 * p)
+}
 
 /// One tolerance point checked: loss, tolerated probability, estimated P(loss > loss).
 pub(crate) struct Check {

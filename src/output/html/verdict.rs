@@ -4,6 +4,7 @@
 //! `sensitivity.csv`); none is written per scenario.
 
 use super::esc;
+use super::tolerance::pct;
 use crate::error::Result;
 use crate::output::charts::{human_label, Table};
 use crate::output::format::human;
@@ -132,11 +133,6 @@ fn or_list(items: &[String]) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
-}
-
-/// A probability as the report prints it everywhere.
-pub(super) fn pct(p: f64) -> String {
-    format!("{:.2}%", 100.0 * p)
 }
 
 /// One metric's row of `summary.csv`: mean, interval, and the `structural` cell when present.

@@ -3,8 +3,8 @@
 //! records, recipient). Rows are plain values handed to `Sim::trace`, which drops them unbuilt
 //! when tracing is off.
 
-use super::super::observe::TraceRow;
 use super::state::Attempt;
+use crate::sim::observe::TraceRow;
 
 /// A row at hour `time` of event `kind` with `outcome`, nothing else known yet.
 #[inline(always)]
