@@ -157,6 +157,11 @@ impl Error {
 
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        // An error of leaksim's own carried through an I/O callback keeps its kind (and exit).
+        let source = match source.downcast::<Error>() {
+            Ok(e) => return e,
+            Err(source) => source,
+        };
         Error::Io {
             path: path.into(),
             source,
@@ -205,6 +210,6 @@ pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>)
 
 impl From<Error> for std::io::Error {
     fn from(e: Error) -> Self {
-        std::io::Error::other(e.to_string())
+        std::io::Error::other(e)
     }
 }

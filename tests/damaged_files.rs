@@ -191,14 +191,30 @@ fn forged_manifests_with_absurd_seconds_are_refused() {
     }
 }
 
+/// Rewrites the checksum of the first chunk of path records of `paths` (FNV-1a over 64-bit
+/// words of its count and records, as `src/sim/spool.rs` writes it).
+fn resum_first_chunk(paths: &Path) {
+    let mut b = std::fs::read(paths).unwrap();
+    let word = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+    let end = 16 + word(&b, 8) as usize * 24;
+    let sum = b[8..end]
+        .chunks_exact(8)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+            (h ^ word(w, 0)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    b[end..end + 8].copy_from_slice(&sum.to_le_bytes());
+    std::fs::write(paths, b).unwrap();
+}
+
 #[test]
 fn forged_path_rows_naming_what_the_scenario_lacks_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let s = shards(dir.path());
     let records = (std::fs::metadata(s[1].join("paths.bin")).unwrap().len() - 8) / 24;
     assert!(records > 0, "the shard has path rows");
-    // Offsets inside the first record (after the 8-byte header): actor, route, class, recipient,
-    // store.
+    // Offsets inside the first record (after the 8-byte header and the first chunk's 8-byte
+    // count): actor, route, class, recipient, store. The chunk's checksum is made to match, so
+    // the checks behind it are reached.
     for (what, at, bytes) in [
         ("actor", 16, vec![200u8, 0, 0, 0]),
         ("bad record", 20, vec![200]),
@@ -208,7 +224,8 @@ fn forged_path_rows_naming_what_the_scenario_lacks_are_refused() {
         ("records", 8, f64::NAN.to_le_bytes().to_vec()),
     ] {
         let d = copy(&s[1], dir.path(), &format!("paths-{at}"));
-        patch(&d.join("paths.bin"), 8 + at, &bytes);
+        patch(&d.join("paths.bin"), 16 + at, &bytes);
+        resum_first_chunk(&d.join("paths.bin"));
         forge(&d, |t| t.to_string());
         damaged(&merge(dir.path(), &[&s[0], &d]), &d.join("paths.bin"), what);
     }

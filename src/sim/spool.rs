@@ -6,6 +6,10 @@
 //! column by column inside a block. `paths.bin` keeps one fixed-size record per path row. Values are
 //! stored exactly (little-endian `f64`). A shard folder keeps these files, and a merge reads the
 //! shards' files, in replication order, as one spool.
+//!
+//! Every block carries checksums, checked as it is read back: after a rows block, one per column
+//! (of the block's header and that column's values); after each chunk of path records (the paths
+//! of one rows block), one of the chunk. A damaged block is refused naming the file and the block.
 
 use super::engine::{LeakPath, PathRow};
 use super::metrics;
@@ -15,8 +19,10 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-const ROWS_MAGIC: &[u8; 8] = b"LKSROWS1";
-const PATHS_MAGIC: &[u8; 8] = b"LKSPATH1";
+const ROWS_MAGIC: &[u8; 8] = b"LKSROWS2";
+const PATHS_MAGIC: &[u8; 8] = b"LKSPATH2";
+/// Magics of the format before checksums, refused with their own message.
+const OLD_MAGICS: [&[u8; 8]; 2] = [b"LKSROWS1", b"LKSPATH1"];
 /// Bytes of one path record: replication, records, actor, route, class, recipient, store.
 const PATH_RECORD: usize = 24;
 const NONE8: u8 = u8::MAX;
@@ -128,6 +134,59 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 
 fn corrupt(path: &Path, what: &str) -> Error {
     Error::damaged(path, format!("not a complete leaksim spool file ({what})"))
+}
+
+/// Checks the 8-byte magic of a spool file.
+fn check_magic(path: &Path, magic: &[u8], want: &[u8; 8]) -> Result<()> {
+    if magic == want {
+        Ok(())
+    } else if OLD_MAGICS.iter().any(|m| magic == *m) {
+        Err(Error::damaged(
+            path,
+            "a spool file of an older leaksim (without block checksums): run it again with this version",
+        ))
+    } else {
+        Err(corrupt(path, "wrong header"))
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a over 64-bit little-endian words: a change confined to one word always changes it.
+#[derive(Clone, Copy)]
+struct Sum(u64);
+
+impl Sum {
+    fn new() -> Sum {
+        Sum(FNV_OFFSET)
+    }
+    fn word(mut self, w: u64) -> Sum {
+        self.0 = (self.0 ^ w).wrapping_mul(FNV_PRIME);
+        self
+    }
+    /// Adds `bytes` (a whole number of words).
+    fn bytes(self, bytes: &[u8]) -> Sum {
+        bytes.chunks_exact(8).fold(self, |s, b| {
+            s.word(u64::from_le_bytes(b.try_into().expect("8 bytes")))
+        })
+    }
+}
+
+/// The checksum of column `c` of a rows block: its header, then the column's values.
+fn column_sum(first: u64, len: u64, values: &[u8]) -> u64 {
+    Sum::new().word(first).word(len).bytes(values).0
+}
+
+/// The error of a block whose checksum does not match.
+fn bad_block(path: &Path, k: usize, first: u64, len: u64, what: &str) -> Error {
+    Error::damaged(
+        path,
+        format!(
+            "block {k} (replications {first}..{}): checksum {what} does not match its values",
+            first + len
+        ),
+    )
 }
 
 impl Spool {
@@ -245,29 +304,39 @@ impl Spool {
             .as_mut()
             .ok_or_else(|| Error::Failed("a merged spool cannot grow".into()))?;
         let rp = &part.rows;
+        let len = rows.len() as u64;
         let mut buf = Vec::with_capacity(16 + rows.len() * 8);
         buf.extend_from_slice(&first.to_le_bytes());
-        buf.extend_from_slice(&(rows.len() as u64).to_le_bytes());
+        buf.extend_from_slice(&len.to_le_bytes());
         w.rows.write_all(&buf).map_err(io(rp))?;
+        let mut sums = Vec::with_capacity(width * 8);
         for c in 0..width {
             buf.clear();
             buf.extend(rows.iter().flat_map(|r| value(r, c).to_le_bytes()));
+            sums.extend_from_slice(&column_sum(first, len, &buf).to_le_bytes());
             w.rows.write_all(&buf).map_err(io(rp))?;
         }
+        w.rows.write_all(&sums).map_err(io(rp))?;
         part.blocks.push(Block {
             first,
             offset: w.offset + 16,
-            len: rows.len() as u64,
+            len,
         });
-        w.offset += 16 + (width * rows.len() * 8) as u64;
+        w.offset += 16 + (width * rows.len() * 8) as u64 + sums.len() as u64;
         let pp = &part.paths;
+        let count: usize = rows.iter().map(|r| r.paths.len()).sum();
+        let mut sum = Sum::new().word(count as u64);
+        w.paths
+            .write_all(&(count as u64).to_le_bytes())
+            .map_err(io(pp))?;
         for (i, r) in rows.iter().enumerate() {
             for p in &r.paths {
-                w.paths
-                    .write_all(&encode_path(first + i as u64, p))
-                    .map_err(io(pp))?;
+                let rec = encode_path(first + i as u64, p);
+                sum = sum.bytes(&rec);
+                w.paths.write_all(&rec).map_err(io(pp))?;
             }
         }
+        w.paths.write_all(&sum.0.to_le_bytes()).map_err(io(pp))?;
         w.rows.flush().map_err(io(rp))?;
         w.paths.flush().map_err(io(pp))?;
         part.len += rows.len() as u64;
@@ -288,9 +357,7 @@ impl Spool {
         let mut head = [0u8; 16];
         f.read_exact(&mut head)
             .map_err(|_| corrupt(&rows, "no header"))?;
-        if &head[..8] != ROWS_MAGIC {
-            return Err(corrupt(&rows, "wrong header"));
-        }
+        check_magic(&rows, &head[..8], ROWS_MAGIC)?;
         let width = u64::from_le_bytes(head[8..].try_into().expect("8 bytes")) as usize;
         if !(metrics::idx::COUNT..=1 << 20).contains(&width) {
             return Err(corrupt(&rows, "bad width"));
@@ -309,6 +376,7 @@ impl Spool {
             first.get_or_insert(start);
             let bytes = len
                 .checked_mul(width as u64 * 8)
+                .and_then(|b| b.checked_add(width as u64 * 8))
                 .ok_or_else(|| corrupt(&rows, "bad block length"))?;
             let end = at.checked_add(16).and_then(|a| a.checked_add(bytes));
             if end.is_none_or(|end| end > size) {
@@ -326,14 +394,7 @@ impl Spool {
             at += 16 + bytes;
         }
         let first = first.unwrap_or(0);
-        let psize = std::fs::metadata(&paths).map_err(io(&paths))?.len();
-        let mut magic = [0u8; 8];
-        File::open(&paths)
-            .and_then(|mut p| p.read_exact(&mut magic))
-            .map_err(|_| corrupt(&paths, "no header"))?;
-        if &magic != PATHS_MAGIC || (psize - 8) % PATH_RECORD as u64 != 0 {
-            return Err(corrupt(&paths, "wrong header or cut inside a record"));
-        }
+        check_chunks(&paths, blocks.len())?;
         Ok(Spool {
             width,
             windows: 0,
@@ -400,11 +461,21 @@ impl Spool {
         let mut buf = Vec::new();
         for part in &self.parts {
             let mut f = File::open(&part.rows).map_err(io(&part.rows))?;
-            for b in &part.blocks {
+            let mut sum = [0u8; 8];
+            for (k, b) in part.blocks.iter().enumerate() {
                 f.seek(SeekFrom::Start(b.offset + c as u64 * b.len * 8))
                     .map_err(io(&part.rows))?;
                 buf.resize(b.len as usize * 8, 0);
                 f.read_exact(&mut buf).map_err(io(&part.rows))?;
+                f.seek(SeekFrom::Start(
+                    b.offset + (self.width as u64 * b.len + c as u64) * 8,
+                ))
+                .map_err(io(&part.rows))?;
+                f.read_exact(&mut sum).map_err(io(&part.rows))?;
+                if u64::from_le_bytes(sum) != column_sum(b.first, b.len, &buf) {
+                    let what = format!("of column {c}");
+                    return Err(bad_block(&part.rows, k, b.first, b.len, &what));
+                }
                 out.extend(buf.chunks_exact(8).map(le_f64));
             }
         }
@@ -442,10 +513,20 @@ impl Spool {
         let mut values = Vec::new();
         for part in &self.parts {
             let mut r = File::open(&part.rows).map_err(io(&part.rows))?;
-            for b in &part.blocks {
+            for (k, b) in part.blocks.iter().enumerate() {
                 r.seek(SeekFrom::Start(b.offset)).map_err(io(&part.rows))?;
-                buf.resize(b.len as usize * self.width * 8, 0);
+                let n = b.len as usize * 8;
+                buf.resize((n + 8) * self.width, 0);
                 r.read_exact(&mut buf).map_err(io(&part.rows))?;
+                let (data, sums) = buf.split_at(n * self.width);
+                for (c, s) in sums.chunks_exact(8).enumerate() {
+                    let col = &data[c * n..(c + 1) * n];
+                    if le_u64(s) != column_sum(b.first, b.len, col) {
+                        let what = format!("of column {c}");
+                        return Err(bad_block(&part.rows, k, b.first, b.len, &what).into());
+                    }
+                }
+                let buf = data;
                 values.clear();
                 values.extend(buf.chunks_exact(8).map(le_f64));
                 f(b.first, b.len as usize, &values)?;
@@ -464,20 +545,32 @@ impl Spool {
             let file = File::open(&part.paths).map_err(io(&part.paths))?;
             let mut r = BufReader::with_capacity(1 << 20, file);
             r.seek(SeekFrom::Start(8)).map_err(io(&part.paths))?;
-            loop {
-                match r.read_exact(&mut rec) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-                    Err(e) => return Err(Error::io(&part.paths, e).into()),
+            let pp = &part.paths;
+            let mut word = [0u8; 8];
+            for (k, b) in part.blocks.iter().enumerate() {
+                // The chunk is checked whole before any of its rows is handed on.
+                r.read_exact(&mut word).map_err(io(pp))?;
+                let count = u64::from_le_bytes(word);
+                let mut sum = Sum::new().word(count);
+                for _ in 0..count {
+                    r.read_exact(&mut rec).map_err(io(pp))?;
+                    sum = sum.bytes(&rec);
                 }
-                let (rep, row) =
-                    decode_path(&rec).ok_or_else(|| corrupt(&part.paths, "bad record"))?;
-                if rep < part.first || rep >= part.first + part.len {
-                    return Err(
-                        corrupt(&part.paths, "a path of a replication it does not hold").into(),
-                    );
+                r.read_exact(&mut word).map_err(io(pp))?;
+                if u64::from_le_bytes(word) != sum.0 {
+                    return Err(bad_block(pp, k, b.first, b.len, "of the path records").into());
                 }
-                f(rep, &row)?;
+                let back = count as i64 * PATH_RECORD as i64 + 8;
+                r.seek_relative(-back).map_err(io(pp))?;
+                for _ in 0..count {
+                    r.read_exact(&mut rec).map_err(io(pp))?;
+                    let (rep, row) = decode_path(&rec).ok_or_else(|| corrupt(pp, "bad record"))?;
+                    if rep < b.first || rep >= b.first + b.len {
+                        return Err(corrupt(pp, "a path of a replication it does not hold").into());
+                    }
+                    f(rep, &row)?;
+                }
+                r.seek_relative(8).map_err(io(pp))?;
             }
         }
         Ok(())
@@ -486,6 +579,37 @@ impl Spool {
 
 fn le_f64(b: &[u8]) -> f64 {
     f64::from_le_bytes(b.try_into().expect("8 bytes"))
+}
+
+fn le_u64(b: &[u8]) -> u64 {
+    u64::from_le_bytes(b.try_into().expect("8 bytes"))
+}
+
+/// Checks the header of a paths file and that it holds exactly `blocks` chunks
+/// (count, records, checksum), without reading the records.
+fn check_chunks(paths: &Path, blocks: usize) -> Result<()> {
+    let mut f = File::open(paths).map_err(io(paths))?;
+    let size = f.metadata().map_err(io(paths))?.len();
+    let mut word = [0u8; 8];
+    f.read_exact(&mut word)
+        .map_err(|_| corrupt(paths, "no header"))?;
+    check_magic(paths, &word, PATHS_MAGIC)?;
+    let mut at = 8u64;
+    for _ in 0..blocks {
+        f.seek(SeekFrom::Start(at)).map_err(io(paths))?;
+        f.read_exact(&mut word)
+            .map_err(|_| corrupt(paths, "cut inside a chunk header"))?;
+        let end = u64::from_le_bytes(word)
+            .checked_mul(PATH_RECORD as u64)
+            .and_then(|b| b.checked_add(at + 16));
+        at = end
+            .filter(|&e| e <= size)
+            .ok_or_else(|| corrupt(paths, "cut inside a chunk of records"))?;
+    }
+    if at != size {
+        return Err(corrupt(paths, "more chunks than rows blocks"));
+    }
+    Ok(())
 }
 
 /// Column `c` of a replication's row: metrics, then window values, then parameters, then reach.
