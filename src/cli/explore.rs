@@ -71,7 +71,7 @@ pub fn explore(
         crate::analysis::budget::check(s, opts.max_events())?;
     }
     // Checked before anything runs; read again by `assemble`.
-    discover_option(e)?;
+    discover_option(e, &deals)?;
     let specs = e
         .inputs
         .iter()
@@ -118,10 +118,11 @@ pub fn explore(
 }
 
 /// `--discover`, parsed: the metric's position and the threshold.
-fn discover_option(e: &ExploreOptions) -> Result<Option<(usize, f64)>> {
+fn discover_option(e: &ExploreOptions, deals: &[Scenario]) -> Result<Option<(usize, f64)>> {
+    let names = driver::metric_names(deals);
     e.discover
         .as_deref()
-        .map(crate::analysis::explore::parse_discover)
+        .map(|spec| crate::analysis::explore::parse_discover(spec, &names))
         .transpose()
 }
 
@@ -281,14 +282,11 @@ fn assemble(
         }
         analyses.push(analyse(&study, w));
     }
-    let discovery = discover_option(e)?.map(|(m, t)| (m, t, discover_boxes(&study, m, t)));
+    let discovery = discover_option(e, deals)?.map(|(m, t)| (m, t, discover_boxes(&study, m, t)));
     Ok(Exploration {
         deals: deals.iter().map(|d| d.name.clone()).collect(),
         questions: deals.iter().map(|d| d.question_label()).collect(),
-        metrics: driver::probability_metrics()
-            .into_iter()
-            .map(|m| crate::sim::metrics::NAMES[m])
-            .collect(),
+        metrics: driver::metric_names(deals),
         inputs: inputs.inputs.iter().map(|i| i.name.clone()).collect(),
         levels: inputs.inputs.iter().map(|i| i.levels.clone()).collect(),
         design: design.clone(),

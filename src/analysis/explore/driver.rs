@@ -40,6 +40,35 @@ pub fn probability_metrics() -> Vec<usize> {
     v
 }
 
+/// The window metrics every deal has (`[question] also`), in the first deal's order: their
+/// names, without the `reached.` prefix.
+pub fn common_windows(deals: &[Scenario]) -> Vec<String> {
+    let Some(first) = deals.first() else {
+        return Vec::new();
+    };
+    first
+        .question
+        .also
+        .iter()
+        .map(|w| w.name.clone())
+        .filter(|n| {
+            deals
+                .iter()
+                .all(|d| d.question.also.iter().any(|w| &w.name == n))
+        })
+        .collect()
+}
+
+/// The names of the metrics an exploration estimates: [`probability_metrics`], then
+/// `reached.NAME` for each of [`common_windows`].
+pub fn metric_names(deals: &[Scenario]) -> Vec<String> {
+    probability_metrics()
+        .into_iter()
+        .map(|m| metrics::NAMES[m].to_string())
+        .chain(common_windows(deals).iter().map(|n| format!("reached.{n}")))
+        .collect()
+}
+
 /// The estimates of every draw: `p[draw][deal][metric]` (metric in [`probability_metrics`] order)
 /// with the replications behind each.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,6 +135,7 @@ pub fn fixed_deal(
 pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
     let exec = Executor::new(plan.threads, plan.max_events)?;
     let metrics = probability_metrics();
+    let windows = common_windows(plan.deals);
     let n = plan.draws.len() as u64 * plan.deals.len() as u64;
     progress.planned("explore", n * plan.reps);
     let mut p = Vec::with_capacity(plan.draws.len());
@@ -117,21 +147,40 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
         for (k, deal) in plan.deals.iter().enumerate() {
             let s = fixed_deal(deal, plan.inputs, k, u)?;
             let rows = exec.rows(&s, plan.seed, 0..plan.reps, progress)?;
-            let est = metrics
+            let cols = s.window_columns();
+            let window_at: Vec<usize> = windows
                 .iter()
-                .map(|&m| {
-                    let hits: f64 = rows.iter().map(|r| r.metrics[m]).sum();
+                .map(|n| {
+                    let name = format!("reached.{n}");
+                    cols.iter().position(|c| *c == name).unwrap_or(usize::MAX)
+                })
+                .collect();
+            // The 0/1 outcome of replication `row` in metric `j` (probability metrics, then
+            // windows).
+            let outcome = |row: &crate::sim::row::RepRow, j: usize| -> f64 {
+                match metrics.get(j) {
+                    Some(&m) => row.metrics[m],
+                    None => row
+                        .windows
+                        .get(window_at[j - metrics.len()])
+                        .copied()
+                        .unwrap_or(0.0),
+                }
+            };
+            let count = metrics.len() + windows.len();
+            let est = (0..count)
+                .map(|j| {
+                    let hits: f64 = rows.iter().map(|r| outcome(r, j)).sum();
                     hits / rows.len().max(1) as f64
                 })
                 .collect();
             per_deal.push(est);
             bits_deal.push(
-                metrics
-                    .iter()
-                    .map(|&m| {
+                (0..count)
+                    .map(|j| {
                         let mut b = vec![0u64; rows.len().div_ceil(64)];
                         for (r, row) in rows.iter().enumerate() {
-                            if row.metrics[m] > 0.5 {
+                            if outcome(row, j) > 0.5 {
                                 b[r / 64] |= 1 << (r % 64);
                             }
                         }

@@ -190,7 +190,12 @@ pub struct Study<'a> {
 /// Saltelli design with equal weights; otherwise (a hypercube, or weights from evidence) the
 /// given-data index.
 pub fn analyse(st: &Study, weights: Weights) -> Analyses {
-    let metrics = driver::probability_metrics().len();
+    let metrics = st
+        .draws
+        .p
+        .first()
+        .and_then(|d| d.first())
+        .map_or(0, Vec::len);
     let uncertainty = quantiles::uncertainty(
         st.draws,
         st.deals,
@@ -260,7 +265,7 @@ pub struct Exploration {
     /// Each deal's headline label (its question, e.g. `P(protected -> CN)`).
     pub questions: Vec<String>,
     /// Probability metric names, headline first.
-    pub metrics: Vec<&'static str>,
+    pub metrics: Vec<String>,
     /// Input names.
     pub inputs: Vec<String>,
     /// Per input, a structural choice's alternatives (its values are their indices); empty
@@ -283,16 +288,13 @@ pub struct Exploration {
     pub discovery: Option<(usize, f64, Vec<Option<prim::Discovery>>)>,
 }
 
-/// Parses `--discover METRIC>X` into the metric's position among the probability metrics and X.
-pub fn parse_discover(spec: &str) -> crate::error::Result<(usize, f64)> {
+/// Parses `--discover METRIC>X` into the metric's position among `names` (the exploration's
+/// metrics, [`driver::metric_names`]) and X.
+pub fn parse_discover(spec: &str, names: &[String]) -> crate::error::Result<(usize, f64)> {
     let bad = |m: String| crate::error::Error::Usage(format!("--discover {spec}: {m}"));
     let (name, x) = spec
         .split_once('>')
         .ok_or_else(|| bad("expected METRIC>X, e.g. reached>0.03".into()))?;
-    let names: Vec<&str> = driver::probability_metrics()
-        .into_iter()
-        .map(|m| crate::sim::metrics::NAMES[m])
-        .collect();
     let m = names
         .iter()
         .position(|n| *n == name.trim())

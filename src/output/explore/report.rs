@@ -313,7 +313,7 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
     };
     let mut o = format!(
         "<h2>Scenario discovery: where {} is above {}</h2>\n<p>PRIM (peeling alpha 0.05, minimum mass 0.05) over the draws; the chosen box (ringed) has the largest coverage among those of density at least 80%.</p>\n",
-        esc(x.metrics[*m]),
+        esc(&x.metrics[*m]),
         pct(*t)
     );
     let deals: Vec<_> = found
