@@ -26,16 +26,8 @@ pub struct CompareChart {
     pub currency: String,
 }
 
-fn interval_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    rows: &[Interval],
-    zero_line: bool,
-    percent: bool,
-) -> DrawResult {
-    if rows.is_empty() {
-        return no_data(area, title, "no scenario to compare with the baseline");
-    }
+/// The x range of an interval panel, padded, taking in zero when it draws the zero line.
+fn interval_range(rows: &[Interval], zero_line: bool) -> (f64, f64) {
     let lo = rows
         .iter()
         .map(|r| r.low.min(r.value))
@@ -46,10 +38,64 @@ fn interval_panel<DB: DrawingBackend>(
         .map(|r| r.high.max(r.value))
         .filter(|v| v.is_finite())
         .fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = padded(
+    padded(
         if zero_line { lo.min(0.0) } else { lo },
         if zero_line { hi.max(0.0) } else { hi },
-    );
+    )
+}
+
+/// An x tick of an interval panel: a percentage (one decimal) or a plain number.
+fn interval_tick(v: f64, percent: bool) -> String {
+    if percent {
+        let p = v * 100.0;
+        if p.abs() < 0.05 {
+            "0%".to_string()
+        } else {
+            format!("{p:.1}%")
+        }
+    } else {
+        tick(v)
+    }
+}
+
+/// Linear axes of an interval panel.
+type Linear =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// One row at height `y`: its interval as an error bar and its value as a dot.
+fn draw_interval<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    y: f64,
+    c: RGBColor,
+    r: &Interval,
+) -> DrawResult {
+    chart
+        .draw_series(std::iter::once(ErrorBar::new_horizontal(
+            y,
+            r.low,
+            r.value,
+            r.high,
+            c.stroke_width(2),
+            10,
+        )))
+        .map_err(e2s)?;
+    chart
+        .draw_series(std::iter::once(Circle::new((r.value, y), 5, c.filled())))
+        .map_err(e2s)?;
+    Ok(())
+}
+
+fn interval_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    rows: &[Interval],
+    zero_line: bool,
+    percent: bool,
+) -> DrawResult {
+    if rows.is_empty() {
+        return no_data(area, title, "no scenario to compare with the baseline");
+    }
+    let (lo, hi) = interval_range(rows, zero_line);
     let n = rows.len();
     let labels: Vec<String> = rows.iter().map(|r| r.label.clone()).collect();
     let mut chart = ChartBuilder::on(area)
@@ -59,18 +105,7 @@ fn interval_panel<DB: DrawingBackend>(
         .y_label_area_size(170)
         .build_cartesian_2d(lo..hi, -0.5..(n as f64 - 0.5))
         .map_err(e2s)?;
-    let fmt = move |v: &f64| {
-        if percent {
-            let p = v * 100.0;
-            if p.abs() < 0.05 {
-                "0%".to_string()
-            } else {
-                format!("{p:.1}%")
-            }
-        } else {
-            tick(*v)
-        }
-    };
+    let fmt = move |v: &f64| interval_tick(*v, percent);
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -93,21 +128,7 @@ fn interval_panel<DB: DrawingBackend>(
             .map_err(e2s)?;
     }
     for (i, r) in rows.iter().enumerate() {
-        let c = colour(i);
-        let y = (n - 1 - i) as f64;
-        chart
-            .draw_series(std::iter::once(ErrorBar::new_horizontal(
-                y,
-                r.low,
-                r.value,
-                r.high,
-                c.stroke_width(2),
-                10,
-            )))
-            .map_err(e2s)?;
-        chart
-            .draw_series(std::iter::once(Circle::new((r.value, y), 5, c.filled())))
-            .map_err(e2s)?;
+        draw_interval(&mut chart, (n - 1 - i) as f64, colour(i), r)?;
     }
     Ok(())
 }

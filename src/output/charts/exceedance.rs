@@ -199,171 +199,269 @@ impl Chart for Exceedance {
                 )?;
                 continue;
             };
-            let (lo, hi, grid) = (curves.lo, curves.hi, &curves.grid);
-            // Probabilities from 1 down to one replication in all of them (log scale: the tail
-            // stays visible); a zero probability is drawn on the floor.
-            let most = series
-                .iter()
-                .map(|s| s.values.len())
-                .max()
-                .unwrap_or(1)
-                .max(2);
-            let floor = 0.5 / most as f64;
-            let at_floor = |p: f64| p.max(floor);
-            let note = if metric == "loss" && !self.tolerance.is_empty() {
-                tolerance_note(&self.tolerance, series)
-            } else {
-                Vec::new()
-            };
-            let mut chart = ChartBuilder::on(area)
-                .caption(format!("P({metric} > x)"), (FONT, 17))
-                .margin(12)
-                .margin_top(12 + 16 * note.len() as u32)
-                .margin_right(36)
-                .x_label_area_size(45)
-                .y_label_area_size(76)
-                .build_cartesian_2d((lo..hi).log_scale(), (floor..1.0).log_scale())
-                .map_err(e2s)?;
-            chart
-                .configure_mesh()
-                .x_desc(xdesc.as_str())
-                .y_desc("probability of exceeding x")
-                .x_label_formatter(&|v| tick(*v))
-                .y_label_formatter(&|v| {
-                    let p = v * 100.0;
-                    if p >= 1.0 {
-                        format!("{p:.0}%")
-                    } else {
-                        format!("{}%", crate::output::format::fmt_num(p))
-                    }
-                })
-                .label_style(label_style())
-                .axis_desc_style(desc_style())
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(e2s)?;
-            for (i, (s, curve)) in series.iter().zip(&curves.series).enumerate() {
-                let c = colour(i);
-                let (p, band) = (&curve.p, &curve.band);
-                let mut poly: Vec<(f64, f64)> = grid
-                    .iter()
-                    .zip(band)
-                    .map(|(&x, b)| (x, at_floor(b.1)))
-                    .collect();
-                poly.extend(
-                    grid.iter()
-                        .zip(band)
-                        .rev()
-                        .map(|(&x, b)| (x, at_floor(b.0))),
-                );
-                chart
-                    .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
-                    .map_err(e2s)?;
-                if let Some((which, plo, phi)) = &curve.parameter {
-                    let name = s.param_names.get(*which).cloned().unwrap_or_default();
-                    let short = name.rsplit('.').next().unwrap_or_default().to_string();
-                    let label = if series.len() > 1 {
-                        format!(
-                            "{}: range over {short} deciles (input uncertainty)",
-                            s.label
-                        )
-                    } else {
-                        format!("range over {short} deciles (input uncertainty)")
-                    };
-                    for (k, line) in [plo, phi].into_iter().enumerate() {
-                        let drawn = chart
-                            .draw_series(DashedLineSeries::new(
-                                grid.iter().copied().zip(line.iter().copied().map(at_floor)),
-                                6,
-                                4,
-                                c.stroke_width(1),
-                            ))
-                            .map_err(e2s)?;
-                        if k == 0 {
-                            drawn.label(label.clone()).legend(move |(x, y)| {
-                                let st = c.stroke_width(1);
-                                EmptyElement::at((x, y))
-                                    + PathElement::new(vec![(0, 0), (8, 0)], st)
-                                    + PathElement::new(vec![(13, 0), (22, 0)], st)
-                            });
-                        }
-                    }
-                }
-                chart
-                    .draw_series(LineSeries::new(
-                        grid.iter().copied().zip(p.iter().copied().map(at_floor)),
-                        c.stroke_width(3),
-                    ))
-                    .map_err(e2s)?
-                    .label(s.label.clone())
-                    .legend(move |(x, y)| {
-                        EmptyElement::at((x, y))
-                            + PathElement::new(vec![(0, 0), (22, 0)], c.stroke_width(3))
-                            + marker(i, (11, 0), c)
-                    });
-                // A marker shape per scenario, staggered along the curve: curves that overlap,
-                // or print in grey, stay told apart.
-                if series.len() > 1 {
-                    let at: Vec<(f64, f64)> = grid
-                        .iter()
-                        .zip(p)
-                        .enumerate()
-                        .filter(|(k, _)| k % 16 == (5 * i) % 16)
-                        .map(|(_, (&x, &q))| (x, at_floor(q)))
-                        .collect();
-                    chart
-                        .draw_series(
-                            at.into_iter()
-                                .map(|pt| EmptyElement::at(pt) + marker(i, (0, 0), c)),
-                        )
-                        .map_err(e2s)?;
-                }
-            }
-            if metric == "loss" && !self.tolerance.is_empty() {
-                let red = RGBColor(213, 94, 0);
-                // Clipped to the plotting area: a point beyond the axes is not drawn on its edge.
-                let pieces = clip_log(&self.tolerance, (lo, hi), (floor, 1.0));
-                for (k, piece) in pieces.iter().enumerate() {
-                    let drawn = chart
-                        .draw_series(DashedLineSeries::new(
-                            piece.iter().copied(),
-                            10,
-                            5,
-                            red.stroke_width(3),
-                        ))
-                        .map_err(e2s)?;
-                    if k == 0 {
-                        drawn.label("risk tolerance").legend(move |(x, y)| {
-                            let st = red.stroke_width(3);
-                            EmptyElement::at((x, y))
-                                + PathElement::new(vec![(0, 0), (7, 0)], st)
-                                + PathElement::new(vec![(15, 0), (22, 0)], st)
-                                + Circle::new((11, 0), 4, red.filled())
-                        });
-                    }
-                }
-                let inside = self
-                    .tolerance
-                    .iter()
-                    .copied()
-                    .filter(|&(x, p)| (lo..=hi).contains(&x) && (floor..=1.0).contains(&p));
-                chart
-                    .draw_series(inside.map(|p| Circle::new(p, 4, red.filled())))
-                    .map_err(e2s)?;
-                // The note sits above the panel's caption, in the room its margin leaves.
-                for (k, line) in note.iter().enumerate() {
-                    area.draw(&Text::new(
-                        line.clone(),
-                        (90, 6 + 16 * k as i32),
-                        label_style().color(&red),
-                    ))
-                    .map_err(e2s)?;
-                }
-            }
-            legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
+            self.draw_panel(area, metric, xdesc, series, curves)?;
         }
         Ok(())
     }
+}
+
+/// Log-log axes of one exceedance panel.
+type LogLog = Cartesian2d<LogCoord<f64>, LogCoord<f64>>;
+
+/// What the curves of one panel share: the x range and grid, and the probability floor.
+struct Frame<'c> {
+    lo: f64,
+    hi: f64,
+    grid: &'c [f64],
+    floor: f64,
+    /// Number of series in the panel.
+    count: usize,
+}
+
+impl Frame<'_> {
+    /// A probability as drawn: a zero probability sits on the floor.
+    fn at_floor(&self, p: f64) -> f64 {
+        p.max(self.floor)
+    }
+}
+
+impl Exceedance {
+    /// Draws one panel: axes, each series' curve and bands, the tolerance curve, the legend.
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        metric: &str,
+        xdesc: &str,
+        series: &[ExceedanceSeries],
+        curves: &PanelCurves,
+    ) -> DrawResult {
+        // Probabilities from 1 down to one replication in all of them (log scale: the tail
+        // stays visible); a zero probability is drawn on the floor.
+        let most = series
+            .iter()
+            .map(|s| s.values.len())
+            .max()
+            .unwrap_or(1)
+            .max(2);
+        let frame = Frame {
+            lo: curves.lo,
+            hi: curves.hi,
+            grid: &curves.grid,
+            floor: 0.5 / most as f64,
+            count: series.len(),
+        };
+        let note = if metric == "loss" && !self.tolerance.is_empty() {
+            tolerance_note(&self.tolerance, series)
+        } else {
+            Vec::new()
+        };
+        let mut chart = panel_axes(area, metric, xdesc, &frame, note.len())?;
+        for (i, (s, curve)) in series.iter().zip(&curves.series).enumerate() {
+            draw_curve(&mut chart, i, s, curve, &frame)?;
+        }
+        if metric == "loss" && !self.tolerance.is_empty() {
+            self.draw_tolerance(&mut chart, area, &frame, &note)?;
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)
+    }
+
+    /// Draws the risk-tolerance curve and its note on the `loss` panel.
+    fn draw_tolerance<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut ChartContext<'a, DB, LogLog>,
+        area: &DrawingArea<DB, Shift>,
+        frame: &Frame,
+        note: &[String],
+    ) -> DrawResult {
+        let (lo, hi, floor) = (frame.lo, frame.hi, frame.floor);
+        let red = RGBColor(213, 94, 0);
+        // Clipped to the plotting area: a point beyond the axes is not drawn on its edge.
+        let pieces = clip_log(&self.tolerance, (lo, hi), (floor, 1.0));
+        for (k, piece) in pieces.iter().enumerate() {
+            let drawn = chart
+                .draw_series(DashedLineSeries::new(
+                    piece.iter().copied(),
+                    10,
+                    5,
+                    red.stroke_width(3),
+                ))
+                .map_err(e2s)?;
+            if k == 0 {
+                drawn.label("risk tolerance").legend(move |(x, y)| {
+                    let st = red.stroke_width(3);
+                    EmptyElement::at((x, y))
+                        + PathElement::new(vec![(0, 0), (7, 0)], st)
+                        + PathElement::new(vec![(15, 0), (22, 0)], st)
+                        + Circle::new((11, 0), 4, red.filled())
+                });
+            }
+        }
+        let inside = self
+            .tolerance
+            .iter()
+            .copied()
+            .filter(|&(x, p)| (lo..=hi).contains(&x) && (floor..=1.0).contains(&p));
+        chart
+            .draw_series(inside.map(|p| Circle::new(p, 4, red.filled())))
+            .map_err(e2s)?;
+        // The note sits above the panel's caption, in the room its margin leaves.
+        for (k, line) in note.iter().enumerate() {
+            area.draw(&Text::new(
+                line.clone(),
+                (90, 6 + 16 * k as i32),
+                label_style().color(&red),
+            ))
+            .map_err(e2s)?;
+        }
+        Ok(())
+    }
+}
+
+/// The log-log axes of one panel, with room above for `note_lines` lines of note.
+fn panel_axes<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    metric: &str,
+    xdesc: &str,
+    frame: &Frame,
+    note_lines: usize,
+) -> std::result::Result<ChartContext<'a, DB, LogLog>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(format!("P({metric} > x)"), (FONT, 17))
+        .margin(12)
+        .margin_top(12 + 16 * note_lines as u32)
+        .margin_right(36)
+        .x_label_area_size(45)
+        .y_label_area_size(76)
+        .build_cartesian_2d(
+            (frame.lo..frame.hi).log_scale(),
+            (frame.floor..1.0).log_scale(),
+        )
+        .map_err(e2s)?;
+    chart
+        .configure_mesh()
+        .x_desc(xdesc)
+        .y_desc("probability of exceeding x")
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| {
+            let p = v * 100.0;
+            if p >= 1.0 {
+                format!("{p:.0}%")
+            } else {
+                format!("{}%", crate::output::format::fmt_num(p))
+            }
+        })
+        .label_style(label_style())
+        .axis_desc_style(desc_style())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e2s)?;
+    Ok(chart)
+}
+
+/// Draws series `i`: its 95% band, its parameter band, its curve and, with several series, its
+/// markers.
+fn draw_curve<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, LogLog>,
+    i: usize,
+    s: &ExceedanceSeries,
+    curve: &SeriesCurve,
+    frame: &Frame,
+) -> DrawResult {
+    let c = colour(i);
+    let grid = frame.grid;
+    let (p, band) = (&curve.p, &curve.band);
+    let mut poly: Vec<(f64, f64)> = grid
+        .iter()
+        .zip(band)
+        .map(|(&x, b)| (x, frame.at_floor(b.1)))
+        .collect();
+    poly.extend(
+        grid.iter()
+            .zip(band)
+            .rev()
+            .map(|(&x, b)| (x, frame.at_floor(b.0))),
+    );
+    chart
+        .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18).filled())))
+        .map_err(e2s)?;
+    if let Some(parameter) = &curve.parameter {
+        draw_parameter_band(chart, c, s, parameter, frame)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            grid.iter()
+                .copied()
+                .zip(p.iter().map(|&q| frame.at_floor(q))),
+            c.stroke_width(3),
+        ))
+        .map_err(e2s)?
+        .label(s.label.clone())
+        .legend(move |(x, y)| {
+            EmptyElement::at((x, y))
+                + PathElement::new(vec![(0, 0), (22, 0)], c.stroke_width(3))
+                + marker(i, (11, 0), c)
+        });
+    // A marker shape per scenario, staggered along the curve: curves that overlap,
+    // or print in grey, stay told apart.
+    if frame.count > 1 {
+        let at: Vec<(f64, f64)> = grid
+            .iter()
+            .zip(p)
+            .enumerate()
+            .filter(|(k, _)| k % 16 == (5 * i) % 16)
+            .map(|(_, (&x, &q))| (x, frame.at_floor(q)))
+            .collect();
+        chart
+            .draw_series(
+                at.into_iter()
+                    .map(|pt| EmptyElement::at(pt) + marker(i, (0, 0), c)),
+            )
+            .map_err(e2s)?;
+    }
+    Ok(())
+}
+
+/// Draws the parameter band of one series: dashed lines at its low and high curves.
+fn draw_parameter_band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, LogLog>,
+    c: RGBColor,
+    s: &ExceedanceSeries,
+    (which, plo, phi): &(usize, Vec<f64>, Vec<f64>),
+    frame: &Frame,
+) -> DrawResult {
+    let name = s.param_names.get(*which).cloned().unwrap_or_default();
+    let short = name.rsplit('.').next().unwrap_or_default().to_string();
+    let label = if frame.count > 1 {
+        format!(
+            "{}: range over {short} deciles (input uncertainty)",
+            s.label
+        )
+    } else {
+        format!("range over {short} deciles (input uncertainty)")
+    };
+    for (k, line) in [plo, phi].into_iter().enumerate() {
+        let drawn = chart
+            .draw_series(DashedLineSeries::new(
+                frame
+                    .grid
+                    .iter()
+                    .copied()
+                    .zip(line.iter().map(|&q| frame.at_floor(q))),
+                6,
+                4,
+                c.stroke_width(1),
+            ))
+            .map_err(e2s)?;
+        if k == 0 {
+            drawn.label(label.clone()).legend(move |(x, y)| {
+                let st = c.stroke_width(1);
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (8, 0)], st)
+                    + PathElement::new(vec![(13, 0), (22, 0)], st)
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `points` (x, y > 0) as straight pieces on log-log axes, clipped to `[x0, x1] x [y0, y1]`

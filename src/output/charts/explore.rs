@@ -52,59 +52,76 @@ impl Chart for SpreadChart {
             .draw()
             .map_err(e2s)?;
         for (k, (_, xs, q, mean)) in self.deals.iter().enumerate() {
-            let y = (n - 1 - k) as f64;
-            let c = colour(k);
-            if q.iter().all(|v| *v == 0.0) && xs.iter().all(|v| *v == 0.0) {
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        "0 in every draw (structural zero: no route reaches the question's recipients)",
-                        (hi * 0.02, y + 0.12),
-                        label_style(),
-                    )))
-                    .map_err(e2s)?;
-            }
-            // Dots spread vertically by a fixed pattern (no randomness), to show density.
-            chart
-                .draw_series(xs.iter().enumerate().map(|(i, &x)| {
-                    let off = ((i * 7919) % 97) as f64 / 97.0 - 0.5;
-                    Circle::new((x, y + 0.34 * off), 2, c.mix(0.35).filled())
-                }))
-                .map_err(e2s)?;
-            let line = BLACK.stroke_width(2);
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(q[0], y), (q[1], y)],
-                    line,
-                )))
-                .map_err(e2s)?;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(q[3], y), (q[4], y)],
-                    line,
-                )))
-                .map_err(e2s)?;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(q[1], y - 0.22), (q[3], y + 0.22)],
-                    BLACK.stroke_width(2),
-                )))
-                .map_err(e2s)?;
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(q[2], y - 0.22), (q[2], y + 0.22)],
-                    BLACK.stroke_width(4),
-                )))
-                .map_err(e2s)?;
-            chart
-                .draw_series(std::iter::once(TriangleMarker::new(
-                    (*mean, y - 0.3),
-                    7,
-                    RGBColor(213, 94, 0).filled(),
-                )))
-                .map_err(e2s)?;
+            draw_spread(
+                &mut chart,
+                (n - 1 - k) as f64,
+                colour(k),
+                (xs, q, *mean),
+                hi,
+            )?;
         }
         Ok(())
     }
+}
+
+/// Linear axes of the explore charts.
+type Linear =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// One deal's row at height `y`: the structural-zero note, the draws as dots, the whiskers, the
+/// box, the median and the mean; `hi` is the x axis' end.
+fn draw_spread<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    y: f64,
+    c: RGBColor,
+    (xs, q, mean): (&[f64], &[f64; 5], f64),
+    hi: f64,
+) -> DrawResult {
+    if q.iter().all(|v| *v == 0.0) && xs.iter().all(|v| *v == 0.0) {
+        chart
+            .draw_series(std::iter::once(Text::new(
+                "0 in every draw (structural zero: no route reaches the question's recipients)",
+                (hi * 0.02, y + 0.12),
+                label_style(),
+            )))
+            .map_err(e2s)?;
+    }
+    // Dots spread vertically by a fixed pattern (no randomness), to show density.
+    chart
+        .draw_series(xs.iter().enumerate().map(|(i, &x)| {
+            let off = ((i * 7919) % 97) as f64 / 97.0 - 0.5;
+            Circle::new((x, y + 0.34 * off), 2, c.mix(0.35).filled())
+        }))
+        .map_err(e2s)?;
+    let line = BLACK.stroke_width(2);
+    for (from, to) in [(q[0], q[1]), (q[3], q[4])] {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(from, y), (to, y)],
+                line,
+            )))
+            .map_err(e2s)?;
+    }
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(q[1], y - 0.22), (q[3], y + 0.22)],
+            BLACK.stroke_width(2),
+        )))
+        .map_err(e2s)?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(q[2], y - 0.22), (q[2], y + 0.22)],
+            BLACK.stroke_width(4),
+        )))
+        .map_err(e2s)?;
+    chart
+        .draw_series(std::iter::once(TriangleMarker::new(
+            (mean, y - 0.3),
+            7,
+            RGBColor(213, 94, 0).filled(),
+        )))
+        .map_err(e2s)?;
+    Ok(())
 }
 
 /// The ranking matrix: the share of draws in which the row's deal is below the column's.

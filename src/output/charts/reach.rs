@@ -76,47 +76,71 @@ impl Chart for ReachChart {
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(e2s)?;
-        let k = self.series.len().max(1) as f64;
-        let step = if k > 1.0 { 0.7 / (k - 1.0) } else { 0.0 };
         for (si, s) in self.series.iter().enumerate() {
-            let c = colour(si);
-            let offset = 0.35 - si as f64 * step;
-            let marks: Vec<(f64, f64, f64, f64)> = s
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| v.0.is_finite())
-                .map(|(r, v)| {
-                    (
-                        (n - 1 - r) as f64 + if k > 1.0 { offset } else { 0.0 },
-                        v.0,
-                        v.1,
-                        v.2,
-                    )
-                })
-                .collect();
-            chart
-                .draw_series(marks.iter().map(|&(y, _, lo, hi)| {
-                    ErrorBar::new_horizontal(y, lo, (lo + hi) / 2.0, hi, c.stroke_width(2), 8)
-                }))
-                .map_err(e2s)?;
-            chart
-                .draw_series(marks.iter().map(|&(y, p, _, _)| {
-                    EmptyElement::at((p, y)) + super::exceedance::marker(si, (0, 0), c)
-                }))
-                .map_err(e2s)?;
+            draw_marks(&mut chart, si, s, n, self.series.len())?;
         }
         if let Some(side) = side {
-            for (si, s) in self.series.iter().enumerate() {
-                let y = 60 + 26 * si as i32;
-                side.draw(
-                    &(EmptyElement::at((14, y))
-                        + super::exceedance::marker(si, (0, 0), colour(si))),
-                )
+            self.draw_side_legend(&side)?;
+        }
+        Ok(())
+    }
+}
+
+/// Linear axes of the reach chart.
+type Linear =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// The marks of series `si` of `count`: per row, its interval and a marker at its estimate,
+/// shifted within the row so the series stand apart.
+fn draw_marks<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    si: usize,
+    s: &ReachSeries,
+    n: usize,
+    count: usize,
+) -> DrawResult {
+    let k = count.max(1) as f64;
+    let step = if k > 1.0 { 0.7 / (k - 1.0) } else { 0.0 };
+    let c = colour(si);
+    let offset = 0.35 - si as f64 * step;
+    let marks: Vec<(f64, f64, f64, f64)> = s
+        .values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.0.is_finite())
+        .map(|(r, v)| {
+            (
+                (n - 1 - r) as f64 + if k > 1.0 { offset } else { 0.0 },
+                v.0,
+                v.1,
+                v.2,
+            )
+        })
+        .collect();
+    chart
+        .draw_series(marks.iter().map(|&(y, _, lo, hi)| {
+            ErrorBar::new_horizontal(y, lo, (lo + hi) / 2.0, hi, c.stroke_width(2), 8)
+        }))
+        .map_err(e2s)?;
+    chart
+        .draw_series(marks.iter().map(|&(y, p, _, _)| {
+            EmptyElement::at((p, y)) + super::exceedance::marker(si, (0, 0), c)
+        }))
+        .map_err(e2s)?;
+    Ok(())
+}
+
+impl ReachChart {
+    /// The legend in its own panel on the right: a marker and the scenario's name each.
+    fn draw_side_legend<DB: DrawingBackend>(&self, side: &DrawingArea<DB, Shift>) -> DrawResult {
+        for (si, s) in self.series.iter().enumerate() {
+            let y = 60 + 26 * si as i32;
+            side.draw(
+                &(EmptyElement::at((14, y)) + super::exceedance::marker(si, (0, 0), colour(si))),
+            )
+            .map_err(e2s)?;
+            side.draw(&Text::new(s.label.clone(), (28, y - 8), label_style()))
                 .map_err(e2s)?;
-                side.draw(&Text::new(s.label.clone(), (28, y - 8), label_style()))
-                    .map_err(e2s)?;
-            }
         }
         Ok(())
     }

@@ -36,128 +36,186 @@ impl Chart for SweepChart {
         }
         let areas = root.split_evenly((self.panels.len().max(1), 1));
         for (k, ((metric, pts), area)) in self.panels.iter().zip(areas.iter()).enumerate() {
-            let xs: Vec<f64> = pts.iter().map(|p| p[0]).collect();
-            let (xlo, xhi) = padded(
-                xs.iter().copied().fold(f64::INFINITY, f64::min),
-                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            );
-            let ys = pts
-                .iter()
-                .flat_map(|p| [p[2], p[3], p[4]])
-                .filter(|v| v.is_finite());
-            let (ylo, yhi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-                (a.min(v), b.max(v))
-            });
-            // One point far above the others (an overloaded team) would flatten the rest: the
-            // axis stops at 3 x the median of the means and such points are marked at the top.
-            let mut means: Vec<f64> = pts.iter().map(|p| p[2]).filter(|v| v.is_finite()).collect();
-            means.sort_by(f64::total_cmp);
-            let median = means.get(means.len() / 2).copied().unwrap_or(yhi);
-            let cap = 3.0 * median;
-            let clipped = median > 0.0 && yhi > cap;
-            let yhi = if clipped { cap } else { yhi };
-            let (ylo, yhi) = padded(ylo.min(0.0), yhi);
-            let clip = |v: f64| v.min(yhi);
-            let mut chart = ChartBuilder::on(area)
-                .caption(
-                    format!(
-                        "{} (mean, 95% CI)",
-                        label_with_currency(metric, &self.currency)
-                    ),
-                    (FONT, 16),
-                )
-                .margin(12)
-                .x_label_area_size(42)
-                .y_label_area_size(90)
-                .build_cartesian_2d(xlo..xhi, ylo..yhi)
-                .map_err(e2s)?;
-            chart
-                .configure_mesh()
-                .x_desc(axis_label(&self.paths[0]))
-                .y_desc(label_with_currency(metric, &self.currency))
-                .x_label_formatter(&|v| tick(*v))
-                .y_label_formatter(&|v| tick(*v))
-                .label_style(label_style())
-                .axis_desc_style(desc_style())
-                .light_line_style(WHITE.mix(0.0))
-                .draw()
-                .map_err(e2s)?;
-            let c = colour(if k == 0 { 0 } else { 5 });
-            let finite: Vec<&[f64; 5]> = pts
-                .iter()
-                .filter(|p| p[3].is_finite() && p[4].is_finite())
-                .collect();
-            let mut band: Vec<(f64, f64)> = finite.iter().map(|p| (p[0], clip(p[4]))).collect();
-            band.extend(finite.iter().rev().map(|p| (p[0], clip(p[3]))));
-            if band.len() > 2 {
-                chart
-                    .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))
-                    .map_err(e2s)?;
-            }
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().map(|p| (p[0], clip(p[2]))),
-                    c.stroke_width(3),
-                ))
-                .map_err(e2s)?;
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|p| Circle::new((p[0], clip(p[2])), 4, c.filled())),
-                )
-                .map_err(e2s)?;
-            if clipped {
-                for p in pts.iter().filter(|p| p[2] > yhi) {
-                    chart
-                        .draw_series(std::iter::once(TriangleMarker::new(
-                            (p[0], yhi),
-                            7,
-                            c.filled(),
-                        )))
-                        .map_err(e2s)?;
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format!("{} (off scale)", tick(p[2])),
-                            (p[0], yhi),
-                            label_style().pos(Pos::new(HPos::Left, VPos::Top)),
-                        )))
-                        .map_err(e2s)?;
-                }
-            }
-            if metric == "total_cost" {
-                if let Some(best) = pts
-                    .iter()
-                    .filter(|p| p[2].is_finite())
-                    .min_by(|a, b| a[2].total_cmp(&b[2]))
-                {
-                    chart
-                        .draw_series(std::iter::once(Circle::new(
-                            (best[0], clip(best[2])),
-                            9,
-                            BLACK.stroke_width(2),
-                        )))
-                        .map_err(e2s)?;
-                    // The label stands above the circle, clear of it: to its right, or to its
-                    // left when the circle is in the right half of the panel.
-                    let right = pts.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
-                    let left = pts.iter().map(|p| p[0]).fold(f64::MAX, f64::min);
-                    let (dx, h) = if best[0] > (left + right) / 2.0 {
-                        (-12, HPos::Right)
-                    } else {
-                        (12, HPos::Left)
-                    };
-                    let label = EmptyElement::at((best[0], clip(best[2])))
-                        + Text::new(
-                            format!("lowest total cost at {}", tick(best[0])),
-                            (dx, -8),
-                            label_style().pos(Pos::new(h, VPos::Bottom)),
-                        );
-                    chart.draw_series(std::iter::once(label)).map_err(e2s)?;
-                }
-            }
+            self.line_panel(area, k, metric, pts)?;
         }
         Ok(())
     }
+}
+
+/// Linear axes of a one-way sweep panel.
+type Linear =
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>;
+
+/// The y range of a one-way panel: (low, high, whether points above the high end are off scale).
+/// One point far above the others (an overloaded team) would flatten the rest: the axis stops at
+/// 3 x the median of the means and such points are marked at the top.
+fn line_range(pts: &[[f64; 5]]) -> (f64, f64, bool) {
+    let ys = pts
+        .iter()
+        .flat_map(|p| [p[2], p[3], p[4]])
+        .filter(|v| v.is_finite());
+    let (ylo, yhi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let mut means: Vec<f64> = pts.iter().map(|p| p[2]).filter(|v| v.is_finite()).collect();
+    means.sort_by(f64::total_cmp);
+    let median = means.get(means.len() / 2).copied().unwrap_or(yhi);
+    let cap = 3.0 * median;
+    let clipped = median > 0.0 && yhi > cap;
+    let yhi = if clipped { cap } else { yhi };
+    let (ylo, yhi) = padded(ylo.min(0.0), yhi);
+    (ylo, yhi, clipped)
+}
+
+impl SweepChart {
+    /// Panel `k` of a one-way sweep: `metric` against the varied parameter, with its band.
+    fn line_panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        k: usize,
+        metric: &str,
+        pts: &[[f64; 5]],
+    ) -> DrawResult {
+        let xs: Vec<f64> = pts.iter().map(|p| p[0]).collect();
+        let (xlo, xhi) = padded(
+            xs.iter().copied().fold(f64::INFINITY, f64::min),
+            xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        );
+        let (ylo, yhi, clipped) = line_range(pts);
+        let mut chart = ChartBuilder::on(area)
+            .caption(
+                format!(
+                    "{} (mean, 95% CI)",
+                    label_with_currency(metric, &self.currency)
+                ),
+                (FONT, 16),
+            )
+            .margin(12)
+            .x_label_area_size(42)
+            .y_label_area_size(90)
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)
+            .map_err(e2s)?;
+        chart
+            .configure_mesh()
+            .x_desc(axis_label(&self.paths[0]))
+            .y_desc(label_with_currency(metric, &self.currency))
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
+            .label_style(label_style())
+            .axis_desc_style(desc_style())
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(e2s)?;
+        let c = colour(if k == 0 { 0 } else { 5 });
+        draw_line(&mut chart, c, pts, yhi)?;
+        if clipped {
+            mark_off_scale(&mut chart, c, pts, yhi)?;
+        }
+        if metric == "total_cost" {
+            mark_lowest_cost(&mut chart, pts, yhi)?;
+        }
+        Ok(())
+    }
+}
+
+/// The band, the line and the points of the means, cut at `yhi`.
+fn draw_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    c: RGBColor,
+    pts: &[[f64; 5]],
+    yhi: f64,
+) -> DrawResult {
+    let clip = |v: f64| v.min(yhi);
+    let finite: Vec<&[f64; 5]> = pts
+        .iter()
+        .filter(|p| p[3].is_finite() && p[4].is_finite())
+        .collect();
+    let mut band: Vec<(f64, f64)> = finite.iter().map(|p| (p[0], clip(p[4]))).collect();
+    band.extend(finite.iter().rev().map(|p| (p[0], clip(p[3]))));
+    if band.len() > 2 {
+        chart
+            .draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))
+            .map_err(e2s)?;
+    }
+    chart
+        .draw_series(LineSeries::new(
+            pts.iter().map(|p| (p[0], clip(p[2]))),
+            c.stroke_width(3),
+        ))
+        .map_err(e2s)?;
+    chart
+        .draw_series(
+            pts.iter()
+                .map(|p| Circle::new((p[0], clip(p[2])), 4, c.filled())),
+        )
+        .map_err(e2s)?;
+    Ok(())
+}
+
+/// A triangle and the value at the top of the panel for each mean above `yhi`.
+fn mark_off_scale<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    c: RGBColor,
+    pts: &[[f64; 5]],
+    yhi: f64,
+) -> DrawResult {
+    for p in pts.iter().filter(|p| p[2] > yhi) {
+        chart
+            .draw_series(std::iter::once(TriangleMarker::new(
+                (p[0], yhi),
+                7,
+                c.filled(),
+            )))
+            .map_err(e2s)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{} (off scale)", tick(p[2])),
+                (p[0], yhi),
+                label_style().pos(Pos::new(HPos::Left, VPos::Top)),
+            )))
+            .map_err(e2s)?;
+    }
+    Ok(())
+}
+
+/// A circle and a label at the point of lowest mean total cost.
+fn mark_lowest_cost<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Linear>,
+    pts: &[[f64; 5]],
+    yhi: f64,
+) -> DrawResult {
+    let clip = |v: f64| v.min(yhi);
+    let Some(best) = pts
+        .iter()
+        .filter(|p| p[2].is_finite())
+        .min_by(|a, b| a[2].total_cmp(&b[2]))
+    else {
+        return Ok(());
+    };
+    chart
+        .draw_series(std::iter::once(Circle::new(
+            (best[0], clip(best[2])),
+            9,
+            BLACK.stroke_width(2),
+        )))
+        .map_err(e2s)?;
+    // The label stands above the circle, clear of it: to its right, or to its
+    // left when the circle is in the right half of the panel.
+    let right = pts.iter().map(|p| p[0]).fold(f64::MIN, f64::max);
+    let left = pts.iter().map(|p| p[0]).fold(f64::MAX, f64::min);
+    let (dx, h) = if best[0] > (left + right) / 2.0 {
+        (-12, HPos::Right)
+    } else {
+        (12, HPos::Left)
+    };
+    let label = EmptyElement::at((best[0], clip(best[2])))
+        + Text::new(
+            format!("lowest total cost at {}", tick(best[0])),
+            (dx, -8),
+            label_style().pos(Pos::new(h, VPos::Bottom)),
+        );
+    chart.draw_series(std::iter::once(label)).map_err(e2s)?;
+    Ok(())
 }
 
 fn heatmap<DB: DrawingBackend>(

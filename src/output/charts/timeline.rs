@@ -34,17 +34,47 @@ impl Chart for TimelineChart {
             let (a, b) = root.split_vertically(470);
             (a, b)
         };
-        let last = self.day.last().copied().unwrap_or(1.0).max(1.0);
-        let dates = !self.date.iter().all(String::is_empty);
-        let xfmt = |d: &f64| -> String {
-            if dates {
-                let i = (d.round().max(0.0) as usize).min(self.date.len().saturating_sub(1));
-                self.date.get(i).cloned().unwrap_or_default()
-            } else {
-                format!("day {}", d.round())
-            }
-        };
-        let xdesc = if dates { "date" } else { "day" };
+        self.draw_leaked(&top)?;
+        if !self.gatekeeper {
+            return Ok(());
+        }
+        self.draw_backlog(&bottom)
+    }
+}
+
+impl TimelineChart {
+    /// The last day on the x axis.
+    fn last_day(&self) -> f64 {
+        self.day.last().copied().unwrap_or(1.0).max(1.0)
+    }
+
+    /// Whether the x axis shows dates (else days).
+    fn has_dates(&self) -> bool {
+        !self.date.iter().all(String::is_empty)
+    }
+
+    /// The x axis description.
+    fn x_desc(&self) -> &'static str {
+        if self.has_dates() {
+            "date"
+        } else {
+            "day"
+        }
+    }
+
+    /// The x tick label of day `d`: its date, else "day N".
+    fn x_label(&self, d: &f64) -> String {
+        if self.has_dates() {
+            let i = (d.round().max(0.0) as usize).min(self.date.len().saturating_sub(1));
+            self.date.get(i).cloned().unwrap_or_default()
+        } else {
+            format!("day {}", d.round())
+        }
+    }
+
+    /// The top panel: cumulative records leaked (mean, 5-95% band) and the dated markers.
+    fn draw_leaked<DB: DrawingBackend>(&self, top: &DrawingArea<DB, Shift>) -> DrawResult {
+        let xfmt = |d: &f64| self.x_label(d);
         let ymax = self.leaked[2]
             .iter()
             .chain(&self.leaked[0])
@@ -53,16 +83,16 @@ impl Chart for TimelineChart {
             .fold(0.0, f64::max)
             .max(1.0)
             * 1.08;
-        let mut chart = ChartBuilder::on(&top)
+        let mut chart = ChartBuilder::on(top)
             .caption("cumulative records leaked", (FONT, 17))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(110)
-            .build_cartesian_2d(0.0..last, 0.0..ymax)
+            .build_cartesian_2d(0.0..self.last_day(), 0.0..ymax)
             .map_err(e2s)?;
         chart
             .configure_mesh()
-            .x_desc(xdesc)
+            .x_desc(self.x_desc())
             .y_desc("records leaked so far")
             .x_labels(8)
             .x_label_formatter(&xfmt)
@@ -101,6 +131,23 @@ impl Chart for TimelineChart {
             .map_err(e2s)?
             .label("mean")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c.stroke_width(3)));
+        self.draw_markers(&mut chart, ymax)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
+    }
+
+    /// The dated markers: a dashed vertical line and a label each, labels staggered down.
+    fn draw_markers<'a, DB: DrawingBackend + 'a>(
+        &self,
+        chart: &mut ChartContext<
+            'a,
+            DB,
+            Cartesian2d<
+                plotters::coord::types::RangedCoordf64,
+                plotters::coord::types::RangedCoordf64,
+            >,
+        >,
+        ymax: f64,
+    ) -> DrawResult {
         let mc = colour(5);
         for (k, (d, label)) in self.markers.iter().enumerate() {
             chart
@@ -120,11 +167,12 @@ impl Chart for TimelineChart {
                 )))
                 .map_err(e2s)?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
-        if !self.gatekeeper {
-            return Ok(());
-        }
+        Ok(())
+    }
 
+    /// The bottom panel: the gatekeeper backlog (mean, 95th percentile).
+    fn draw_backlog<DB: DrawingBackend>(&self, bottom: &DrawingArea<DB, Shift>) -> DrawResult {
+        let xfmt = |d: &f64| self.x_label(d);
         let bmax = self.backlog[1]
             .iter()
             .chain(&self.backlog[0])
@@ -133,7 +181,7 @@ impl Chart for TimelineChart {
             .fold(0.0, f64::max)
             .max(1.0)
             * 1.1;
-        let mut chart = ChartBuilder::on(&bottom)
+        let mut chart = ChartBuilder::on(bottom)
             .caption(
                 "gatekeeper backlog (requests waiting for review, end of day)",
                 (FONT, 16),
@@ -141,11 +189,11 @@ impl Chart for TimelineChart {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(110)
-            .build_cartesian_2d(0.0..last, 0.0..bmax)
+            .build_cartesian_2d(0.0..self.last_day(), 0.0..bmax)
             .map_err(e2s)?;
         chart
             .configure_mesh()
-            .x_desc(xdesc)
+            .x_desc(self.x_desc())
             .y_desc("requests")
             .x_labels(8)
             .y_labels(5)
@@ -181,7 +229,6 @@ impl Chart for TimelineChart {
             .map_err(e2s)?
             .label("95th percentile")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], c2.stroke_width(1)));
-        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        Ok(())
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
