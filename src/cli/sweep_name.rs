@@ -77,12 +77,15 @@ mod tests {
             "texas-sweep-a.b-x-c.d"
         );
         let long = format!("x.{}.last", "y".repeat(190));
-        let n = default_sweep_folder("texas", &[long.clone()]);
+        let n = default_sweep_folder("texas", std::slice::from_ref(&long));
         assert!(
             n.len() <= MAX_NAME && n.starts_with("texas-sweep-last-"),
             "{n}"
         );
-        assert_eq!(n, default_sweep_folder("texas", &[long.clone()]));
+        assert_eq!(
+            n,
+            default_sweep_folder("texas", std::slice::from_ref(&long))
+        );
         assert_ne!(n, default_sweep_folder("texas", &[format!("{long}2")]));
         let huge = default_sweep_folder(&"s".repeat(200), &[p("a.b")]);
         assert!(huge.len() <= MAX_NAME, "{huge}");
