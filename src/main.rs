@@ -201,7 +201,7 @@ enum Command {
         /// controls.gatekeeper.team_size=25..500:25.
         #[arg(long = "vary", required = true, value_name = "PATH=VALUES")]
         vary: Vec<String>,
-        /// Folder name under --out (default: SCENARIO-sweep).
+        /// Folder name under --out (default: SCENARIO-sweep-PATH1[-x-PATH2], named by the --vary paths).
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
         #[command(flatten)]

@@ -123,7 +123,7 @@ fn a_sweep_to_the_float_maximum_draws_its_chart() {
             "--vary",
             "data_class.public.loss_per_record=1,1.75e308",
         ],
-        &format!("{NAME}-sweep"),
+        &format!("{NAME}-sweep-data_class.public.loss_per_record"),
     );
     assert!(folder.join("sweep.png").is_file());
     let csv = folder.join("sweep.csv");
@@ -147,7 +147,7 @@ fn a_sweep_file_without_its_varied_column_is_a_damaged_file() {
             "--vary",
             "data_class.public.loss_per_record=1,2",
         ],
-        &format!("{NAME}-sweep"),
+        &format!("{NAME}-sweep-data_class.public.loss_per_record"),
     );
     let csv = folder.join("sweep.csv");
     let text = std::fs::read_to_string(&csv).unwrap();

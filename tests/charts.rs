@@ -196,7 +196,8 @@ fn compare_sweep_and_tornado_draw_their_charts() {
         "--quiet",
     ]);
     check_chart(
-        &dir.path().join("res/project-texas-2022-sweep"),
+        &dir.path()
+            .join("res/project-texas-2022-sweep-controls.gatekeeper.team_size"),
         "sweep",
         &[
             "controls.gatekeeper.team_size",
@@ -250,7 +251,7 @@ fn compare_sweep_and_tornado_draw_their_charts() {
     );
     for r in [
         "compare",
-        "project-texas-2022-sweep",
+        "project-texas-2022-sweep-controls.gatekeeper.team_size",
         "grid",
         "status-quo-2021-tornado",
     ] {

@@ -145,5 +145,6 @@ submit_and_wait 3
 # The options in the array task's order: provenance.toml records the command.
 # shellcheck disable=SC2086
 "$bin" sweep "$scenario" --reps 600 --seed 7 $vary --out "$work/sweep-one" --quiet >/dev/null
-diff -r "$work/sweep-one/project-texas-2022-sweep" "$work/sweep-merged/project-texas-2022-sweep"
+sweep_dir=project-texas-2022-sweep-perimeter.oracle.gatekeeper.team_size
+diff -r "$work/sweep-one/$sweep_dir" "$work/sweep-merged/$sweep_dir"
 echo "slurm test: 3-task sweep array and dependent merge give the bytes of one sweep"

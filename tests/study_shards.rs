@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::Output;
 
 const TEXAS: &str = "scenarios/project_texas_2022.toml";
-const SWEEP: &str = "project-texas-2022-sweep";
+const SWEEP: &str =
+    "project-texas-2022-sweep-perimeter.oracle.gatekeeper.team_size-x-store.singapore.delete_on_day";
 const GRID: [&str; 4] = [
     "--vary",
     "perimeter.oracle.gatekeeper.team_size=5,300",
@@ -47,13 +48,20 @@ fn sweep(dir: &Path, extra: &[&str]) -> Output {
     leaksim_in(dir, &args)
 }
 
-/// Runs sweep shard `k` of `m` into `dir/<out>` and returns its sweep shard folder.
+/// Runs sweep shard `k` of `m` into `dir/<out>` and returns its sweep shard folder, the one
+/// folder there: `SWEEP`, named by the varied paths (or given by `--name`).
 fn shard(dir: &Path, k: u64, m: u64, out: &str, extra: &[&str]) -> String {
     let spec = format!("{k}/{m}");
     let mut args = vec!["--shard", &spec, "--out", out];
     args.extend(extra);
     ok(&sweep(dir, &args));
-    dir.join(out).join(SWEEP).display().to_string()
+    let found: Vec<_> = std::fs::read_dir(dir.join(out))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with(SWEEP), "{found:?}");
+    found[0].display().to_string()
 }
 
 /// Runs shard 1/2 of `leaksim COMMAND` on Project Texas (121 replications, seed 9) into
@@ -207,7 +215,12 @@ fn study_shards_that_do_not_form_one_study_are_refused_and_nothing_is_written() 
         1,
         2,
         "grid",
-        &["--vary", "perimeter.oracle.firewall.breaches_per_year=1,2"],
+        &[
+            "--vary",
+            "perimeter.oracle.firewall.breaches_per_year=1,2",
+            "--name",
+            SWEEP,
+        ],
     );
     refused(
         &merge(dir, &[&s0, &grid], "res", &[]),

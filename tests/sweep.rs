@@ -29,7 +29,10 @@ fn mean_waits_fall_as_the_team_grows() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let csv = csv_rows(&dir.path().join("res/gate-sweep/sweep.csv"));
+    let csv = csv_rows(
+        &dir.path()
+            .join("res/gate-sweep-controls.gatekeeper.team_size/sweep.csv"),
+    );
     assert_eq!(
         csv[0],
         vec![
@@ -178,4 +181,45 @@ fn a_grid_names_each_axis_by_its_key_and_entity() {
         "team_size (oracle gatekeeper)"
     );
     assert_eq!(leaksim::output::charts::axis_label("x"), "x");
+}
+
+/// The default folder names a sweep by the paths it varies, so a 1-D and a 2-D sweep of the
+/// same scenario into one `--out` leave two whole folders.
+#[test]
+fn a_line_and_a_grid_of_one_scenario_keep_their_own_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.toml"), gate()).unwrap();
+    let line = ["--vary", "controls.gatekeeper.team_size=11,13"];
+    let grid = [
+        "--vary",
+        "controls.gatekeeper.team_size=11,13",
+        "--vary",
+        "actor.staff.headcount=50,100",
+    ];
+    for vary in [&line[..], &grid[..]] {
+        let mut args = vec!["sweep", "g.toml"];
+        args.extend_from_slice(vary);
+        args.extend_from_slice(&["--reps", "20", "--out", "res", "--quiet", "--no-charts"]);
+        let o = leaksim_in(dir.path(), &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let res = dir.path().join("res");
+    let one = csv_rows(&res.join("gate-sweep-controls.gatekeeper.team_size/sweep.csv"));
+    let two = csv_rows(
+        &res.join("gate-sweep-controls.gatekeeper.team_size-x-actor.staff.headcount/sweep.csv"),
+    );
+    let metrics = leaksim::sim::metrics::NAMES.len();
+    assert_eq!(one[0][0], "controls.gatekeeper.team_size");
+    assert_eq!(one.len() - 1, 2 * metrics, "the line keeps its 2 points");
+    assert_eq!(
+        two[0][..2],
+        ["controls.gatekeeper.team_size", "actor.staff.headcount"]
+    );
+    assert_eq!(two.len() - 1, 4 * metrics, "the grid has its 4 points");
+    let mut names: Vec<String> = std::fs::read_dir(&res)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
 }

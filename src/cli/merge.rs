@@ -72,7 +72,7 @@ fn merge_study(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     check_same_study(dirs, &manifests)?;
     let (first, kind) = &manifests[0];
-    crate::scenario::check_folder_name(&first.name).map_err(|m| {
+    super::sweep_name::check_study_folder_name(&first.name).map_err(|m| {
         Error::damaged(
             dirs[0].join(crate::output::shards::STUDY_MANIFEST),
             format!("study name {}: {m}", first.name),

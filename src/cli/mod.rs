@@ -16,6 +16,7 @@ pub mod progress;
 mod run;
 mod shard;
 mod sweep;
+mod sweep_name;
 mod tornado;
 mod validate;
 

@@ -43,13 +43,21 @@ pub fn sweep(
     }
     let scenarios: Vec<Scenario> = points.iter().map(|(_, s)| s.clone()).collect();
     let labels: Vec<Vec<String>> = points.iter().map(|(p, _)| p.clone()).collect();
-    let folder = name
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{}-sweep", scenarios[0].name));
-    crate::scenario::check_folder_name(&folder)
-        .map_err(|m| Error::Usage(format!("--name {folder}: {m}")))?;
-    let (seed, batch) = shared_settings(&scenarios, opts);
     let paths: Vec<String> = varies.iter().map(|v| v.path.clone()).collect();
+    let folder = match name {
+        Some(n) => {
+            super::sweep_name::check_study_folder_name(n)
+                .map_err(|m| Error::Usage(format!("--name {n}: {m}")))?;
+            n.to_string()
+        }
+        None => {
+            let f = super::sweep_name::default_sweep_folder(&scenarios[0].name, &paths);
+            super::sweep_name::check_study_folder_name(&f)
+                .map_err(|m| Error::Usage(format!("sweep folder {f}: {m}")))?;
+            f
+        }
+    };
+    let (seed, batch) = shared_settings(&scenarios, opts);
     if let Some(sh) = shard {
         let study_shard = ShardedStudy {
             kind: StudyKind::Sweep { paths, labels },
