@@ -13,4 +13,5 @@ pub mod observe;
 pub mod row;
 pub mod runner;
 pub mod spool;
+mod spool_format;
 pub mod timeline;
