@@ -6,7 +6,7 @@
 //! Run with `cargo +nightly fuzz run folders`.
 #![no_main]
 
-use leaksim::cli::{self, shard::Shard, SimOptions, StudyOptions};
+use leaksim::cli::{self, Shard, SimOptions, StudyOptions};
 use libfuzzer_sys::fuzz_target;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -4,11 +4,9 @@
 //! scenarios/ by `.ci/run`).
 #![no_main]
 
-use leaksim::sim::runner;
-use leaksim::sim::timeline::Timeline;
+use leaksim::sim::execute::{Executor, Silent};
 use leaksim::Scenario;
 use libfuzzer_sys::fuzz_target;
-use std::sync::atomic::AtomicBool;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -17,19 +15,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = Scenario::from_text(text, "fuzz.toml") else {
         return;
     };
-    let Ok(pool) = runner::pool(Some(1)) else {
+    let Ok(exec) = Executor::new(Some(1), 100_000) else {
         return;
     };
-    let mut timeline = Timeline::new(runner::timeline_days(&s));
-    let _ = runner::run_range(
-        &s,
-        1,
-        0,
-        3,
-        100_000,
-        &pool,
-        &AtomicBool::new(false),
-        &|| {},
-        &mut timeline,
-    );
+    let _ = exec.rows(&s, 1, 0..3, &Silent::default());
 });
