@@ -117,13 +117,43 @@ pub fn explore(
     Ok(dir)
 }
 
-/// `--discover`, parsed: the metric's position and the threshold.
+/// `--discover`, parsed: the metric's position and the threshold; without it, the deals'
+/// `[explore] discover` (the same in every file that gives one).
 fn discover_option(e: &ExploreOptions, deals: &[Scenario]) -> Result<Option<(usize, f64)>> {
     let names = driver::metric_names(deals);
-    e.discover
-        .as_deref()
-        .map(|spec| crate::analysis::explore::parse_discover(spec, &names))
-        .transpose()
+    if let Some(spec) = e.discover.as_deref() {
+        return crate::analysis::explore::parse_discover(spec, &names).map(Some);
+    }
+    let mut given = deals.iter().filter_map(|d| d.discover.as_ref());
+    let Some(first) = given.next() else {
+        return Ok(None);
+    };
+    let input_err = |d: &crate::scenario::DiscoverEntry, msg: String| {
+        Error::Input(crate::error::InputError::new(
+            &d.origin,
+            "explore.discover",
+            msg,
+        ))
+    };
+    if let Some(other) = given.find(|d| d.metric != first.metric || d.above != first.above) {
+        return Err(input_err(
+            other,
+            format!(
+                "a second discovery, different from `{}>{}` at {}: give the same in every file, or --discover",
+                first.metric, first.above, first.origin
+            ),
+        ));
+    }
+    let m = names
+        .iter()
+        .position(|n| *n == first.metric)
+        .ok_or_else(|| {
+            input_err(
+                first,
+                format!("the metric must be one of {}", names.join(", ")),
+            )
+        })?;
+    Ok(Some((m, first.above)))
 }
 
 /// Checks the options of `explore`; returns the replications per draw.
@@ -241,10 +271,11 @@ fn likelihoods(
 /// conditioned, and the discovery boxes.
 fn assemble(
     plan: &Plan,
-    draws: driver::Draws,
+    mut draws: driver::Draws,
     e: &ExploreOptions,
     evidence: &[(Evidence, usize)],
 ) -> Result<Exploration> {
+    draws.settle();
     let (deals, inputs, design, seed) = (plan.deals, plan.inputs, plan.design, plan.seed);
     let values: Vec<Vec<f64>> = design
         .rows
@@ -256,11 +287,13 @@ fn assemble(
         })
         .collect();
     let levels: Vec<usize> = inputs.inputs.iter().map(|i| i.levels.len()).collect();
+    let uses = inputs.uses();
     let study = Study {
         draws: &draws,
         design,
         values: &values,
         levels: &levels,
+        uses: &uses,
         deals: deals.len(),
         thresholds: &e.thresholds,
         seed,

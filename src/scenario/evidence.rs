@@ -1,5 +1,6 @@
-//! Evidence written in a scenario (`[[evidence]]`), read by `explore` to weight its draws of the
-//! inputs by their likelihood (`run` and the other commands do not use it). First kind: "no
+//! What `explore` reads of a scenario and the other commands do not use: evidence written in it
+//! (`[[evidence]]`), which weights the draws of the inputs by their likelihood, and the failure
+//! to look for (`[explore] discover`). First kind: "no
 //! compelled demand by STATE became known over YEARS years", with the probability that a demand
 //! would have become known (a number, or a distribution: then an input of the exploration).
 //!
@@ -109,4 +110,45 @@ fn entry(item: &Node, key: &str, jur_names: &[String]) -> Result<EvidenceEntry> 
         p_known,
         origin: item.origin.clone(),
     })
+}
+
+/// `[explore] discover = "METRIC>X"`: the draws a discovery (PRIM) looks for when `explore` is
+/// not given `--discover`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiscoverEntry {
+    /// The metric's name, e.g. `reached.once_migrated`.
+    pub metric: String,
+    /// The threshold X, in [0, 1).
+    pub above: f64,
+    /// Where it is written, for messages.
+    pub origin: Origin,
+}
+
+/// Reads `[explore]` of `root` (absent: None).
+pub(super) fn read_explore(root: &Node) -> Result<Option<DiscoverEntry>> {
+    let Some(n) = root.get("explore") else {
+        return Ok(None);
+    };
+    let t = Tbl::open(n, "explore", &["discover"])?;
+    let Some(dn) = t.get("discover") else {
+        return Ok(None);
+    };
+    let spec = t.string("discover")?;
+    let bad = || {
+        err(
+            &dn.origin,
+            "explore.discover",
+            format!("expected \"METRIC>X\" with X a probability in [0, 1), e.g. \"reached>0.03\", found `{spec}`"),
+        )
+    };
+    let (metric, x) = spec.split_once('>').ok_or_else(bad)?;
+    let above: f64 = x.trim().parse().map_err(|_| bad())?;
+    if !(0.0..1.0).contains(&above) || metric.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok(Some(DiscoverEntry {
+        metric: metric.trim().to_string(),
+        above,
+        origin: dn.origin.clone(),
+    }))
 }

@@ -19,7 +19,7 @@ pub mod tree;
 mod types;
 mod windows;
 
-pub use evidence::EvidenceEntry;
+pub use evidence::{DiscoverEntry, EvidenceEntry};
 pub use inputs::TiedInput;
 pub use types::*;
 
@@ -126,6 +126,8 @@ pub struct Scenario {
     pub inputs: Vec<TiedInput>,
     /// Evidence (`[[evidence]]`), read by `explore` only.
     pub evidence: Vec<EvidenceEntry>,
+    /// `[explore] discover`, read by `explore` only.
+    pub discover: Option<DiscoverEntry>,
     /// The resolved tree (after `extends` and `--set`), for `scenario.resolved.toml`.
     pub tree: Node,
     /// The file it was read from.

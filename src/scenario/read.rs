@@ -26,6 +26,7 @@ impl Reader {
                 "report",
                 "inputs",
                 "evidence",
+                "explore",
             ],
         )?;
         let sn = top.get("scenario").ok_or_else(|| {
@@ -154,6 +155,7 @@ impl Reader {
         }
         let jur_names: Vec<String> = jurisdictions.iter().map(|j| j.name.clone()).collect();
         let evidence = super::evidence::read_evidence(root, &jur_names)?;
+        let discover = super::evidence::read_explore(root)?;
 
         let mut companies = Vec::new();
         for (node, name) in entries(root, "company")? {
@@ -354,6 +356,7 @@ impl Reader {
             params: Vec::new(),
             inputs: Vec::new(),
             evidence,
+            discover,
             tree: root.clone(),
             source: String::new(),
         })

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::scenario::{tree, Scenario};
 use crate::sim::execute::Executor;
 use crate::sim::metrics;
+use crate::sim::row::RepRow;
 
 /// What the driver runs.
 pub struct Plan<'a> {
@@ -40,49 +41,72 @@ pub fn probability_metrics() -> Vec<usize> {
     v
 }
 
-/// The window metrics every deal has (`[question] also`), in the first deal's order: their
-/// names, without the `reached.` prefix.
-pub fn common_windows(deals: &[Scenario]) -> Vec<String> {
-    let Some(first) = deals.first() else {
-        return Vec::new();
-    };
-    first
-        .question
-        .also
-        .iter()
-        .map(|w| w.name.clone())
-        .filter(|n| {
-            deals
-                .iter()
-                .all(|d| d.question.also.iter().any(|w| &w.name == n))
-        })
-        .collect()
+/// The window metrics of the deals (`[question] also`): their names, without the `reached.`
+/// prefix, each once, in the order the deals first name them. A deal without a window has no
+/// estimate of it (see [`Draws::has`]).
+pub fn window_names(deals: &[Scenario]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for w in deals.iter().flat_map(|d| &d.question.also) {
+        if !names.contains(&w.name) {
+            names.push(w.name.clone());
+        }
+    }
+    names
 }
 
 /// The names of the metrics an exploration estimates: [`probability_metrics`], then
-/// `reached.NAME` for each of [`common_windows`].
+/// `reached.NAME` for each of [`window_names`] (any deal's).
 pub fn metric_names(deals: &[Scenario]) -> Vec<String> {
     probability_metrics()
         .into_iter()
         .map(|m| metrics::NAMES[m].to_string())
-        .chain(common_windows(deals).iter().map(|n| format!("reached.{n}")))
+        .chain(window_names(deals).iter().map(|n| format!("reached.{n}")))
         .collect()
 }
 
-/// The estimates of every draw: `p[draw][deal][metric]` (metric in [`probability_metrics`] order)
-/// with the replications behind each.
+/// How a draw's probability is estimated from its replications.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Estimator {
+    /// The share of replications with the 0/1 outcome.
+    Plain,
+    /// The mean of the conditional Monte Carlo sum (`reached_cmc`): unbiased, with a smaller
+    /// variance where the probability is small (docs/explore.md).
+    Conditional,
+}
+
+impl Estimator {
+    /// `plain` or `conditional`, as `draws.csv` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Estimator::Plain => "plain",
+            Estimator::Conditional => "conditional",
+        }
+    }
+}
+
+/// The estimates of every draw: `p[draw][deal][metric]` (metric in [`metric_names`] order)
+/// with their standard errors and the replications behind each.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draws {
     /// Index of the first draw held (0 unless a shard).
     pub first: usize,
-    /// Estimates.
+    /// Estimates, by the deal's and metric's [`Estimator`] once [`Draws::settle`] has run (the
+    /// plain share before).
     pub p: Vec<Vec<Vec<f64>>>,
+    /// Standard error of each estimate.
+    pub se: Vec<Vec<Vec<f64>>>,
     /// Replications per estimate.
     pub reps: u64,
     /// The 0/1 outcome of every replication, `hits[draw][deal][metric]` as bits (replication r
     /// is bit r % 64 of word r / 64): what the Monte Carlo interval of an average needs, since
     /// replication r sees the same random numbers in every draw.
     pub hits: Vec<Vec<Vec<Vec<u64>>>>,
+    /// The conditional Monte Carlo value of every replication, `cond[draw][deal][metric][r]`,
+    /// for the metrics that have one (`reached` and `reached.NAME`); empty for the others.
+    pub cond: Vec<Vec<Vec<Vec<f64>>>>,
+    /// The estimator of each deal and metric, `estimator[deal][metric]` (set by
+    /// [`Draws::settle`]).
+    pub estimator: Vec<Vec<Estimator>>,
 }
 
 impl Draws {
@@ -91,12 +115,77 @@ impl Draws {
         (p * (1.0 - p) / reps as f64).max(0.0).sqrt()
     }
 
-    /// Per replication r, the weighted average over draws of deal `deal`'s outcome.
+    /// Chooses each deal's and metric's estimator, pooled over every draw: the conditional one
+    /// where it exists and its mean per-replication variance is below the plain one's, and sets
+    /// the estimates and standard errors. Deciding once per deal and metric (not per draw) keeps
+    /// the choice from following one draw's noise.
+    pub fn settle(&mut self) {
+        let deals = self.p.first().map_or(0, Vec::len);
+        let metrics = self.p.first().and_then(|d| d.first()).map_or(0, Vec::len);
+        let n = self.reps as f64;
+        self.estimator = (0..deals)
+            .map(|deal| {
+                (0..metrics)
+                    .map(|m| {
+                        let (mut plain, mut cond, mut has) = (0.0, 0.0, true);
+                        for (i, d) in self.hits.iter().enumerate() {
+                            let p = ones(&d[deal][m]) as f64 / n;
+                            plain += p * (1.0 - p);
+                            match variance(&self.cond[i][deal][m]) {
+                                Some(v) => cond += v,
+                                None => has = false,
+                            }
+                        }
+                        if has && self.has(deal, m) && cond < plain {
+                            Estimator::Conditional
+                        } else {
+                            Estimator::Plain
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        for (i, per_deal) in self.p.iter_mut().enumerate() {
+            for (deal, per_metric) in per_deal.iter_mut().enumerate() {
+                for (m, p) in per_metric.iter_mut().enumerate() {
+                    let (est, se) = match self.estimator[deal][m] {
+                        _ if p.is_nan() => (f64::NAN, f64::NAN),
+                        Estimator::Plain => {
+                            let est = ones(&self.hits[i][deal][m]) as f64 / n;
+                            (est, Draws::se(est, self.reps))
+                        }
+                        Estimator::Conditional => {
+                            let v = &self.cond[i][deal][m];
+                            let est = v.iter().sum::<f64>() / n;
+                            (est, (variance(v).unwrap_or(0.0) / n).sqrt())
+                        }
+                    };
+                    *p = est;
+                    self.se[i][deal][m] = se;
+                }
+            }
+        }
+    }
+
+    /// Per replication r, the weighted average over draws of deal `deal`'s outcome (its
+    /// conditional value under the conditional estimator).
     pub fn replication_means(&self, deal: usize, metric: usize, w: &[f64]) -> Vec<f64> {
         let mut y = vec![0.0; self.reps as usize];
-        for (d, wd) in self.hits.iter().zip(w) {
+        let conditional = self
+            .estimator
+            .get(deal)
+            .and_then(|e| e.get(metric))
+            .is_some_and(|e| *e == Estimator::Conditional);
+        for (i, wd) in w.iter().enumerate() {
+            if conditional {
+                for (y, v) in y.iter_mut().zip(&self.cond[i][deal][metric]) {
+                    *y += wd * v;
+                }
+                continue;
+            }
+            let bits = &self.hits[i][deal][metric];
             for (r, y) in y.iter_mut().enumerate() {
-                if d[deal][metric][r / 64] >> (r % 64) & 1 == 1 {
+                if bits[r / 64] >> (r % 64) & 1 == 1 {
                     *y += wd;
                 }
             }
@@ -104,10 +193,36 @@ impl Draws {
         y
     }
 
+    /// Whether deal `deal` has metric `metric` (a window metric only some deals define).
+    pub fn has(&self, deal: usize, metric: usize) -> bool {
+        self.p.first().is_some_and(|d| !d[deal][metric].is_nan())
+    }
+
+    /// The deals that have metric `metric`.
+    pub fn deals_with(&self, metric: usize) -> Vec<usize> {
+        let deals = self.p.first().map_or(0, Vec::len);
+        (0..deals).filter(|&k| self.has(k, metric)).collect()
+    }
+
     /// One deal's and metric's estimates over the draws.
     pub fn column(&self, deal: usize, metric: usize) -> Vec<f64> {
         self.p.iter().map(|d| d[deal][metric]).collect()
     }
+}
+
+/// The number of replications whose bit is set.
+fn ones(bits: &[u64]) -> u64 {
+    bits.iter().map(|b| u64::from(b.count_ones())).sum()
+}
+
+/// The sample variance of `v` (None when empty: no conditional values).
+fn variance(v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    Some(v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0))
 }
 
 /// Deal `deal` with its inputs fixed at draw `u`'s quantiles.
@@ -131,72 +246,118 @@ pub fn fixed_deal(
     Ok(s)
 }
 
-/// Runs the plan: every draw of `plan.draws`, every deal, `plan.reps` replications each.
+/// Where a deal's replication rows hold each exploration metric: its 0/1 outcome and, for
+/// `reached` and `reached.NAME`, its conditional Monte Carlo value.
+struct Columns {
+    /// Per metric: the outcome's place (None: the deal has no such window).
+    outcome: Vec<Option<Place>>,
+    /// Per metric: the conditional value's place, if it has one.
+    cond: Vec<Option<Place>>,
+}
+
+/// A value of a replication row: one of its metrics, or one of its window columns.
+#[derive(Clone, Copy)]
+enum Place {
+    Metric(usize),
+    Window(usize),
+}
+
+impl Place {
+    fn of(self, row: &RepRow) -> f64 {
+        match self {
+            Place::Metric(m) => row.metrics[m],
+            Place::Window(w) => row.windows.get(w).copied().unwrap_or(0.0),
+        }
+    }
+}
+
+impl Columns {
+    /// The places in deal `s`'s rows of the probability metrics, then of `windows`.
+    fn new(s: &Scenario, windows: &[String]) -> Columns {
+        let cols = s.window_columns();
+        let window = |name: String| cols.iter().position(|c| *c == name).map(Place::Window);
+        let mut outcome = Vec::new();
+        let mut cond = Vec::new();
+        for m in probability_metrics() {
+            outcome.push(Some(Place::Metric(m)));
+            cond.push(
+                (m == metrics::idx::REACHED).then_some(Place::Metric(metrics::idx::REACHED_CMC)),
+            );
+        }
+        for n in windows {
+            outcome.push(window(format!("reached.{n}")));
+            cond.push(window(format!("reached_cmc.{n}")));
+        }
+        Columns { outcome, cond }
+    }
+}
+
+/// One deal's replications in one draw: per metric, the plain estimate, the outcome bits and
+/// the conditional values.
+fn tally(rows: &[RepRow], c: &Columns) -> (Vec<f64>, Vec<Vec<u64>>, Vec<Vec<f64>>) {
+    let n = rows.len().max(1) as f64;
+    let mut p = Vec::with_capacity(c.outcome.len());
+    let mut bits = Vec::with_capacity(c.outcome.len());
+    let mut cond = Vec::with_capacity(c.outcome.len());
+    for (j, place) in c.outcome.iter().enumerate() {
+        let Some(place) = place else {
+            p.push(f64::NAN);
+            bits.push(Vec::new());
+            cond.push(Vec::new());
+            continue;
+        };
+        let mut b = vec![0u64; rows.len().div_ceil(64)];
+        let mut hits = 0u64;
+        for (r, row) in rows.iter().enumerate() {
+            if place.of(row) > 0.5 {
+                b[r / 64] |= 1 << (r % 64);
+                hits += 1;
+            }
+        }
+        p.push(hits as f64 / n);
+        bits.push(b);
+        cond.push(match c.cond[j] {
+            Some(place) => rows.iter().map(|r| place.of(r)).collect(),
+            None => Vec::new(),
+        });
+    }
+    (p, bits, cond)
+}
+
+/// Runs the plan: every draw of `plan.draws`, every deal, `plan.reps` replications each. The
+/// estimates are the plain shares until [`Draws::settle`] chooses each estimator (on every
+/// draw, after shards are joined).
 pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
     let exec = Executor::new(plan.threads, plan.max_events)?;
-    let metrics = probability_metrics();
-    let windows = common_windows(plan.deals);
+    let windows = window_names(plan.deals);
     let n = plan.draws.len() as u64 * plan.deals.len() as u64;
     progress.planned("explore", n * plan.reps);
-    let mut p = Vec::with_capacity(plan.draws.len());
-    let mut hits = Vec::with_capacity(plan.draws.len());
+    let mut out = Draws {
+        first: plan.draws.start,
+        p: Vec::with_capacity(plan.draws.len()),
+        se: Vec::with_capacity(plan.draws.len()),
+        reps: plan.reps,
+        hits: Vec::with_capacity(plan.draws.len()),
+        cond: Vec::with_capacity(plan.draws.len()),
+        estimator: Vec::new(),
+    };
     for d in plan.draws.clone() {
         let u = &plan.design.rows[d];
-        let mut per_deal = Vec::with_capacity(plan.deals.len());
-        let mut bits_deal = Vec::with_capacity(plan.deals.len());
+        let (mut p, mut se, mut hits, mut cond) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (k, deal) in plan.deals.iter().enumerate() {
             let s = fixed_deal(deal, plan.inputs, k, u)?;
             let rows = exec.rows(&s, plan.seed, 0..plan.reps, progress)?;
-            let cols = s.window_columns();
-            let window_at: Vec<usize> = windows
-                .iter()
-                .map(|n| {
-                    let name = format!("reached.{n}");
-                    cols.iter().position(|c| *c == name).unwrap_or(usize::MAX)
-                })
-                .collect();
-            // The 0/1 outcome of replication `row` in metric `j` (probability metrics, then
-            // windows).
-            let outcome = |row: &crate::sim::row::RepRow, j: usize| -> f64 {
-                match metrics.get(j) {
-                    Some(&m) => row.metrics[m],
-                    None => row
-                        .windows
-                        .get(window_at[j - metrics.len()])
-                        .copied()
-                        .unwrap_or(0.0),
-                }
-            };
-            let count = metrics.len() + windows.len();
-            let est = (0..count)
-                .map(|j| {
-                    let hits: f64 = rows.iter().map(|r| outcome(r, j)).sum();
-                    hits / rows.len().max(1) as f64
-                })
-                .collect();
-            per_deal.push(est);
-            bits_deal.push(
-                (0..count)
-                    .map(|j| {
-                        let mut b = vec![0u64; rows.len().div_ceil(64)];
-                        for (r, row) in rows.iter().enumerate() {
-                            if outcome(row, j) > 0.5 {
-                                b[r / 64] |= 1 << (r % 64);
-                            }
-                        }
-                        b
-                    })
-                    .collect(),
-            );
+            let (est, bits, values) = tally(&rows, &Columns::new(&s, &windows));
+            se.push(est.iter().map(|p| Draws::se(*p, plan.reps)).collect());
+            p.push(est);
+            hits.push(bits);
+            cond.push(values);
         }
-        p.push(per_deal);
-        hits.push(bits_deal);
+        out.p.push(p);
+        out.se.push(se);
+        out.hits.push(hits);
+        out.cond.push(cond);
     }
     progress.finish();
-    Ok(Draws {
-        first: plan.draws.start,
-        p,
-        reps: plan.reps,
-        hits,
-    })
+    Ok(out)
 }

@@ -401,7 +401,20 @@ impl InputList {
         }
     }
 
-    /// Number of inputs.
+    /// `uses()[i][deal]`: whether input i sets a path of the deal (an evidence input sets none).
+    pub fn uses(&self) -> Vec<Vec<bool>> {
+        self.inputs
+            .iter()
+            .map(|i| {
+                i.marginals
+                    .iter()
+                    .map(|per_path| per_path.iter().any(Option::is_some))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The number of inputs.
     pub fn len(&self) -> usize {
         self.inputs.len()
     }

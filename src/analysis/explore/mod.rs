@@ -178,6 +178,9 @@ pub struct Study<'a> {
     pub values: &'a [Vec<f64>],
     /// Per input, its number of alternatives if a structural choice, else 0.
     pub levels: &'a [usize],
+    /// `uses[i][deal]`: whether input i sets anything in the deal (its sensitivity rows are
+    /// left out where it does not: its index there is zero by construction).
+    pub uses: &'a [Vec<bool>],
     /// Number of deals.
     pub deals: usize,
     /// `--thresholds`.
@@ -204,10 +207,10 @@ pub fn analyse(st: &Study, weights: Weights) -> Analyses {
         &weights,
         st.seed,
     );
-    let ranking = ranking::ranking(st.draws, st.deals, metrics, &weights);
+    let ranking = ranking::ranking(st.draws, metrics, &weights);
     let mut sensitivity = Vec::new();
     for deal in 0..st.deals {
-        for metric in 0..metrics {
+        for metric in (0..metrics).filter(|&m| st.draws.has(deal, m)) {
             sensitivity.extend(sensitivity_rows(st, &weights, deal, metric));
         }
     }
@@ -238,14 +241,17 @@ fn sensitivity_rows(
         method,
         indices,
     };
+    let uses = |input: &usize| st.uses.get(*input).is_none_or(|u| u[deal]);
     if saltelli {
         return sobol::sobol_indices(&y, k, st.seed, &key)
             .into_iter()
             .enumerate()
+            .filter(|(input, _)| uses(input))
             .map(|(input, indices)| row(input, "sobol", indices))
             .collect();
     }
     (0..k)
+        .filter(uses)
         .map(|input| {
             let x: Vec<f64> = st.values.iter().map(|v| v[input]).collect();
             let levels = st.levels.get(input).copied().unwrap_or(0);
@@ -312,6 +318,9 @@ pub fn parse_discover(spec: &str, names: &[String]) -> crate::error::Result<(usi
 pub fn discover(st: &Study, metric: usize, x: f64) -> Vec<Option<prim::Discovery>> {
     (0..st.deals)
         .map(|deal| {
+            if !st.draws.has(deal, metric) {
+                return None;
+            }
             let y: Vec<bool> = st
                 .draws
                 .column(deal, metric)

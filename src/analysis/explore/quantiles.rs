@@ -52,7 +52,7 @@ pub fn uncertainty(
     let boots = weights.resamples(seed, "explore-percentiles", RESAMPLES);
     let mut rows = Vec::new();
     for deal in 0..deals {
-        for metric in 0..metrics {
+        for metric in (0..metrics).filter(|&m| draws.has(deal, m)) {
             let x = draws.column(deal, metric);
             let mean = weights.mean(&x);
             let var: f64 = weights

@@ -44,13 +44,14 @@ fn est(share: f64, ess: f64) -> Est {
     }
 }
 
-/// The pair and rank rows of every metric under `weights`.
-pub fn ranking(draws: &Draws, deals: usize, metrics: usize, weights: &Weights) -> Vec<RankRow> {
+/// The pair and rank rows of every metric under `weights`, among the deals that have it.
+pub fn ranking(draws: &Draws, metrics: usize, weights: &Weights) -> Vec<RankRow> {
     let ess = weights.ess();
     let mut rows = Vec::new();
     for metric in 0..metrics {
-        for deal in 0..deals {
-            for other in 0..deals {
+        let present = draws.deals_with(metric);
+        for &deal in &present {
+            for &other in &present {
                 if other == deal {
                     continue;
                 }
@@ -63,11 +64,15 @@ pub fn ranking(draws: &Draws, deals: usize, metrics: usize, weights: &Weights) -
                 });
             }
         }
-        for deal in 0..deals {
-            for rank in 1..=deals {
+        for &deal in &present {
+            for rank in 1..=present.len() {
                 let s = weights.share(|d| {
                     let x = draws.p[d][deal][metric];
-                    1 + (0..deals).filter(|&o| draws.p[d][o][metric] < x).count() == rank
+                    1 + present
+                        .iter()
+                        .filter(|&&o| draws.p[d][o][metric] < x)
+                        .count()
+                        == rank
                 });
                 rows.push(RankRow::Rank {
                     metric,

@@ -9,7 +9,7 @@ use super::format::fmt_num;
 use super::{csv_err, write_atomic};
 use crate::analysis::explore::quantiles::{Est, LEVELS};
 use crate::analysis::explore::ranking::RankRow;
-use crate::analysis::explore::{Draws, Exploration};
+use crate::analysis::explore::Exploration;
 use crate::error::Result;
 use std::path::Path;
 
@@ -63,22 +63,34 @@ pub fn write_inputs(path: &Path, x: &Exploration) -> Result<()> {
     })
 }
 
-/// Writes `draws.csv`: `draw,deal,metric,estimate,se,reps`.
+/// Writes `draws.csv`: `draw,deal,metric,estimate,se,reps,estimator`.
 pub fn write_draws(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
-        c.write_record(["draw", "deal", "metric", "estimate", "se", "reps"])
-            .map_err(csv_err)?;
+        c.write_record([
+            "draw",
+            "deal",
+            "metric",
+            "estimate",
+            "se",
+            "reps",
+            "estimator",
+        ])
+        .map_err(csv_err)?;
         for (d, per_deal) in x.draws.p.iter().enumerate() {
             for (k, per_metric) in per_deal.iter().enumerate() {
                 for (m, p) in per_metric.iter().enumerate() {
+                    if p.is_nan() {
+                        continue;
+                    }
                     c.write_record([
                         (x.draws.first + d).to_string(),
                         x.deals[k].clone(),
                         x.metrics[m].to_string(),
                         fmt_num(*p),
-                        fmt_num(Draws::se(*p, x.draws.reps)),
+                        fmt_num(x.draws.se[d][k][m]),
                         x.draws.reps.to_string(),
+                        x.draws.estimator[k][m].name().to_string(),
                     ])
                     .map_err(csv_err)?;
                 }

@@ -348,17 +348,20 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
     let rows: Vec<Vec<String>> = found
         .iter()
         .enumerate()
-        .filter_map(|(k, d)| {
-            let d = d.as_ref()?;
+        .map(|(k, d)| {
+            let Some(d) = d.as_ref() else {
+                let none = super::summary::no_box(x, k, *m, *t);
+                return vec![x.deals[k].clone(), none, "".into(), "".into(), "".into()];
+            };
             let s = &d.trajectory[d.chosen];
             let b = super::box_parts(x, s, |v| format!("{v:.4}"));
-            Some(vec![
+            vec![
                 x.deals[k].clone(),
                 b.join("; "),
                 pct(s.coverage),
                 pct(s.density),
                 pct(s.mass),
-            ])
+            ]
         })
         .collect();
     o.push_str(&table(&header, &rows));

@@ -156,11 +156,7 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
         );
         for (k, d) in found.iter().enumerate() {
             let Some(d) = d else {
-                let _ = writeln!(
-                    o,
-                    "  {}: no box (no draw, or every draw, is above)",
-                    x.deals[k]
-                );
+                let _ = writeln!(o, "  {}: {}", x.deals[k], no_box(x, k, *m, *t));
                 continue;
             };
             let s = &d.trajectory[d.chosen];
@@ -190,4 +186,16 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
         threads
     );
     o
+}
+
+/// Why deal `k` has no discovery box for metric `m` above `t`.
+pub(super) fn no_box(x: &Exploration, k: usize, m: usize, t: f64) -> String {
+    if !x.draws.has(k, m) {
+        return format!("no box (it has no {})", x.metrics[m]);
+    }
+    let above = x.draws.column(k, m).iter().filter(|p| **p > t).count();
+    format!(
+        "no box ({above} of {} draws above: PRIM needs draws on each side)",
+        x.values.len()
+    )
 }
