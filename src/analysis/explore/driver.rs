@@ -70,8 +70,9 @@ pub fn metric_names(deals: &[Scenario]) -> Vec<String> {
 }
 
 /// The estimates of every draw: `p[draw][deal][metric]` (metric in [`probability_metrics`] order)
-/// with the replications behind each.
-#[derive(Clone, Debug, PartialEq)]
+/// with the replications behind each. Serialisable (every field), for the shards of an
+/// exploration.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Draws {
     /// Index of the first draw held (0 unless a shard).
     pub first: usize,
@@ -86,6 +87,29 @@ pub struct Draws {
 }
 
 impl Draws {
+    /// The draws of consecutive ranges (`parts` in draw order, each starting where the one before
+    /// it ends) as one: every per-draw field concatenated. The fields are named one by one so that
+    /// a field added to `Draws` cannot be left out of the join.
+    pub fn join(parts: Vec<Draws>) -> Draws {
+        let mut out = Draws {
+            first: parts.first().map_or(0, |d| d.first),
+            p: Vec::new(),
+            reps: parts.first().map_or(0, |d| d.reps),
+            hits: Vec::new(),
+        };
+        for part in parts {
+            let Draws {
+                first: _,
+                p,
+                reps: _,
+                hits,
+            } = part;
+            out.p.extend(p);
+            out.hits.extend(hits);
+        }
+        out
+    }
+
     /// The standard error of an estimate `p` from `reps` replications of a 0/1 metric.
     pub fn se(p: f64, reps: u64) -> f64 {
         (p * (1.0 - p) / reps as f64).max(0.0).sqrt()
