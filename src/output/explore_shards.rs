@@ -282,3 +282,41 @@ pub fn read_draws(dir: &Path, m: &ExploreManifest, metrics: usize) -> Result<Dra
     }
     Ok(d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draws(first: usize, p: &[f64]) -> Draws {
+        Draws {
+            first,
+            p: p.iter().map(|&x| vec![vec![x, 1.0 - x]]).collect(),
+            reps: 70,
+            hits: p
+                .iter()
+                .map(|_| vec![vec![vec![u64::MAX, 1 << 5]; 2]])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn draws_come_back_with_every_bit_and_join_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DRAWS_FILE);
+        let odd = [0.1, -0.0, f64::MIN_POSITIVE / 3.0, 1.0 / 3.0, f64::MAX];
+        let d = draws(4, &odd);
+        write_draws(&path, &d).unwrap();
+        let back: Draws = ciborium::from_reader(std::fs::read(&path).unwrap().as_slice()).unwrap();
+        let bits = |d: &Draws| -> Vec<u64> {
+            d.p.iter()
+                .flatten()
+                .flatten()
+                .map(|x| x.to_bits())
+                .collect()
+        };
+        assert_eq!(bits(&back), bits(&d));
+        assert_eq!(back, d);
+        let joined = Draws::join(vec![draws(0, &odd[..2]), draws(2, &odd[2..])]);
+        assert_eq!(joined, draws(0, &odd));
+    }
+}
