@@ -138,8 +138,8 @@ enum Command {
     },
     /// Join the shard folders of one run (`leaksim run --shard K/M`, in any order) into OUT/NAME/:
     /// every file `leaksim run` writes for the same scenario, seed and --reps, byte for byte.
-    /// Given the shard folders of one sweep or tornado (`--shard K/M`), writes its folder as
-    /// `leaksim sweep` or `leaksim tornado` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
+    /// Given the shard folders of one sweep, tornado or exploration (`--shard K/M`), writes its
+    /// folder as `leaksim sweep`, `tornado` or `explore` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
     /// nothing is written.
     Merge {
         /// Shard folders (every K of 0..M once).

@@ -1,7 +1,8 @@
-//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) or of one study
-//! (`sweep --shard`, `tornado --shard`) into the folder the command writes in one go, byte for
-//! byte: the shards are read back and checked by [`crate::output::shards`], then handed to the
-//! writer the command itself uses.
+//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`), of one study
+//! (`sweep --shard`, `tornado --shard`) or of one exploration (`explore --shard`) into the folder
+//! the command writes in one go, byte for byte: the shards are read back and checked by
+//! [`crate::output::shards`] (or [`crate::output::explore_shards`]), then handed to the writer the
+//! command itself uses.
 
 use super::ending::{write_folder, Finish, Record};
 use super::progress::Step;
