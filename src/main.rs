@@ -138,8 +138,8 @@ enum Command {
     },
     /// Join the shard folders of one run (`leaksim run --shard K/M`, in any order) into OUT/NAME/:
     /// every file `leaksim run` writes for the same scenario, seed and --reps, byte for byte.
-    /// Given the shard folders of one sweep or tornado (`--shard K/M`), writes its folder as
-    /// `leaksim sweep` or `leaksim tornado` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
+    /// Given the shard folders of one sweep, tornado or exploration (`--shard K/M`), writes its
+    /// folder as `leaksim sweep`, `tornado` or `explore` does. Shards that are missing, repeated, damaged or from another run are refused (exit 2) and
     /// nothing is written.
     Merge {
         /// Shard folders (every K of 0..M once).
@@ -248,7 +248,8 @@ enum Command {
     /// Explore input uncertainty: for each draw of the inputs (every uncertain parameter, plus
     /// --input), run --reps replications of every deal with the inputs fixed, on common random
     /// numbers; write OUT/NAME/ (inputs.csv, draws.csv, uncertainty.csv, ranking.csv,
-    /// sensitivity.csv, report.html). See docs/explore.md.
+    /// sensitivity.csv, report.html). With --shard K/M, only the K-th of M ranges of the draws,
+    /// into an explore shard folder for `leaksim merge`. See docs/explore.md.
     Explore {
         /// Scenario files (TOML): the deals.
         #[arg(required = true, value_name = "FILE")]
@@ -287,6 +288,11 @@ enum Command {
         /// Folder for results.
         #[arg(long, default_value = "output", value_name = "DIR")]
         out: PathBuf,
+        /// Run only the K-th (0-based) of M contiguous ranges of the design's draws and write an
+        /// explore shard folder OUT/NAME/ (explore.toml, draws.bin, the deals resolved);
+        /// `leaksim merge` joins the M folders into the exploration's folder.
+        #[arg(long, value_name = "K/M", value_parser = cli::Shard::parse)]
+        shard: Option<cli::Shard>,
     },
     /// Redraw the charts (PNG, SVG) and report.html of result folders from their CSV files alone.
     Plot {
@@ -483,6 +489,7 @@ fn main() -> ExitCode {
             evidence,
             sim,
             out,
+            shard,
         } => cli::explore(
             &files,
             &cli::explore::ExploreOptions {
@@ -493,6 +500,7 @@ fn main() -> ExitCode {
                 name,
                 discover,
                 evidence,
+                shard,
             },
             &sim.options(),
             &out,

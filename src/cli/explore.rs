@@ -32,6 +32,8 @@ pub struct ExploreOptions {
     pub discover: Option<String>,
     /// `--evidence` specifications.
     pub evidence: Vec<String>,
+    /// `--shard K/M`: run only the K-th of M ranges of the design's rows.
+    pub shard: Option<Shard>,
 }
 
 impl Default for ExploreOptions {
@@ -44,6 +46,7 @@ impl Default for ExploreOptions {
             name: "explore".into(),
             discover: None,
             evidence: Vec::new(),
+            shard: None,
         }
     }
 }
@@ -58,7 +61,8 @@ pub fn parse_design(s: &str) -> std::result::Result<DesignKind, String> {
 }
 
 /// `leaksim explore`: for each draw of the inputs, every deal with the inputs fixed, on common
-/// random numbers; writes `out/<name>/` and prints a summary.
+/// random numbers; writes `out/<name>/` and prints a summary. With `--shard K/M`, only the K-th
+/// of M ranges of the design's rows, into an explore shard folder `out/<name>/` for `merge`.
 pub fn explore(
     files: &[PathBuf],
     e: &ExploreOptions,
@@ -66,6 +70,41 @@ pub fn explore(
     out: &Path,
 ) -> Result<PathBuf> {
     let deals = load_all(files, &opts.sets)?;
+    let planned = plan_exploration(deals, e, opts)?;
+    if let Some(shard) = e.shard {
+        return write_shard(&planned, e, opts, shard, out);
+    }
+    let start = std::time::Instant::now();
+    let draws = run_draws(&planned, 0..planned.design.rows.len(), opts)?;
+    let secs = start.elapsed().as_secs_f64();
+    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
+    finish(&planned, draws, e, opts, out, (secs, threads))
+}
+
+/// An exploration planned and checked before anything runs: its deals (as loaded, `--set`
+/// applied), inputs, design, evidence (with the deal each reads), replications and seed.
+pub(crate) struct Planned {
+    /// The deals.
+    pub deals: Vec<Scenario>,
+    /// The inputs.
+    pub inputs: InputList,
+    /// The draws' quantiles.
+    pub design: Design,
+    /// The evidence, each piece with the deal whose demand rate it reads.
+    pub evidence: Vec<(Evidence, usize)>,
+    /// Replications per draw and deal.
+    pub reps: u64,
+    /// Seed of the design and the replications.
+    pub seed: u64,
+}
+
+/// Plans the exploration of `deals`: checks the options, gathers the inputs and evidence, lays
+/// the design, and checks that every draw's deals are valid.
+pub(crate) fn plan_exploration(
+    deals: Vec<Scenario>,
+    e: &ExploreOptions,
+    opts: &SimOptions,
+) -> Result<Planned> {
     let reps = check_options(e, opts)?;
     for s in &deals {
         crate::analysis::budget::check(s, opts.max_events())?;
@@ -93,25 +132,50 @@ pub fn explore(
             driver::fixed_deal(d, &inputs, k, u)?;
         }
     }
-    let plan = Plan {
-        deals: &deals,
-        inputs: &inputs,
-        design: &design,
-        draws: 0..design.rows.len(),
+    Ok(Planned {
+        deals,
+        inputs,
+        design,
+        evidence,
         reps,
         seed,
+    })
+}
+
+/// Runs rows `rows` of the design (every deal, the planned replications each).
+pub(crate) fn run_draws(
+    p: &Planned,
+    rows: std::ops::Range<usize>,
+    opts: &SimOptions,
+) -> Result<driver::Draws> {
+    let plan = Plan {
+        deals: &p.deals,
+        inputs: &p.inputs,
+        design: &p.design,
+        draws: rows,
+        reps: p.reps,
+        seed: p.seed,
         threads: opts.threads,
         max_events: opts.max_events(),
     };
-    let start = std::time::Instant::now();
-    let draws = driver::run(&plan, &Bar::new(opts.quiet))?;
-    let secs = start.elapsed().as_secs_f64();
-    let x = assemble(&plan, draws, e, &evidence)?;
-    let dir = write_explore_folder(&x, &deals, opts, out, &e.name)?;
-    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
+    driver::run(&plan, &Bar::new(opts.quiet))
+}
+
+/// Assembles the exploration from the draws of every row of the design, writes its folder and
+/// prints its summary (`ran`: the seconds and threads the draws took). Returns the folder.
+pub(crate) fn finish(
+    p: &Planned,
+    draws: driver::Draws,
+    e: &ExploreOptions,
+    opts: &SimOptions,
+    out: &Path,
+    ran: (f64, usize),
+) -> Result<PathBuf> {
+    let x = assemble(p, draws, e)?;
+    let dir = write_explore_folder(&x, &p.deals, opts, out, &e.name)?;
     print!(
         "{}",
-        output::explore::summary::explore_summary(&x, secs, threads)
+        output::explore::summary::explore_summary(&x, ran.0, ran.1)
     );
     println!("  wrote {}", dir.display());
     Ok(dir)
@@ -269,14 +333,10 @@ fn likelihoods(
 
 /// The exploration from the draws: analyses with equal weights, then (with evidence)
 /// conditioned, and the discovery boxes.
-fn assemble(
-    plan: &Plan,
-    mut draws: driver::Draws,
-    e: &ExploreOptions,
-    evidence: &[(Evidence, usize)],
-) -> Result<Exploration> {
+fn assemble(p: &Planned, mut draws: driver::Draws, e: &ExploreOptions) -> Result<Exploration> {
     draws.settle();
-    let (deals, inputs, design, seed) = (plan.deals, plan.inputs, plan.design, plan.seed);
+    let (deals, inputs, design, seed) = (&p.deals[..], &p.inputs, &p.design, p.seed);
+    let evidence = &p.evidence[..];
     let values: Vec<Vec<f64>> = design
         .rows
         .iter()
@@ -363,5 +423,83 @@ pub(crate) fn write_explore_folder(
             Ok(())
         },
     )?;
+    Ok(target)
+}
+
+/// Runs shard `shard` of the planned exploration (its range of the design's rows, split as
+/// replications are) and writes its explore shard folder `out/<name>/`, replaced whole:
+/// `explore.toml`, each deal's resolved scenario and `draws.bin`.
+fn write_shard(
+    p: &Planned,
+    e: &ExploreOptions,
+    opts: &SimOptions,
+    shard: Shard,
+    out: &Path,
+) -> Result<PathBuf> {
+    use crate::output::explore_shards::{deal_file, write_draws, DealDigest, DRAWS_FILE};
+    let rows = p.design.rows.len();
+    if shard.m > rows as u64 {
+        return Err(Error::Usage(format!(
+            "--shard {}/{}: more shards than the {rows} draws of the design",
+            shard.k, shard.m
+        )));
+    }
+    let (first, count) = shard.range(rows as u64);
+    let (first, count) = (first as usize, count as usize);
+    let start = std::time::Instant::now();
+    let draws = run_draws(p, first..first + count, opts)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let threads = crate::sim::execute::Executor::new(opts.threads, opts.max_events())?.threads();
+    let (target, ()) = write_folder(&out.join(&e.name), opts, Finish::Shard, |dir| {
+        for (i, d) in p.deals.iter().enumerate() {
+            let text = d.resolved_toml(p.seed, p.reps);
+            output::write_atomic(&dir.join(deal_file(i)), |w| w.write_all(text.as_bytes()))?;
+        }
+        write_draws(&dir.join(DRAWS_FILE), &draws)?;
+        output::explore_shards::ExploreManifest {
+            format: output::manifest::FORMAT,
+            kind: "explore".into(),
+            leaksim_version: env!("CARGO_PKG_VERSION").to_string(),
+            name: e.name.clone(),
+            seed: p.seed,
+            reps: p.reps,
+            draws: e.draws,
+            design: e.design.name().into(),
+            rows,
+            shard: shard.k,
+            shards: shard.m,
+            first,
+            count,
+            inputs: e.inputs.clone(),
+            thresholds: e.thresholds.clone(),
+            discover: e.discover.clone(),
+            evidence: e.evidence.clone(),
+            sets: opts.sets.clone(),
+            max_events: opts.max_events(),
+            command: opts.command.clone(),
+            elapsed_seconds: elapsed,
+            threads,
+            draws_sha256: output::checked::sha256_file(&dir.join(DRAWS_FILE))?,
+            deal: p
+                .deals
+                .iter()
+                .map(|d| DealDigest {
+                    name: d.name.clone(),
+                    digest: d.digest(),
+                })
+                .collect(),
+        }
+        .write(dir)
+    })?;
+    println!(
+        "{}: shard {}/{}, draws {first}..{} of {rows} ({} replications each, seed {}) in {elapsed:.2} s\n  wrote {}",
+        e.name,
+        shard.k,
+        shard.m,
+        first + count,
+        p.reps,
+        p.seed,
+        target.display()
+    );
     Ok(target)
 }

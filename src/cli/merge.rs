@@ -1,13 +1,15 @@
-//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`) or of one study
-//! (`sweep --shard`, `tornado --shard`) into the folder the command writes in one go, byte for
-//! byte: the shards are read back and checked by [`crate::output::shards`], then handed to the
-//! writer the command itself uses.
+//! `leaksim merge`: joins the shard folders of one run (`leaksim run --shard K/M`), of one study
+//! (`sweep --shard`, `tornado --shard`) or of one exploration (`explore --shard`) into the folder
+//! the command writes in one go, byte for byte: the shards are read back and checked by
+//! [`crate::output::shards`] (or [`crate::output::explore_shards`]), then handed to the writer the
+//! command itself uses.
 
 use super::ending::{write_folder, Finish, Record};
 use super::progress::Step;
 use super::shard::point_dir;
 use super::*;
 use crate::output;
+use crate::output::explore_shards::{is_explore_shard, ExploreManifest};
 use crate::output::shards::{is_study_shard, join, load_resolved, Joined};
 use crate::output::study_shards::{check_same_study, StudyKind, StudyManifest};
 use crate::sim::runner::{RunConfig, RunResult};
@@ -17,6 +19,9 @@ use crate::sim::runner::{RunConfig, RunResult};
 pub fn merge(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
     // Ctrl-C then leaves the earlier folder as it was (exit 130), the staging one removed.
     super::progress::cancel_flag();
+    if dirs.iter().any(|d| is_explore_shard(d)) {
+        return merge_explore(dirs, opts, out);
+    }
     if dirs.iter().any(|d| is_study_shard(d)) {
         return merge_study(dirs, opts, out);
     }
@@ -129,6 +134,80 @@ fn merge_study(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
         }
     };
     println!("  merged {} shards; wrote {}", first.shards, dir.display());
+    Ok(())
+}
+
+/// `leaksim merge` of explore shard folders: checks that they are the M shards of one
+/// exploration, plans it again from the deals they carry and the options they record, joins
+/// their draws in draw order and writes the exploration's folder as `explore` does.
+fn merge_explore(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> {
+    use super::explore::{finish, plan_exploration, ExploreOptions};
+    use crate::analysis::explore::driver::{metric_names, Draws};
+    use crate::output::explore_shards::{check_same_exploration, load_deal, read_draws};
+    let manifests = dirs
+        .iter()
+        .map(|d| ExploreManifest::read(d))
+        .collect::<Result<Vec<_>>>()?;
+    let order = check_same_exploration(dirs, &manifests)?;
+    let first = &manifests[0];
+    let manifest = dirs[0].join(crate::output::explore_shards::EXPLORE_MANIFEST);
+    let deals = first
+        .deal
+        .iter()
+        .enumerate()
+        .map(|(i, d)| load_deal(&dirs[0], i, &d.digest))
+        .collect::<Result<Vec<_>>>()?;
+    let e = ExploreOptions {
+        draws: first.draws,
+        design: super::explore::parse_design(&first.design)
+            .map_err(|m| Error::damaged(&manifest, format!("design: {m}")))?,
+        inputs: first.inputs.clone(),
+        thresholds: first.thresholds.clone(),
+        name: first.name.clone(),
+        discover: first.discover.clone(),
+        evidence: first.evidence.clone(),
+        shard: None,
+    };
+    if opts.parquet || opts.xlsx {
+        eprintln!("note: --parquet and --xlsx change nothing for an exploration");
+    }
+    let opts = SimOptions {
+        replications: Some(first.reps),
+        seed: Some(first.seed),
+        max_events: Some(first.max_events),
+        command: first.command.clone(),
+        sets: Vec::new(),
+        parquet: false,
+        xlsx: false,
+        ..opts.clone()
+    };
+    let planned = plan_exploration(deals, &e, &opts)?;
+    if planned.design.rows.len() != first.rows {
+        return Err(Error::damaged(
+            &manifest,
+            format!(
+                "{} rows of the design, but its settings lay {}",
+                first.rows,
+                planned.design.rows.len()
+            ),
+        ));
+    }
+    let metrics = metric_names(&planned.deals).len();
+    let parts = order
+        .iter()
+        .map(|&i| read_draws(&dirs[i], &manifests[i], metrics))
+        .collect::<Result<Vec<_>>>()?;
+    let secs = manifests.iter().map(|m| m.elapsed_seconds).sum();
+    let threads = manifests.iter().map(|m| m.threads).max().unwrap_or(1);
+    finish(
+        &planned,
+        Draws::join(parts),
+        &e,
+        &opts,
+        out,
+        (secs, threads),
+    )?;
+    println!("  merged {} shards", first.shards);
     Ok(())
 }
 

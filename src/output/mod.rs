@@ -20,6 +20,7 @@ pub mod columns;
 pub mod describe;
 pub mod disk;
 pub mod explore;
+pub mod explore_shards;
 pub mod files;
 pub mod folder;
 pub mod format;

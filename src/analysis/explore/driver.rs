@@ -65,7 +65,7 @@ pub fn metric_names(deals: &[Scenario]) -> Vec<String> {
 }
 
 /// How a draw's probability is estimated from its replications.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Estimator {
     /// The share of replications with the 0/1 outcome.
     Plain,
@@ -85,8 +85,9 @@ impl Estimator {
 }
 
 /// The estimates of every draw: `p[draw][deal][metric]` (metric in [`metric_names`] order)
-/// with their standard errors and the replications behind each.
-#[derive(Clone, Debug, PartialEq)]
+/// with their standard errors and the replications behind each. Serialisable (every field), for
+/// the shards of an exploration.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Draws {
     /// Index of the first draw held (0 unless a shard).
     pub first: usize,
@@ -110,6 +111,39 @@ pub struct Draws {
 }
 
 impl Draws {
+    /// The draws of consecutive ranges (`parts` in draw order, each starting where the one before
+    /// it ends) as one: every per-draw field concatenated. The fields are named one by one so that
+    /// a field added to `Draws` cannot be left out of the join.
+    pub fn join(parts: Vec<Draws>) -> Draws {
+        let mut out = Draws {
+            first: parts.first().map_or(0, |d| d.first),
+            p: Vec::new(),
+            se: Vec::new(),
+            reps: parts.first().map_or(0, |d| d.reps),
+            hits: Vec::new(),
+            cond: Vec::new(),
+            estimator: Vec::new(),
+        };
+        for part in parts {
+            // Every field named, so that a new one is not forgotten here; the estimators are
+            // chosen after the join (`settle`).
+            let Draws {
+                first: _,
+                p,
+                se,
+                reps: _,
+                hits,
+                cond,
+                estimator: _,
+            } = part;
+            out.p.extend(p);
+            out.se.extend(se);
+            out.hits.extend(hits);
+            out.cond.extend(cond);
+        }
+        out
+    }
+
     /// The standard error of an estimate `p` from `reps` replications of a 0/1 metric.
     pub fn se(p: f64, reps: u64) -> f64 {
         (p * (1.0 - p) / reps as f64).max(0.0).sqrt()
