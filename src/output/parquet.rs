@@ -459,6 +459,7 @@ fn read_rows(path: &Path, cols: &[usize], mut f: impl FnMut(&[f64]) -> Result<()
                 Vec::new()
             });
         }
+        #[allow(clippy::needless_range_loop)] // a row across columns
         for i in 0..n {
             for (v, &c) in row.iter_mut().zip(cols) {
                 *v = data[c][i];
