@@ -1,6 +1,9 @@
 //! `replications.parquet` and `paths.parquet` (`--parquet`): the same columns and values as the
 //! CSV files, zstd-compressed, written from a run's spool and read back for the charts. Empty
-//! CSV cells (a metric without a value, a path without an actor or store) are nulls.
+//! CSV cells (a metric without a value, a path without an actor or store) are nulls. Each file
+//! records a checksum of its values (`digest.rs`), checked on every read.
+
+mod digest;
 
 use super::columns::PATHS_COLUMNS;
 use super::write_atomic;
@@ -9,12 +12,14 @@ use crate::scenario::Scenario;
 use crate::sim::engine::LeakPath;
 use crate::sim::metrics::NAMES;
 use crate::sim::runner::RunResult;
+use digest::{Digests, Expected};
 use parquet::basic::{Compression, LogicalType, Repetition, Type as Physical, ZstdLevel};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
 use parquet::file::properties::WriterProperties;
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{FileReader, RowGroupReader, SerializedFileReader};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
+use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -73,6 +78,23 @@ impl<T> Nullable<T> {
     }
 }
 
+fn field_names(fields: &[Arc<Type>]) -> Vec<String> {
+    fields.iter().map(|f| f.name().to_string()).collect()
+}
+
+/// Records the digests of columns `names` in the file's metadata and writes its footer.
+fn close<W: Write + Send>(
+    mut w: SerializedFileWriter<W>,
+    d: &Digests,
+    names: &[String],
+) -> std::io::Result<()> {
+    for kv in d.metadata(names) {
+        w.append_key_value_metadata(kv);
+    }
+    w.close().map_err(ioerr)?;
+    Ok(())
+}
+
 fn schema(fields: Vec<Arc<Type>>) -> Result<Arc<Type>> {
     Type::group_type_builder("schema")
         .with_fields(fields)
@@ -84,18 +106,22 @@ fn schema(fields: Vec<Arc<Type>>) -> Result<Arc<Type>> {
 /// Writes one row group: the replication numbers, then each nullable double column.
 fn double_group<W: Write + Send>(
     w: &mut SerializedFileWriter<W>,
+    d: &mut Digests,
     reps: &[i64],
     cols: &[Nullable<f64>],
 ) -> std::io::Result<()> {
     let mut rg = w.next_row_group().map_err(ioerr)?;
     let mut i = 0;
+    d.add_rows(reps.len());
     while let Some(mut c) = rg.next_column().map_err(ioerr)? {
         if i == 0 {
+            d.add(0, reps, &[]);
             c.typed::<Int64Type>()
                 .write_batch(reps, None, None)
                 .map_err(ioerr)?;
         } else {
             let n = &cols[i - 1];
+            d.add(i, &n.values, &n.defs);
             c.typed::<DoubleType>()
                 .write_batch(&n.values, Some(&n.defs), None)
                 .map_err(ioerr)?;
@@ -125,9 +151,11 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
     for n in &names {
         fields.push(field(n, Physical::DOUBLE, Repetition::OPTIONAL, false)?);
     }
+    let all = field_names(&fields);
     let (schema, props) = (schema(fields)?, props()?);
     write_atomic(path, |out| {
         let mut w = SerializedFileWriter::new(out, schema, props).map_err(ioerr)?;
+        let mut d = Digests::new(all.len());
         let mut reps: Vec<i64> = Vec::with_capacity(ROW_GROUP);
         let mut cols: Vec<Nullable<f64>> = names.iter().map(|_| Nullable::default()).collect();
         r.rows.for_each_block(|first, len, values| {
@@ -138,7 +166,7 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
                     col.push((!v.is_nan()).then_some(v));
                 }
                 if reps.len() == ROW_GROUP {
-                    double_group(&mut w, &reps, &cols)?;
+                    double_group(&mut w, &mut d, &reps, &cols)?;
                     reps.clear();
                     cols.iter_mut().for_each(Nullable::clear);
                 }
@@ -146,10 +174,9 @@ pub fn write_replications(path: &Path, s: &Scenario, r: &RunResult) -> Result<()
             Ok::<(), std::io::Error>(())
         })?;
         if !reps.is_empty() {
-            double_group(&mut w, &reps, &cols)?;
+            double_group(&mut w, &mut d, &reps, &cols)?;
         }
-        w.close().map_err(ioerr)?;
-        Ok(())
+        close(w, &d, &all)
     })
 }
 
@@ -165,22 +192,34 @@ impl PathColumns {
     fn len(&self) -> usize {
         self.reps.len()
     }
-    fn write<W: Write + Send>(&mut self, w: &mut SerializedFileWriter<W>) -> std::io::Result<()> {
+    fn write<W: Write + Send>(
+        &mut self,
+        w: &mut SerializedFileWriter<W>,
+        d: &mut Digests,
+    ) -> std::io::Result<()> {
         let mut rg = w.next_row_group().map_err(ioerr)?;
         let mut i = 0;
+        d.add_rows(self.len());
         while let Some(mut c) = rg.next_column().map_err(ioerr)? {
             // replication, path, class, records, recipient, actor, store
             match i {
-                0 => c
-                    .typed::<Int64Type>()
-                    .write_batch(&self.reps, None, None)
-                    .map(|_| ()),
-                3 => c
-                    .typed::<DoubleType>()
-                    .write_batch(&self.records, None, None)
-                    .map(|_| ()),
+                0 => {
+                    d.add(0, &self.reps, &[]);
+                    c.typed::<Int64Type>()
+                        .write_batch(&self.reps, None, None)
+                        .map(|_| ())
+                }
+                3 => {
+                    d.add(3, &self.records, &[]);
+                    c.typed::<DoubleType>()
+                        .write_batch(&self.records, None, None)
+                        .map(|_| ())
+                }
                 _ => {
                     let t = &self.text[if i < 3 { i - 1 } else { i - 2 }];
+                    // A required column's levels are all 1 and not written.
+                    let defs = if i < 5 { &[][..] } else { &t.defs[..] };
+                    d.add(i, &t.values, defs);
                     c.typed::<ByteArrayType>()
                         .write_batch(&t.values, Some(&t.defs), None)
                         .map(|_| ())
@@ -210,6 +249,7 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
         };
         fields.push(field(name, t, rep, text)?);
     }
+    let all = field_names(&fields);
     let (schema, props) = (schema(fields)?, props()?);
     // Each name's bytes are made once; a cell shares them (no allocation per row).
     let text = |v: &str| ByteArray::from(v.as_bytes().to_vec());
@@ -222,6 +262,7 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
     let stores: Vec<ByteArray> = s.stores.iter().map(|x| text(&x.name)).collect();
     write_atomic(path, |out| {
         let mut w = SerializedFileWriter::new(out, schema, props).map_err(ioerr)?;
+        let mut d = Digests::new(all.len());
         let mut cols = PathColumns::default();
         r.rows.for_each_path(|rep, p| {
             cols.reps.push(rep as i64);
@@ -232,16 +273,24 @@ pub fn write_paths(path: &Path, s: &Scenario, r: &RunResult) -> Result<()> {
             cols.text[3].push(p.actor.map(|a| actors[a as usize].clone()));
             cols.text[4].push(p.store.map(|x| stores[x as usize].clone()));
             if cols.len() == ROW_GROUP {
-                cols.write(&mut w)?;
+                cols.write(&mut w, &mut d)?;
             }
             Ok::<(), std::io::Error>(())
         })?;
         if cols.len() > 0 {
-            cols.write(&mut w)?;
+            cols.write(&mut w, &mut d)?;
         }
-        w.close().map_err(ioerr)?;
-        Ok(())
+        close(w, &d, &all)
     })
+}
+
+/// `path` opened for reading, with the checksums it records checked against its footer.
+fn open(path: &Path) -> Result<(SerializedFileReader<File>, Expected)> {
+    super::checked::regular_size(path)?;
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let r = SerializedFileReader::new(f).map_err(perr(path))?;
+    let expected = digest::expected(path, r.metadata())?;
+    Ok((r, expected))
 }
 
 /// The column names of a Parquet file.
@@ -250,9 +299,7 @@ pub fn header(path: &Path) -> Result<Vec<String>> {
 }
 
 fn read_header(path: &Path) -> Result<Vec<String>> {
-    super::checked::regular_size(path)?;
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let r = SerializedFileReader::new(f).map_err(perr(path))?;
+    let (r, _) = open(path)?;
     let schema = r.metadata().file_metadata().schema_descr();
     Ok(schema
         .columns()
@@ -261,8 +308,128 @@ fn read_header(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// The values of one column of a row group, as decoded (nulls left out).
+enum Column {
+    Int(Vec<i64>),
+    Double(Vec<f64>),
+    Text(Vec<ByteArray>),
+}
+
+/// The rows of row group `g`, refused when impossibly many.
+fn group_rows(path: &Path, rg: &dyn RowGroupReader) -> Result<usize> {
+    usize::try_from(rg.metadata().num_rows())
+        .ok()
+        .filter(|&n| n <= MOST_ROWS)
+        .ok_or_else(|| Error::damaged(path, "a row group of an impossible number of rows"))
+}
+
+/// Column `c` of a row group of `n` rows, its values added to the digests `d`; with its
+/// definition levels (empty for a required column).
+fn read_column(
+    path: &Path,
+    rg: &dyn RowGroupReader,
+    c: usize,
+    n: usize,
+    d: &mut Digests,
+) -> Result<(Column, Vec<i16>)> {
+    use parquet::column::reader::ColumnReader;
+    let mut defs = Vec::with_capacity(n.min(ROW_GROUP));
+    let cap = n.min(ROW_GROUP);
+    let col = match rg.get_column_reader(c).map_err(perr(path))? {
+        ColumnReader::DoubleColumnReader(mut cr) => {
+            let mut vals = Vec::with_capacity(cap);
+            cr.read_records(n, Some(&mut defs), None, &mut vals)
+                .map_err(perr(path))?;
+            d.add(c, &vals, &defs);
+            Column::Double(vals)
+        }
+        ColumnReader::Int64ColumnReader(mut cr) => {
+            let mut vals = Vec::with_capacity(cap);
+            cr.read_records(n, Some(&mut defs), None, &mut vals)
+                .map_err(perr(path))?;
+            d.add(c, &vals, &defs);
+            Column::Int(vals)
+        }
+        ColumnReader::ByteArrayColumnReader(mut cr) => {
+            let mut vals = Vec::with_capacity(cap);
+            cr.read_records(n, Some(&mut defs), None, &mut vals)
+                .map_err(perr(path))?;
+            d.add(c, &vals, &defs);
+            Column::Text(vals)
+        }
+        _ => {
+            return Err(Error::damaged(
+                path,
+                "a column of a type leaksim never writes",
+            ))
+        }
+    };
+    Ok((col, defs))
+}
+
+/// A column's cells, nulls as None (`defs` empty for a required column); exactly `n` of them.
+fn cells<'a, T>(path: &Path, defs: &[i16], vals: &'a [T], n: usize) -> Result<Vec<Option<&'a T>>> {
+    let out: Vec<Option<&T>> = if defs.is_empty() {
+        vals.iter().map(Some).collect()
+    } else {
+        let mut it = vals.iter();
+        defs.iter()
+            .map(|&d| if d > 0 { it.next() } else { None })
+            .collect()
+    };
+    if out.len() != n {
+        return Err(Error::damaged(
+            path,
+            format!("a row group says {n} rows but holds {}", out.len()),
+        ));
+    }
+    Ok(out)
+}
+
+/// A column's cells as numbers: nulls and text NaN.
+fn numbers(path: &Path, col: &Column, defs: &[i16], n: usize) -> Result<Vec<f64>> {
+    let num = |v: Option<f64>| v.unwrap_or(f64::NAN);
+    Ok(match col {
+        Column::Double(v) => cells(path, defs, v, n)?
+            .into_iter()
+            .map(|x| num(x.copied()))
+            .collect(),
+        Column::Int(v) => cells(path, defs, v, n)?
+            .into_iter()
+            .map(|x| num(x.map(|&i| i as f64)))
+            .collect(),
+        Column::Text(v) => cells(path, defs, v, n)?.iter().map(|_| f64::NAN).collect(),
+    })
+}
+
+/// A column's cells as text: nulls empty.
+fn texts(path: &Path, col: &Column, defs: &[i16], n: usize) -> Result<Vec<String>> {
+    let utf8 = |b: &ByteArray| {
+        std::str::from_utf8(b.data())
+            .map(str::to_string)
+            .map_err(|_| Error::damaged(path, "text that is not UTF-8"))
+    };
+    let none = String::new;
+    match col {
+        Column::Double(v) => Ok(cells(path, defs, v, n)?
+            .into_iter()
+            .map(|x| x.map_or_else(none, |&x| super::format::fmt_num(x)))
+            .collect()),
+        Column::Int(v) => Ok(cells(path, defs, v, n)?
+            .into_iter()
+            .map(|x| x.map_or_else(none, i64::to_string))
+            .collect()),
+        Column::Text(v) => cells(path, defs, v, n)?
+            .into_iter()
+            .map(|x| x.map_or_else(|| Ok(none()), utf8))
+            .collect(),
+    }
+}
+
 /// Calls `f(row, values)` for each row of a Parquet file, with the values of columns `cols` as
-/// numbers (text as NaN, nulls as NaN), row groups in order.
+/// numbers (text as NaN, nulls as NaN), row groups in order. Every column is decoded and checked
+/// against the checksum the file records, after its last row: a mismatch is an error then, so a
+/// caller must commit nothing before this returns.
 pub fn for_each_row(
     path: &Path,
     cols: &[usize],
@@ -272,95 +439,63 @@ pub fn for_each_row(
 }
 
 fn read_rows(path: &Path, cols: &[usize], mut f: impl FnMut(&[f64]) -> Result<()>) -> Result<()> {
-    use parquet::column::reader::ColumnReader;
-    super::checked::regular_size(path)?;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let r = SerializedFileReader::new(file).map_err(perr(path))?;
+    let (r, expected) = open(path)?;
+    let width = r.metadata().file_metadata().schema_descr().num_columns();
+    if let Some(c) = cols.iter().find(|&&c| c >= width) {
+        return Err(Error::damaged(path, format!("no column {c}")));
+    }
+    let mut d = Digests::new(width);
     let mut row = vec![0.0; cols.len()];
     for g in 0..r.num_row_groups() {
         let rg = r.get_row_group(g).map_err(perr(path))?;
-        let n = usize::try_from(rg.metadata().num_rows())
-            .ok()
-            .filter(|&n| n <= MOST_ROWS)
-            .ok_or_else(|| Error::damaged(path, "a row group of an impossible number of rows"))?;
-        let mut data: Vec<Vec<f64>> = Vec::with_capacity(cols.len());
-        for &c in cols {
-            let mut defs = Vec::with_capacity(n.min(ROW_GROUP));
-            let mut out = Vec::with_capacity(n.min(ROW_GROUP));
-            match rg.get_column_reader(c).map_err(perr(path))? {
-                ColumnReader::DoubleColumnReader(mut cr) => {
-                    let mut vals = Vec::with_capacity(n);
-                    cr.read_records(n, Some(&mut defs), None, &mut vals)
-                        .map_err(perr(path))?;
-                    out.extend(spread(&defs, &vals, n, |v| v));
-                }
-                ColumnReader::Int64ColumnReader(mut cr) => {
-                    let mut vals = Vec::with_capacity(n);
-                    cr.read_records(n, Some(&mut defs), None, &mut vals)
-                        .map_err(perr(path))?;
-                    out.extend(spread(&defs, &vals, n, |v| v as f64));
-                }
-                _ => out.resize(n, f64::NAN),
-            }
-            if out.len() != n {
-                return Err(Error::damaged(
-                    path,
-                    format!("a row group says {n} rows but holds {}", out.len()),
-                ));
-            }
-            data.push(out);
+        let n = group_rows(path, &*rg)?;
+        let mut data: Vec<Vec<f64>> = Vec::with_capacity(width);
+        for c in 0..width {
+            let (col, defs) = read_column(path, &*rg, c, n, &mut d)?;
+            let wanted = cols.contains(&c);
+            data.push(if wanted {
+                numbers(path, &col, &defs, n)?
+            } else {
+                Vec::new()
+            });
         }
+        #[allow(clippy::needless_range_loop)] // a row across columns
         for i in 0..n {
-            for (k, d) in data.iter().enumerate() {
-                row[k] = d[i];
+            for (v, &c) in row.iter_mut().zip(cols) {
+                *v = data[c][i];
             }
             f(&row)?;
         }
     }
-    Ok(())
-}
-
-/// Values of a column with nulls put back as NaN (`defs` empty for a required column).
-fn spread<T: Copy>(defs: &[i16], vals: &[T], n: usize, to: impl Fn(T) -> f64) -> Vec<f64> {
-    if defs.is_empty() {
-        return vals.iter().map(|&v| to(v)).collect();
-    }
-    let mut it = vals.iter();
-    (0..n.min(defs.len()))
-        .map(|i| {
-            if defs[i] > 0 {
-                it.next().map(|&v| to(v)).unwrap_or(f64::NAN)
-            } else {
-                f64::NAN
-            }
-        })
-        .collect()
+    (0..width).try_for_each(|c| d.check(path, &expected, c))
 }
 
 /// Calls `f(cells)` for each row of `paths.parquet`, with every column as text (nulls empty).
+/// The rows are checked against the checksum the file records after the last one: a mismatch is
+/// an error then, so a caller must commit nothing before this returns.
 pub fn for_each_path_row(path: &Path, f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
     super::checked::guarded(path, || read_path_rows(path, f))
 }
 
 fn read_path_rows(path: &Path, mut f: impl FnMut(&[String]) -> Result<()>) -> Result<()> {
-    use parquet::record::Field;
-    super::checked::regular_size(path)?;
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let r = SerializedFileReader::new(file).map_err(perr(path))?;
-    let mut cells: Vec<String> = Vec::new();
-    for row in r.get_row_iter(None).map_err(perr(path))? {
-        let row = row.map_err(perr(path))?;
-        cells.clear();
-        for (_, v) in row.get_column_iter() {
-            cells.push(match v {
-                Field::Null => String::new(),
-                Field::Str(s) => s.clone(),
-                Field::Long(x) => x.to_string(),
-                Field::Double(x) => super::format::fmt_num(*x),
-                other => other.to_string(),
-            });
+    let (r, expected) = open(path)?;
+    let width = r.metadata().file_metadata().schema_descr().num_columns();
+    let mut d = Digests::new(width);
+    let mut row = vec![String::new(); width];
+    for g in 0..r.num_row_groups() {
+        let rg = r.get_row_group(g).map_err(perr(path))?;
+        let n = group_rows(path, &*rg)?;
+        let mut data: Vec<Vec<String>> = Vec::with_capacity(width);
+        for c in 0..width {
+            let (col, defs) = read_column(path, &*rg, c, n, &mut d)?;
+            data.push(texts(path, &col, &defs, n)?);
         }
-        f(&cells)?;
+        for i in 0..n {
+            for (cell, col) in row.iter_mut().zip(&data) {
+                cell.clone_from(&col[i]);
+            }
+            f(&row)?;
+        }
     }
-    Ok(())
+    (0..width).try_for_each(|c| d.check(path, &expected, c))
 }
