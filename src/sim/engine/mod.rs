@@ -12,6 +12,7 @@
 //! and [`outcome`] (the metric row).
 
 mod access;
+mod aggregate;
 mod audit;
 mod conditional;
 mod demand;
@@ -132,6 +133,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         self.reset();
         self.refresh_holders();
         self.w.actors.clear();
+        self.init_aggregate();
         for a in 0..self.m.actors.len() {
             self.init_requests(a);
             if !self.init_insiders(a) {
@@ -181,7 +183,8 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// Actor `a`'s streams, and its first legitimate request.
+    /// Actor `a`'s streams, and its first legitimate request (none when its requests are drawn
+    /// in aggregate from the start).
     fn init_requests(&mut self, a: usize) {
         let actor = &self.m.actors[a];
         let mut streams = ActorStreams {
@@ -189,6 +192,10 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             choice: self.stream(SRC_CHOICE, actor.key, 0),
             review: self.stream(SRC_REVIEW, actor.key, 0),
         };
+        if self.w.agg.aggregated(a) {
+            self.w.actors.push(streams);
+            return;
+        }
         let first = streams.arrivals.exponential(actor.legit_rate);
         self.w.actors.push(streams);
         self.push(first, Kind::LegitArrival, a as u32, 0.0);
@@ -356,8 +363,16 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                     self.review_done(ev.t, ev.a);
                 }
                 Kind::Demand => self.demand(ev.t, ev.a as usize),
-                Kind::Flow => self.flow(ev.t, ev.a as usize),
+                Kind::Flow => {
+                    if !self.flush_aggregated(ev.t) {
+                        return false;
+                    }
+                    self.flow(ev.t, ev.a as usize)
+                }
                 Kind::StoreDelete => {
+                    if !self.flush_aggregated(ev.t) {
+                        return false;
+                    }
                     let s = ev.a as usize;
                     self.w.holds[s] = 0;
                     self.w.deleted[s] = true;
@@ -371,6 +386,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             }
             self.w.cmc.counted = false;
             self.out[idx::EVENTS] += 1.0;
+        }
+        if !self.flush_aggregated(self.m.horizon) {
+            return false;
         }
         if L::ON {
             self.close_days(self.m.horizon.ceil());
@@ -386,7 +404,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     fn legit_arrivals(&mut self, mut t: f64, a: u32) -> bool {
         loop {
             let next = self.legit(t, a as usize);
-            if next > self.m.horizon {
+            if next > self.m.horizon || self.aggregate_now(t, a as usize) {
                 return true;
             }
             let ev = Event {
