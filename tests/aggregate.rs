@@ -188,7 +188,11 @@ fn forms_agree_without_a_queue() {
 
 #[test]
 fn forms_agree_where_a_queue_ends() {
-    check_forms("gated", &mixed(true), 3000, true);
+    let s = mixed(true);
+    check_forms("gated", &s, 3000, true);
+    // The queue is there before day 120: its requests were drawn one by one, the same ones.
+    let o = outcomes(&s, 7, 20, true);
+    assert!(o.iter().all(|x| x.metrics[idx::REVIEWED_REQUESTS] > 100.0));
 }
 
 /// The shipped scenarios: every column but the legitimate requests' is the same, replication by
@@ -205,6 +209,16 @@ fn shipped_scenarios_keep_every_other_column() {
         let s = Scenario::load(&root().join("scenarios").join(file), &[]).expect("shipped");
         check_forms(file, &s, 400, false);
     }
+    // US staff reading (no review applies to them): drawn in aggregate beside the reviewed CN
+    // engineers, whose requests and the queue they share with insiders stay the same.
+    let sets = [
+        "actor.tiktok-us-staff.requests_per_person_per_day=0.05".to_string(),
+        "actor.tiktok-us-staff.records_per_request={ dist = \"lognormal\", median = 20, sigma = 1.0 }"
+            .to_string(),
+    ];
+    let file = root().join("scenarios").join("status_quo_2021.toml");
+    let s = Scenario::load(&file, &sets).expect("shipped with US staff reading");
+    check_forms("status quo, US staff reading", &s, 400, true);
 }
 
 /// With no queue anywhere, the requests' count is Poisson: mean and variance both rate x

@@ -66,8 +66,14 @@ fn split(s: &mut Stream, count: u64, n: u64, mut each: impl FnMut(&mut Stream, u
 
 impl Aggregated {
     /// Whether actor `a`'s requests are drawn in aggregate now.
+    #[inline]
     pub(super) fn aggregated(&self, a: usize) -> bool {
         !self.since[a].is_nan()
+    }
+
+    /// The hour from which actor `a`'s requests are drawn in aggregate (infinite: never).
+    pub(super) fn from(&self, a: usize) -> f64 {
+        self.from[a]
     }
 }
 
@@ -130,16 +136,15 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// Whether actor `a` (whose request at `t` was just drawn one by one) now draws its requests
-    /// in aggregate from `t` on; then its next request is not scheduled.
-    #[inline(always)]
-    pub(super) fn aggregate_now(&mut self, t: f64, a: usize) -> bool {
-        let agg = &mut self.w.agg;
-        if t >= agg.from[a] {
-            agg.since[a] = t;
-            return true;
+    /// A legitimate arrival of actor `a` at `t` that is not a request: the hour its requests
+    /// start being drawn in aggregate (`switch`: the arrival pushed for [`Aggregated::from`]), or
+    /// its one-by-one request pending then, which is dropped. Exact: the time to an actor's next
+    /// request is memoryless, so its requests from a fixed hour on are a Poisson process of their
+    /// own.
+    pub(super) fn aggregate_from(&mut self, t: f64, a: usize, switch: bool) {
+        if switch {
+            self.w.agg.since[a] = t;
         }
-        false
     }
 
     /// Draws every aggregated actor's requests up to hour `t` (a store's classes may change

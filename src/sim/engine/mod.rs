@@ -7,7 +7,8 @@
 //! event once a [`Workspace`] has warmed up.
 //!
 //! This file holds the loop and the set-up; each concern's handlers live beside it: [`access`]
-//! (requests and attempts), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
+//! (requests and attempts), [`aggregate`] (legitimate requests that meet no queue, drawn
+//! together), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
 //! [`flow`], [`audit`], [`conditional`] (the conditional Monte Carlo estimate `reached_cmc`),
 //! and [`outcome`] (the metric row).
 
@@ -184,7 +185,8 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     }
 
     /// Actor `a`'s streams, and its first legitimate request (none when its requests are drawn
-    /// in aggregate from the start).
+    /// in aggregate from the start); and the hour they will be (a legitimate arrival marked by
+    /// `x = 1`), if that comes within the horizon.
     fn init_requests(&mut self, a: usize) {
         let actor = &self.m.actors[a];
         let mut streams = ActorStreams {
@@ -199,6 +201,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let first = streams.arrivals.exponential(actor.legit_rate);
         self.w.actors.push(streams);
         self.push(first, Kind::LegitArrival, a as u32, 0.0);
+        self.push(self.w.agg.from(a), Kind::LegitArrival, a as u32, 1.0);
     }
 
     /// Actor `a`'s malicious insiders of day 0 (a binomial draw from its headcount), each with its
@@ -353,7 +356,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             }
             match ev.kind {
                 Kind::LegitArrival => {
-                    if !self.legit_arrivals(ev.t, ev.a) {
+                    if ev.x != 0.0 || self.w.agg.aggregated(ev.a as usize) {
+                        self.aggregate_from(ev.t, ev.a as usize, ev.x != 0.0);
+                    } else if !self.legit_arrivals(ev.t, ev.a) {
                         return false;
                     }
                 }
@@ -404,7 +409,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     fn legit_arrivals(&mut self, mut t: f64, a: u32) -> bool {
         loop {
             let next = self.legit(t, a as usize);
-            if next > self.m.horizon || self.aggregate_now(t, a as usize) {
+            if next > self.m.horizon {
                 return true;
             }
             let ev = Event {
