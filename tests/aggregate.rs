@@ -253,6 +253,30 @@ fn request_count_is_poisson() {
     }
 }
 
+/// An actor whose reads count toward the question (`include_access`) is never aggregated: its
+/// reads join the leaks in time order. Both forms give the same rows, legitimate columns too.
+#[test]
+fn reads_that_count_toward_the_question_stay_one_by_one() {
+    let s = ScenarioBuilder::new("access")
+        .horizon_days(60)
+        .class("a", 5000)
+        .jurisdiction("US")
+        .jurisdiction("CN")
+        .store("s", "US", &["a"])
+        .actor("eng", "CN", 20)
+        .set("actor.eng.requests_per_person_per_day", 0.5)
+        .set("actor.eng.records_per_request", 3)
+        .set("question.recipients", ["CN"])
+        .set("question.include_access", true)
+        .scenario();
+    let (agg, one) = (outcomes(&s, 2, 50, true), outcomes(&s, 2, 50, false));
+    for (x, y) in agg.iter().zip(&one) {
+        assert_eq!(x.metrics.map(f64::to_bits), y.metrics.map(f64::to_bits));
+        assert_eq!(x.reach, y.reach);
+    }
+    assert!(agg.iter().all(|x| x.metrics[idx::REACHED] == 1.0));
+}
+
 /// The same seed gives the same bytes, on one thread or two.
 #[test]
 fn aggregated_runs_are_reproducible() {
