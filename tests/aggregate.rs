@@ -277,6 +277,37 @@ fn reads_that_count_toward_the_question_stay_one_by_one() {
     assert!(agg.iter().all(|x| x.metrics[idx::REACHED] == 1.0));
 }
 
+/// Paired scenarios that differ in when a firewall switches on count the same requests,
+/// replication by replication (one Poisson draw per span, shared among its pieces), and the
+/// later firewall blocks fewer of them.
+#[test]
+fn a_firewall_date_leaves_the_request_count_paired() {
+    let at = |day: u32| {
+        let s = ScenarioBuilder::new("fw")
+            .horizon_days(100)
+            .class("a", 5000)
+            .jurisdiction("US")
+            .jurisdiction("CN")
+            .store("s", "US", &["a"])
+            .actor("eng", "CN", 20)
+            .set("actor.eng.requests_per_person_per_day", 0.5)
+            .set("actor.eng.records_per_request", 3)
+            .firewall(&["US"], 0.5)
+            .set("controls.firewall.from_day", day)
+            .scenario();
+        outcomes(&s, 4, 200, true)
+    };
+    let (early, late) = (at(20), at(70));
+    for (x, y) in early.iter().zip(&late) {
+        assert_eq!(
+            x.metrics[idx::LEGIT_REQUESTS],
+            y.metrics[idx::LEGIT_REQUESTS]
+        );
+    }
+    let blocked = |o: &[Outcome]| column(o, idx::LEGIT_BLOCKED).iter().sum::<f64>();
+    assert!(blocked(&early) > blocked(&late));
+}
+
 /// The same seed gives the same bytes, on one thread or two.
 #[test]
 fn aggregated_runs_are_reproducible() {

@@ -162,33 +162,42 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         self.out[idx::EVENTS] <= self.limit
     }
 
-    /// Actor `a`'s requests in `[u, v)`, in pieces between firewalls switching on.
+    /// Actor `a`'s requests in `[u, v)`: their number (one Poisson draw from its arrival stream,
+    /// whatever the controls, so paired scenarios count the same requests), then shared among
+    /// the pieces between firewalls switching on (binomial draws on their lengths, from its
+    /// choice stream).
     fn aggregate_span(&mut self, a: usize, mut u: f64, v: f64) {
-        let first = self.w.agg.cuts.partition_point(|&c| c <= u);
-        for k in first..self.w.agg.cuts.len() {
-            let cut = self.w.agg.cuts[k];
-            if cut >= v {
-                break;
-            }
-            self.aggregate_piece(a, u, cut);
-            u = cut;
-        }
-        self.aggregate_piece(a, u, v);
-    }
-
-    /// Actor `a`'s requests in `[u, v)`, where every request's fate is that of one at `u`: their
-    /// number, then their classes and stores, then what each approved one reads.
-    fn aggregate_piece(&mut self, a: usize, u: f64, v: f64) {
-        let m = self.m;
-        let actor = &m.actors[a];
-        let mean = actor.legit_rate * (v - u);
+        let mean = self.m.actors[a].legit_rate * (v - u);
         let streams = &mut self.w.actors[a];
-        let n = match Poisson::new(mean) {
+        let mut left = match Poisson::new(mean) {
             Ok(p) if mean > 0.0 => p.sample(&mut streams.arrivals) as u64,
             _ => 0,
         };
-        self.out[idx::LEGIT_REQUESTS] += n as f64;
-        self.out[idx::EVENTS] += n as f64;
+        self.out[idx::LEGIT_REQUESTS] += left as f64;
+        self.out[idx::EVENTS] += left as f64;
+        let first = self.w.agg.cuts.partition_point(|&c| c <= u);
+        for k in first..self.w.agg.cuts.len() {
+            let cut = self.w.agg.cuts[k];
+            if cut >= v || left == 0 {
+                break;
+            }
+            let share = (cut - u) / (v - u);
+            let n = Binomial::new(left, share)
+                .map(|b| b.sample(&mut self.w.actors[a].choice))
+                .unwrap_or(0);
+            self.aggregate_piece(a, u, n);
+            left -= n;
+            u = cut;
+        }
+        self.aggregate_piece(a, u, left);
+    }
+
+    /// `n` requests of actor `a` in a piece from `u` where every request's fate is that of one
+    /// at `u`: their classes and stores, then what each approved one reads.
+    fn aggregate_piece(&mut self, a: usize, u: f64, n: u64) {
+        let m = self.m;
+        let actor = &m.actors[a];
+        let streams = &mut self.w.actors[a];
         if n == 0 || actor.classes.is_empty() {
             return;
         }
