@@ -50,6 +50,7 @@ impl Model {
                 code_review: v(&s.cost.code_review),
                 legit_wait_per_hour: v(&s.cost.legit_wait_per_hour),
             },
+            aggregate_requests: true,
         }
     }
 }

@@ -266,6 +266,10 @@ pub struct Model {
     pub question: QuestionModel,
     /// Costs.
     pub cost: CostModel,
+    /// Whether legitimate requests that can meet no review queue are drawn in aggregate (a
+    /// Poisson count split over class and store) rather than one by one: the same distribution,
+    /// fewer events (`docs/model.md`, "Aggregated legitimate requests"). True when built.
+    pub aggregate_requests: bool,
 }
 
 impl Model {

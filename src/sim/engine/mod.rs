@@ -7,11 +7,13 @@
 //! event once a [`Workspace`] has warmed up.
 //!
 //! This file holds the loop and the set-up; each concern's handlers live beside it: [`access`]
-//! (requests and attempts), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
+//! (requests and attempts), [`aggregate`] (legitimate requests that meet no queue, drawn
+//! together), [`gatekeeper`], [`leak`] (who obtains which records), [`demand`],
 //! [`flow`], [`audit`], [`conditional`] (the conditional Monte Carlo estimate `reached_cmc`),
 //! and [`outcome`] (the metric row).
 
 mod access;
+mod aggregate;
 mod audit;
 mod conditional;
 mod demand;
@@ -132,6 +134,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         self.reset();
         self.refresh_holders();
         self.w.actors.clear();
+        self.init_aggregate();
         for a in 0..self.m.actors.len() {
             self.init_requests(a);
             if !self.init_insiders(a) {
@@ -181,7 +184,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         }
     }
 
-    /// Actor `a`'s streams, and its first legitimate request.
+    /// Actor `a`'s streams, and its first legitimate request (none when its requests are drawn
+    /// in aggregate from the start); and the hour they will be (a legitimate arrival marked by
+    /// `x = 1`), if that comes within the horizon.
     fn init_requests(&mut self, a: usize) {
         let actor = &self.m.actors[a];
         let mut streams = ActorStreams {
@@ -189,9 +194,14 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             choice: self.stream(SRC_CHOICE, actor.key, 0),
             review: self.stream(SRC_REVIEW, actor.key, 0),
         };
+        if self.w.agg.aggregated(a) {
+            self.w.actors.push(streams);
+            return;
+        }
         let first = streams.arrivals.exponential(actor.legit_rate);
         self.w.actors.push(streams);
         self.push(first, Kind::LegitArrival, a as u32, 0.0);
+        self.push(self.w.agg.from(a), Kind::LegitArrival, a as u32, 1.0);
     }
 
     /// Actor `a`'s malicious insiders of day 0 (a binomial draw from its headcount), each with its
@@ -346,7 +356,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             }
             match ev.kind {
                 Kind::LegitArrival => {
-                    if !self.legit_arrivals(ev.t, ev.a) {
+                    if ev.x != 0.0 || self.w.agg.aggregated(ev.a as usize) {
+                        self.aggregate_from(ev.t, ev.a as usize, ev.x != 0.0);
+                    } else if !self.legit_arrivals(ev.t, ev.a) {
                         return false;
                     }
                 }
@@ -356,8 +368,16 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                     self.review_done(ev.t, ev.a);
                 }
                 Kind::Demand => self.demand(ev.t, ev.a as usize),
-                Kind::Flow => self.flow(ev.t, ev.a as usize),
+                Kind::Flow => {
+                    if !self.flush_aggregated(ev.t) {
+                        return false;
+                    }
+                    self.flow(ev.t, ev.a as usize)
+                }
                 Kind::StoreDelete => {
+                    if !self.flush_aggregated(ev.t) {
+                        return false;
+                    }
                     let s = ev.a as usize;
                     self.w.holds[s] = 0;
                     self.w.deleted[s] = true;
@@ -371,6 +391,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             }
             self.w.cmc.counted = false;
             self.out[idx::EVENTS] += 1.0;
+        }
+        if !self.flush_aggregated(self.m.horizon) {
+            return false;
         }
         if L::ON {
             self.close_days(self.m.horizon.ceil());

@@ -181,6 +181,8 @@ pub struct Workspace {
     pub(super) recruits: Vec<u32>,
     /// Conditional Monte Carlo sums (`reached_cmc`).
     pub(super) cmc: Cmc,
+    /// Which actors' legitimate requests are drawn in aggregate, and since when.
+    pub(super) agg: super::aggregate::Aggregated,
 }
 
 impl Workspace {
