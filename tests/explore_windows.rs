@@ -38,9 +38,14 @@ fn a_window_is_an_explore_metric_and_discover_accepts_it() {
     assert_eq!(rows.len(), 16, "one window row per draw");
     for r in &rows {
         let p: f64 = r[3].parse().unwrap();
-        // A share of 60 replications.
         assert!((0.0..=1.0).contains(&p));
-        assert!(((p * 60.0) - (p * 60.0).round()).abs() < 1e-6, "{p}");
+        match r[6] {
+            // A share of 60 replications.
+            "plain" => assert!(((p * 60.0) - (p * 60.0).round()).abs() < 1e-6, "{p}"),
+            // The mean of 60 conditional values, with its own standard error.
+            "conditional" => assert!(r[4].parse::<f64>().unwrap() >= 0.0),
+            other => panic!("estimator {other}"),
+        }
     }
     // The boxes (when some draws, not all, are above) are of the window metric.
     if let Ok(d) = std::fs::read_to_string(dir.path().join("explore/discovery.csv")) {

@@ -264,7 +264,9 @@ pub fn read_draws(dir: &Path, m: &ExploreManifest, metrics: usize) -> Result<Dra
         && d.cond.len() == m.count
         && grid(&d.p, m.deal.len(), metrics, |_| true)
         && grid(&d.se, m.deal.len(), metrics, |_| true)
-        && grid(&d.hits, m.deal.len(), metrics, |b| b.len() == words || b.is_empty())
+        && grid(&d.hits, m.deal.len(), metrics, |b| {
+            b.len() == words || b.is_empty()
+        })
         && grid(&d.cond, m.deal.len(), metrics, |v| {
             v.len() as u64 == m.reps || v.is_empty()
         });
@@ -329,7 +331,11 @@ mod tests {
         assert_eq!(bits(&back), bits(&d));
         // NaN is not equal to itself: compare the rest with the standard errors' bits.
         let se_bits = |d: &Draws| -> Vec<u64> {
-            d.se.iter().flatten().flatten().map(|x| x.to_bits()).collect()
+            d.se.iter()
+                .flatten()
+                .flatten()
+                .map(|x| x.to_bits())
+                .collect()
         };
         assert_eq!(se_bits(&back), se_bits(&d));
         assert_eq!(back.cond, d.cond);
