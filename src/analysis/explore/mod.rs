@@ -328,7 +328,10 @@ pub fn discover(st: &Study, metric: usize, x: f64) -> Vec<Option<prim::Discovery
                 .map(|p| *p > x)
                 .collect();
             let hits = y.iter().filter(|v| **v).count();
-            (hits > 0 && hits < y.len()).then(|| prim::prim(st.values, &y, st.levels))
+            let peel: Vec<bool> = (0..st.levels.len())
+                .map(|j| st.uses.get(j).is_none_or(|u| u[deal]))
+                .collect();
+            (hits > 0 && hits < y.len()).then(|| prim::prim_over(st.values, &y, st.levels, &peel))
         })
         .collect()
 }

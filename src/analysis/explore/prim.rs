@@ -81,6 +81,8 @@ struct Problem<'a> {
     x: &'a [Vec<f64>],
     y: &'a [bool],
     levels: &'a [usize],
+    /// Per input, whether it may be peeled.
+    peel: &'a [bool],
     init: Vec<(f64, f64)>,
 }
 
@@ -127,7 +129,7 @@ impl Problem<'_> {
     /// choice that keeps more than one.
     fn peels(&self, b: &Box) -> Vec<Box> {
         let mut out = Vec::new();
-        for j in 0..self.levels.len() {
+        for j in (0..self.levels.len()).filter(|&j| self.peel[j]) {
             if self.levels[j] > 0 {
                 if b.cats[j].iter().filter(|c| **c).count() < 2 {
                     continue;
@@ -186,6 +188,12 @@ impl Problem<'_> {
 /// alternative's index), 0 for a number. A choice is peeled one alternative at a time, as the
 /// EMA Workbench peels a categorical input.
 pub fn prim(x: &[Vec<f64>], y: &[bool], levels: &[usize]) -> Discovery {
+    prim_over(x, y, levels, &vec![true; levels.len()])
+}
+
+/// [`prim`] peeling only the inputs with `peel[j]` (a deal's own inputs: one it does not use
+/// cannot explain where it fails, though chance may favour it).
+pub fn prim_over(x: &[Vec<f64>], y: &[bool], levels: &[usize], peel: &[bool]) -> Discovery {
     let n = x.len();
     let init: Vec<(f64, f64)> = (0..levels.len())
         .map(|j| {
@@ -195,7 +203,13 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], levels: &[usize]) -> Discovery {
                 })
         })
         .collect();
-    let problem = Problem { x, y, levels, init };
+    let problem = Problem {
+        x,
+        y,
+        levels,
+        peel,
+        init,
+    };
     let mut b = Box {
         lims: problem.init.clone(),
         cats: levels.iter().map(|&l| vec![true; l]).collect(),
@@ -270,6 +284,20 @@ mod tests {
         let s = &d.trajectory[d.chosen];
         assert_eq!(s.kept, vec![(1, vec![2])], "{s:?}");
         assert!(s.density >= 0.8 && s.coverage > 0.8, "{s:?}");
+    }
+
+    #[test]
+    fn an_input_left_out_is_never_restricted() {
+        let names: Vec<String> = ["a", "b"].iter().map(|s| s.to_string()).collect();
+        let x = latin_hypercube(2, &names, 400, 0);
+        // Of interest where b is high; b may not be peeled, so the box stays on a (or none).
+        let y: Vec<bool> = x.iter().map(|r| r[1] > 0.7).collect();
+        let d = prim_over(&x, &y, &[0, 0], &[true, false]);
+        assert!(d
+            .trajectory
+            .iter()
+            .all(|s| s.limits.iter().all(|l| l.0 == 0)));
+        assert!(prim(&x, &y, &[0, 0]).trajectory[1].limits[0].0 == 1);
     }
 
     #[test]
