@@ -281,10 +281,14 @@ impl Executor {
         // The first replication found over its budget, if any: the others then stop.
         let over = AtomicU64::new(u64::MAX);
         let max_events = self.max_events;
+        // Pieces of at least 64 replications, fewer when that would leave a thread idle (an
+        // explore draw of 100): the rows come back in replication order either way.
+        let len = (range.end - range.start) as usize;
+        let min_len = (len / (4 * self.pool.current_num_threads())).clamp(1, 64);
         let part = self.pool.install(|| {
             (range.start as usize..range.end as usize)
                 .into_par_iter()
-                .with_min_len(64)
+                .with_min_len(min_len)
                 .fold(new_part, |mut part, rep| {
                     let rep = rep as u64;
                     if cancel.load(Ordering::Relaxed) || over.load(Ordering::Relaxed) != u64::MAX {

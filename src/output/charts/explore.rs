@@ -46,7 +46,7 @@ impl Chart for SpreadChart {
             .y_labels(n.max(1))
             .y_label_formatter(&|y| row_label(&labels, *y))
             .x_desc(&self.axis)
-            .x_label_formatter(&|v| format!("{:.0}%", 100.0 * v))
+            .x_label_formatter(&|v| percent(*v, hi))
             .label_style(label_style())
             .axis_desc_style(desc_style())
             .draw()
@@ -365,4 +365,17 @@ impl Chart for TradeoffChart {
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         Ok(())
     }
+}
+
+/// `v` as a percentage, with the decimals an axis up to `hi` needs to tell its key points
+/// apart (0.5%, 1.0%, 1.5% on an axis to 3%).
+fn percent(v: f64, hi: f64) -> String {
+    let decimals = if hi >= 0.1 {
+        0
+    } else if hi >= 0.01 {
+        1
+    } else {
+        2
+    };
+    format!("{:.*}%", decimals, 100.0 * v)
 }

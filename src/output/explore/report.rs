@@ -94,10 +94,12 @@ fn spread_charts(
 ) -> Result<String> {
     let mut o = String::new();
     for (m, metric) in x.metrics.iter().enumerate() {
-        let label = if m == 0 {
-            x.questions.first().cloned().unwrap_or_default()
-        } else {
-            charts::human_label(metric)
+        let question = x.questions.first().cloned().unwrap_or_default();
+        let label = match metric.strip_prefix("reached.") {
+            _ if m == 0 => question,
+            // A window of the question: the question, then the window's name.
+            Some(window) => format!("{question} {}", window.replace('_', " ")),
+            None => charts::human_label(metric),
         };
         let deals = a
             .uncertainty
@@ -175,6 +177,11 @@ fn indices_chart(
     if !sens.is_empty() {
         let sobol = sens[0].method == "sobol";
         let stem = format!("explore-indices{suffix}");
+        // Only the inputs some deal uses (an evidence input sets no deal's path).
+        let shown: Vec<usize> = (0..x.inputs.len())
+            .filter(|i| sens.iter().any(|r| r.input == *i))
+            .collect();
+        let row = |input: usize| shown.iter().position(|&i| i == input).unwrap_or(0);
         charts::render(
             dir,
             &stem,
@@ -186,7 +193,7 @@ fn indices_chart(
                 },
                 axis: "share of the variance over the input draws".into(),
                 deals: x.deals.clone(),
-                inputs: x.inputs.clone(),
+                inputs: shown.iter().map(|&i| x.inputs[i].clone()).collect(),
                 points: sens
                     .iter()
                     .map(|r| {
@@ -194,7 +201,7 @@ fn indices_chart(
                         let t = &r.indices.total;
                         (
                             r.deal,
-                            r.input,
+                            row(r.input),
                             [f.value, f.low, f.high],
                             [t.value, t.low, t.high],
                         )
