@@ -8,7 +8,8 @@ bootstrap intervals use different random resamples and are not compared.
 The EMA Workbench's PRIM (prim.Prim, peel_alpha 0.05, mass_min 0.05, lenient1 objective) on the
 inputs and the draws of interest (estimate above the threshold), against discovery.csv: each
 step of leaksim's peeling trajectory has the coverage and density of the Workbench's step of the
-same number within TOL_PRIM, and the last peel restricts the same inputs.
+same number within TOL_PRIM, with the same quasi-p value for every restricted end (Bryant and
+Lempert's one-sided binomial test), and the last peel restricts the same inputs.
 
 Usage: explore_reference.py FOLDER DEAL THRESHOLD
 """
@@ -67,6 +68,21 @@ def main(folder, deal, threshold):
         )
         if not ok:
             failures.append(f"prim step {i}")
+    # Quasi-p values of every restricted end, step by step (-1 in the Workbench: not restricted).
+    for _, r in disc.iterrows():
+        i = int(r.step)
+        parts = [] if pd.isna(r.quasi_p) else str(r.quasi_p).split("; ")
+        for part in parts:
+            name, ends = part.rsplit(" [", 1)
+            for k, v in enumerate(ends.rstrip("]").split(", ")):
+                theirs = box.qp[i][name][k]
+                ours = -1.0 if v == "-" else float(v)
+                ok = abs(ours - theirs) <= TOL_PRIM
+                if not ok:
+                    print(f"prim step {i} quasi-p {name}[{k}]: leaksim {ours} EMA Workbench {theirs} DIFFERENT")
+                    failures.append(f"prim step {i} quasi-p {name}")
+        if parts:
+            print(f"prim step {i}: quasi-p values of {len(parts)} restricted input(s) compared")
     last = disc.iloc[-1]
     ours = sorted(part.split(" in ")[0] for part in str(last["box"]).split("; ") if " in " in part)
     lims = box.box_lims[int(last.step)]

@@ -29,6 +29,12 @@ pub struct Step {
     pub limits: Vec<(usize, f64, f64)>,
     /// (input, alternatives kept) of every restricted structural choice (alternatives by index).
     pub kept: Vec<(usize, Vec<usize>)>,
+    /// Quasi-p values of the restrictions (Bryant and Lempert 2010, as the EMA Workbench
+    /// computes them), one per restricted end: for `limits[i]`, those of its lower and upper
+    /// ends (NaN for an end left at the data's range); for `kept[i]`, one. See [`quasi_p`].
+    pub limits_qp: Vec<(f64, f64)>,
+    /// One quasi-p value per `kept` entry.
+    pub kept_qp: Vec<f64>,
 }
 
 /// A discovery: the peeling trajectory and the chosen step.
@@ -39,6 +45,31 @@ pub struct Discovery {
     /// The chosen box: the largest coverage among those of density at least
     /// [`CHOSEN_DENSITY`], else the densest.
     pub chosen: usize,
+}
+
+/// The quasi-p value of a restriction (Bryant and Lempert 2010): the box holds `coi` draws of
+/// interest among `n`; lifting the restriction gives a box of density `p`. The one-sided
+/// binomial test P(X >= coi) for X ~ Binomial(n, p): the chance that a box of `n` draws taken
+/// where the restriction is lifted would be at least as dense. Small (below 0.05, say) means the
+/// restriction matters; large, that it may follow the draws' noise.
+pub fn quasi_p(coi: usize, n: usize, p: f64) -> f64 {
+    if coi == 0 || p >= 1.0 {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        return 0.0;
+    }
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    // ln C(n, k) built up from k = coi, each term from the one before: no overflow.
+    let mut ln_c = (0..coi)
+        .map(|i| ((n - i) as f64 / (i + 1) as f64).ln())
+        .sum::<f64>();
+    let mut sum = 0.0;
+    for k in coi..=n {
+        sum += (ln_c + k as f64 * lp + (n - k) as f64 * lq).exp();
+        ln_c += ((n - k) as f64 / (k + 1) as f64).ln();
+    }
+    sum.min(1.0)
 }
 
 /// The EMA Workbench's `get_quantile` (after sdtoolkit): an order statistic, moved past ties and
@@ -100,6 +131,33 @@ impl Problem<'_> {
             .count()
     }
 
+    /// Whether draw `i` is inside box `b` with input `j`'s restriction `end` lifted (0: its
+    /// lower end, 1: its upper end, 2: every alternative of a choice).
+    fn inside_lifted(&self, b: &Box, i: usize, j: usize, end: u8) -> bool {
+        let x = &self.x[i];
+        (0..self.levels.len()).all(|k| {
+            if self.levels[k] > 0 {
+                (k == j && end == 2) || b.cats[k][x[k] as usize]
+            } else {
+                let (lo, hi) = b.lims[k];
+                (x[k] >= lo || (k == j && end == 0)) && (x[k] <= hi || (k == j && end == 1))
+            }
+        })
+    }
+
+    /// The quasi-p value of lifting one restriction of box `b` (see [`quasi_p`]).
+    fn lifted_qp(&self, b: &Box, j: usize, end: u8) -> f64 {
+        let (mut t, mut h) = (0usize, 0usize);
+        for i in 0..self.x.len() {
+            if self.inside_lifted(b, i, j, end) {
+                t += 1;
+                h += self.y[i] as usize;
+            }
+        }
+        let coi = b.idx.iter().filter(|&&i| self.y[i]).count();
+        quasi_p(coi, b.idx.len(), h as f64 / t.max(1) as f64)
+    }
+
     /// Box `b` as a step of the trajectory.
     fn step(&self, b: &Box) -> Step {
         let total = self.y.iter().filter(|v| **v).count().max(1) as f64;
@@ -121,6 +179,26 @@ impl Problem<'_> {
             kept: (0..self.levels.len())
                 .filter(|j| !numeric(j) && !b.cats[*j].iter().all(|c| *c))
                 .map(|j| (j, (0..self.levels[j]).filter(|&c| b.cats[j][c]).collect()))
+                .collect(),
+            limits_qp: (0..self.levels.len())
+                .filter(|j| numeric(j) && b.lims[*j] != self.init[*j])
+                .map(|j| {
+                    let end = |e: u8, restricted: bool| {
+                        if restricted {
+                            self.lifted_qp(b, j, e)
+                        } else {
+                            f64::NAN
+                        }
+                    };
+                    (
+                        end(0, b.lims[j].0 != self.init[j].0),
+                        end(1, b.lims[j].1 != self.init[j].1),
+                    )
+                })
+                .collect(),
+            kept_qp: (0..self.levels.len())
+                .filter(|j| !numeric(j) && !b.cats[*j].iter().all(|c| *c))
+                .map(|j| self.lifted_qp(b, j, 2))
                 .collect(),
         }
     }
@@ -298,6 +376,33 @@ mod tests {
             .iter()
             .all(|s| s.limits.iter().all(|l| l.0 == 0)));
         assert!(prim(&x, &y, &[0, 0]).trajectory[1].limits[0].0 == 1);
+    }
+
+    #[test]
+    fn quasi_p_is_the_binomial_upper_tail() {
+        // P(X >= 3), X ~ Binomial(5, 1/2) = (10 + 5 + 1) / 32.
+        assert!((quasi_p(3, 5, 0.5) - 0.5).abs() < 1e-12);
+        // P(X >= 1), X ~ Binomial(4, 0.1) = 1 - 0.9^4.
+        assert!((quasi_p(1, 4, 0.1) - (1.0 - 0.9f64.powi(4))).abs() < 1e-12);
+        assert_eq!(quasi_p(0, 10, 0.3), 1.0);
+        // Large boxes: no overflow, a tiny tail.
+        let tail = quasi_p(900, 1000, 0.5);
+        assert!(tail > 0.0 && tail < 1e-100, "{tail}");
+    }
+
+    #[test]
+    fn restrictions_that_matter_have_small_quasi_p_values() {
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let x = latin_hypercube(3, &names, 1000, 0);
+        let y: Vec<bool> = x.iter().map(|r| r[0] > 0.7 && r[1] < 0.4).collect();
+        let d = prim(&x, &y, &[0, 0, 0]);
+        let s = &d.trajectory[d.chosen];
+        assert_eq!(s.limits_qp.len(), s.limits.len());
+        for ((j, _, _), (lo, hi)) in s.limits.iter().zip(&s.limits_qp) {
+            // a's lower end and b's upper end carry the box.
+            let key = if *j == 0 { lo } else { hi };
+            assert!(*key < 1e-6, "input {j}: {lo} {hi}");
+        }
     }
 
     #[test]

@@ -47,6 +47,71 @@ pub fn box_parts(
     parts.into_iter().map(|p| p.1).collect()
 }
 
+/// A box's quasi-p values, in the order of [`box_parts`]: `INPUT [LOW, HIGH]` for a number
+/// (each restricted end's value, `-` for an end left at the data's range), `INPUT {QP}` for a
+/// structural choice; values written by `num`.
+pub fn quasi_p_parts(
+    x: &Exploration,
+    s: &crate::analysis::explore::prim::Step,
+    num: impl Fn(f64) -> String,
+) -> Vec<String> {
+    let end = |v: f64| if v.is_nan() { "-".to_string() } else { num(v) };
+    let mut parts: Vec<(usize, String)> = s
+        .limits
+        .iter()
+        .zip(&s.limits_qp)
+        .map(|((j, _, _), (lo, hi))| (*j, format!("{} [{}, {}]", x.inputs[*j], end(*lo), end(*hi))))
+        .collect();
+    parts.extend(
+        s.kept
+            .iter()
+            .zip(&s.kept_qp)
+            .map(|((j, _), qp)| (*j, format!("{} {{{}}}", x.inputs[*j], num(*qp)))),
+    );
+    parts.sort_by_key(|p| p.0);
+    parts.into_iter().map(|p| p.1).collect()
+}
+
+/// A box's restrictions with their quasi-p values, for people: `INPUT in [LOW, HIGH] (quasi-p
+/// 0.001, -)` (one per end, `-` for an end left at the data's range).
+pub fn box_with_quasi_p(x: &Exploration, s: &crate::analysis::explore::prim::Step) -> Vec<String> {
+    let qp = |v: f64| {
+        if v.is_nan() {
+            "-".to_string()
+        } else if v < 0.001 {
+            "<0.001".to_string()
+        } else {
+            format!("{v:.3}")
+        }
+    };
+    let mut parts: Vec<(usize, String)> = s
+        .limits
+        .iter()
+        .zip(&s.limits_qp)
+        .map(|((j, lo, hi), (qlo, qhi))| {
+            let name = &x.inputs[*j];
+            let text = format!(
+                "{name} in [{lo:.4}, {hi:.4}] (quasi-p {}, {})",
+                qp(*qlo),
+                qp(*qhi)
+            );
+            (*j, text)
+        })
+        .collect();
+    parts.extend(s.kept.iter().zip(&s.kept_qp).map(|((j, kept), q)| {
+        let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
+        let text = format!(
+            "{} in {{{}}} (quasi-p {})",
+            x.inputs[*j],
+            names.join(", "),
+            qp(*q)
+        );
+        (*j, text)
+    }));
+    parts.sort_by_key(|p| p.0);
+    parts.into_iter().map(|p| p.1).collect()
+}
+
 /// Writes `inputs.csv`: `draw`, then each input's value.
 pub fn write_inputs(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
@@ -243,9 +308,10 @@ pub fn write_sensitivity(path: &Path, x: &Exploration) -> Result<()> {
     })
 }
 
-/// Writes `discovery.csv`: `deal,metric,threshold,step,coverage,density,mass,n,restricted,chosen,box`,
+/// Writes `discovery.csv`: `deal,metric,threshold,step,coverage,density,mass,n,restricted,chosen,box,quasi_p`,
 /// one row per box of each deal's peeling trajectory (step 0: every draw); `box` lists the
-/// restricted inputs as `input in [low, high]`, separated by `; `.
+/// restricted inputs as `input in [low, high]`, separated by `; `, and `quasi_p` their quasi-p
+/// values in the same order ([`quasi_p_parts`]).
 pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
     let Some((metric, threshold, found)) = &x.discovery else {
         return Ok(());
@@ -264,6 +330,7 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
             "restricted",
             "chosen",
             "box",
+            "quasi_p",
         ])
         .map_err(csv_err)?;
         for (deal, d) in found.iter().enumerate() {
@@ -282,6 +349,7 @@ pub fn write_discovery(path: &Path, x: &Exploration) -> Result<()> {
                     (s.limits.len() + s.kept.len()).to_string(),
                     (i == d.chosen).to_string(),
                     b.join("; "),
+                    quasi_p_parts(x, s, fmt_num).join("; "),
                 ])
                 .map_err(csv_err)?;
             }

@@ -319,7 +319,7 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
         return Ok(String::new());
     };
     let mut o = format!(
-        "<h2>Scenario discovery: where {} is above {}</h2>\n<p>PRIM (peeling alpha 0.05, minimum mass 0.05) over the draws; the chosen box (ringed) has the largest coverage among those of density at least 80%.</p>\n",
+        "<h2>Scenario discovery: where {} is above {}</h2>\n<p>PRIM (peeling alpha 0.05, minimum mass 0.05) over the draws; the chosen box (ringed) has the largest coverage among those of density at least 80%. Each restriction carries its quasi-p value (Bryant and Lempert 2010, as the EMA Workbench computes it; one per restricted end): the chance that a box of as many draws, taken with that restriction lifted, would be at least as dense. A restriction with a quasi-p value above 0.05 may follow the draws' noise rather than the deal: read the box without it, or add draws.</p>\n",
         esc(&x.metrics[*m]),
         pct(*t)
     );
@@ -361,7 +361,7 @@ fn discovery_section(dir: &Path, x: &Exploration) -> Result<String> {
                 return vec![x.deals[k].clone(), none, "".into(), "".into(), "".into()];
             };
             let s = &d.trajectory[d.chosen];
-            let b = super::box_parts(x, s, |v| format!("{v:.4}"));
+            let b = super::box_with_quasi_p(x, s);
             vec![
                 x.deals[k].clone(),
                 b.join("; "),

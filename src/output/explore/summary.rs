@@ -150,7 +150,7 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
     if let Some((m, t, found)) = &x.discovery {
         let _ = writeln!(
             o,
-            "Scenario discovery (PRIM): draws with {} > {}",
+            "Scenario discovery (PRIM): draws with {} > {} (quasi-p of a restriction: the chance a box without it would be as dense; above 0.05 it may follow the draws' noise)",
             x.metrics[*m],
             pct(*t)
         );
@@ -161,7 +161,7 @@ pub fn explore_summary(x: &Exploration, secs: f64, threads: usize) -> String {
             };
             let s = &d.trajectory[d.chosen];
             let share = d.trajectory[0].density;
-            let b = super::box_parts(x, s, |v| format!("{v:.4}"));
+            let b = super::box_with_quasi_p(x, s);
             let _ = writeln!(
                 o,
                 "  {}: {} of draws above; box {}: coverage {}, density {}, mass {}",
