@@ -114,7 +114,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             crate::random::Dist::Exponential { mean } => review.standard_exponential() * mean,
             ref d => d.sample(review),
         };
-        let (leave, reviewed, _, wait) = self.enqueue(p, rq.t, hours);
+        let (leave, reviewed, wait) = self.enqueue(p, rq.t, hours);
         self.legit_wait_sum += wait;
         self.trace(rq.note(if reviewed { "queued" } else { "bypassed" }));
         if leave <= self.m.horizon && self.m.actors[rq.actor].reads {
@@ -209,7 +209,8 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
             .expect("checked");
         let hours = gk.review_hours.sample_seeded(at.fate.review);
         let (catch, fatigue, team) = (gk.catch, gk.fatigue, gk.team as f64);
-        let (done, reviewed, backlog, _) = self.enqueue(at.perimeter, at.t, hours);
+        let backlog = self.backlog(at.perimeter, at.t);
+        let (done, reviewed, _) = self.enqueue(at.perimeter, at.t, hours);
         let p_catch = if reviewed {
             catch / (1.0 + fatigue * backlog as f64 / team)
         } else {

@@ -61,6 +61,8 @@ struct Sim<'a, T: Tracer, L: DayObserver> {
     detect_sum: f64,
     total_leaked: f64,
     next_day: usize,
+    /// The hour day `next_day` ends (the test made at every event).
+    day_end: f64,
     /// Events a replication may take (insiders count [`EVENTS_PER_INSIDER`] each).
     limit: f64,
 }
@@ -102,6 +104,7 @@ pub fn simulate<T: Tracer, L: DayObserver>(
         detect_sum: 0.0,
         total_leaked: 0.0,
         next_day: 0,
+        day_end: crate::model::HOURS_PER_DAY,
         limit: r.max_events as f64,
     };
     if !sim.init() || !sim.run() {
@@ -301,8 +304,9 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// inlined: it is made at every event).
     #[inline(always)]
     fn close_days(&mut self, t: f64) {
-        if (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY <= t {
+        if self.day_end <= t {
             self.close_days_to(t);
+            self.day_end = (self.next_day as f64 + 1.0) * crate::model::HOURS_PER_DAY;
         }
     }
 
@@ -313,7 +317,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         let backlog_at = |w: &Workspace, end: f64| -> usize {
             w.perims
                 .iter()
-                .map(|p| p.exits.len() - p.exits.partition_point(|&e| e <= end))
+                .map(|p| p.exits.after(end))
                 .sum()
         };
         // The days that end by `t`: nothing happens between events, so records leaked stay the

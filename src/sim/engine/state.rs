@@ -3,11 +3,11 @@
 
 use super::conditional::Cmc;
 use super::events::Event;
-use super::gatekeeper::Reviewers;
+use super::gatekeeper::{Exits, Reviewers};
 use super::outcome::PathRow;
 use crate::random::Stream;
 use rand::RngCore;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 /// Who makes an illicit attempt.
 #[derive(Clone, Copy, Debug)]
@@ -141,7 +141,7 @@ pub(super) struct PerimeterState {
     pub(super) breaches: Option<Stream>,
     pub(super) reviewers: Reviewers,
     /// Hours at which queued requests leave the queue (start of review, or bypass).
-    pub(super) exits: VecDeque<f64>,
+    pub(super) exits: Exits,
     /// Reviewer-hours worked within the horizon.
     pub(super) busy: f64,
     /// Third-party audits held so far.
