@@ -116,3 +116,64 @@ pub fn uncertainty(
     }
     rows
 }
+
+/// How precise the percentiles of `metric` are, and what a target would take: the widest
+/// half-width of their 95% intervals over the deals (with its deal and percentile level index),
+/// and the draws that would bring it to `target`, the half-width falling as one over the square
+/// root of the draws (an estimate: the intervals are bootstrap ones). None when every
+/// percentile is exact (a structural zero) or not a number.
+pub fn draws_for(
+    rows: &[UncertaintyRow],
+    metric: usize,
+    draws: usize,
+    target: f64,
+) -> Option<(f64, usize, usize, usize)> {
+    let (hw, deal, level) = rows
+        .iter()
+        .filter(|r| r.metric == metric)
+        .flat_map(|r| {
+            r.percentiles
+                .iter()
+                .enumerate()
+                .map(move |(l, e)| ((e.high - e.low) / 2.0, r.deal, l))
+        })
+        .filter(|(hw, _, _)| hw.is_finite() && *hw > 0.0)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    // Less a hair: (0.05 / 0.02)^2 x 100 is 625, not 626.
+    let needed = (draws as f64 * (hw / target).powi(2) - 1e-9).ceil() as usize;
+    Some((hw, deal, level, needed.max(draws)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(deal: usize, halves: [f64; 5]) -> UncertaintyRow {
+        let e = |h: f64| Est {
+            value: 0.5,
+            low: 0.5 - h,
+            high: 0.5 + h,
+        };
+        UncertaintyRow {
+            deal,
+            metric: 0,
+            mean: e(0.01),
+            percentiles: halves.iter().map(|h| e(*h)).collect(),
+            above: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn draws_for_a_target_follow_the_square_root_law() {
+        let rows = [row(0, [0.0; 5]), row(1, [0.02, 0.03, 0.04, 0.03, 0.05])];
+        let (hw, deal, level, needed) = draws_for(&rows, 0, 100, 0.02).unwrap();
+        assert!((hw - 0.05).abs() < 1e-12);
+        assert_eq!((deal, level), (1, 4));
+        // (0.05 / 0.02)^2 = 6.25 times the draws.
+        assert_eq!(needed, 625);
+        // Already precise enough: no more draws.
+        assert_eq!(draws_for(&rows, 0, 100, 0.1).unwrap().3, 100);
+        // Exact percentiles (a structural zero) say nothing.
+        assert!(draws_for(&rows[..1], 0, 100, 0.02).is_none());
+    }
+}

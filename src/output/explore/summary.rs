@@ -42,11 +42,43 @@ fn section(o: &mut String, x: &Exploration, a: &Analyses) {
         o,
         "  (mean: averaged over input uncertainty, with its 95% Monte Carlo interval; pNN: percentiles of the probability over the input draws)"
     );
+    if a.weights.label == "prior" {
+        precision(o, x, a);
+    }
     if x.deals.len() > 1 {
         ranking(o, x, a, w);
     }
     top_inputs(o, x, a);
 }
+
+/// How precise the headline's percentiles are, and the draws +/-2 points would take.
+fn precision(o: &mut String, x: &Exploration, a: &Analyses) {
+    use crate::analysis::explore::quantiles::{draws_for, LEVELS};
+    let n = x.values.len();
+    let Some((hw, deal, level, needed)) = draws_for(&a.uncertainty, 0, n, TARGET_HALF_WIDTH) else {
+        return;
+    };
+    let _ = write!(
+        o,
+        "  (percentiles within +/-{:.1} points, 95% bootstrap intervals; widest: {} p{:02}",
+        100.0 * hw,
+        x.deals[deal],
+        (100.0 * LEVELS[level]).round()
+    );
+    if needed > n {
+        let _ = writeln!(
+            o,
+            "; +/-{:.0} points would take about {needed} draws, --draws {needed}, {:.1} times the work)",
+            100.0 * TARGET_HALF_WIDTH,
+            needed as f64 / n as f64
+        );
+    } else {
+        let _ = writeln!(o, ")");
+    }
+}
+
+/// The half-width of the percentiles' intervals the summary says how to reach.
+const TARGET_HALF_WIDTH: f64 = 0.02;
 
 /// Which deal is below which, in how many draws (labels `w` wide).
 fn ranking(o: &mut String, x: &Exploration, a: &Analyses, w: usize) {

@@ -315,10 +315,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     fn close_days_to(&mut self, t: f64) {
         let day_end = |d: usize| (d as f64 + 1.0) * crate::model::HOURS_PER_DAY;
         let backlog_at = |w: &Workspace, end: f64| -> usize {
-            w.perims
-                .iter()
-                .map(|p| p.exits.after(end))
-                .sum()
+            w.perims.iter().map(|p| p.exits.after(end)).sum()
         };
         // The days that end by `t`: nothing happens between events, so records leaked stay the
         // same and the backlog can only fall. Where it is the same at both ends of the span, the
