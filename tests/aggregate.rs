@@ -253,12 +253,11 @@ fn request_count_is_poisson() {
     }
 }
 
-/// An actor whose reads count toward the question (`include_access`) is never aggregated: its
-/// reads join the leaks in time order. Both forms give the same rows, legitimate columns too.
-#[test]
-fn reads_that_count_toward_the_question_stay_one_by_one() {
-    let s = ScenarioBuilder::new("access")
-        .horizon_days(60)
+/// Twenty engineers in CN reading a US store (5,000 records of `a`), half a request a day
+/// each, three records a request, over `days` days.
+fn engineers_abroad(name: &str, days: u32) -> ScenarioBuilder {
+    ScenarioBuilder::new(name)
+        .horizon_days(days)
         .class("a", 5000)
         .jurisdiction("US")
         .jurisdiction("CN")
@@ -266,6 +265,13 @@ fn reads_that_count_toward_the_question_stay_one_by_one() {
         .actor("eng", "CN", 20)
         .set("actor.eng.requests_per_person_per_day", 0.5)
         .set("actor.eng.records_per_request", 3)
+}
+
+/// An actor whose reads count toward the question (`include_access`) is never aggregated: its
+/// reads join the leaks in time order. Both forms give the same rows, legitimate columns too.
+#[test]
+fn reads_that_count_toward_the_question_stay_one_by_one() {
+    let s = engineers_abroad("access", 60)
         .set("question.recipients", ["CN"])
         .set("question.include_access", true)
         .scenario();
@@ -283,15 +289,7 @@ fn reads_that_count_toward_the_question_stay_one_by_one() {
 #[test]
 fn a_firewall_date_leaves_the_request_count_paired() {
     let at = |day: u32| {
-        let s = ScenarioBuilder::new("fw")
-            .horizon_days(100)
-            .class("a", 5000)
-            .jurisdiction("US")
-            .jurisdiction("CN")
-            .store("s", "US", &["a"])
-            .actor("eng", "CN", 20)
-            .set("actor.eng.requests_per_person_per_day", 0.5)
-            .set("actor.eng.records_per_request", 3)
+        let s = engineers_abroad("fw", 100)
             .firewall(&["US"], 0.5)
             .set("controls.firewall.from_day", day)
             .scenario();

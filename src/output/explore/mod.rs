@@ -22,6 +22,53 @@ pub fn level_name(q: f64) -> String {
     format!("p{:02}", (q * 100.0).round() as u32)
 }
 
+/// One restriction of a box: its input, its range or alternatives as text (`in [LOW, HIGH]`,
+/// `in {A, B}`) and its quasi-p values as text (`[LOWER, UPPER]`, `{QP}`), numbers written by
+/// `num` and `qp` (an end left at the data's range is NaN, handed to `qp`).
+struct Restriction {
+    input: usize,
+    range: String,
+    quasi_p: String,
+}
+
+/// A box's restrictions, in input order.
+fn restrictions(
+    x: &Exploration,
+    s: &crate::analysis::explore::prim::Step,
+    num: impl Fn(f64) -> String,
+    qp: impl Fn(f64) -> String,
+) -> Vec<Restriction> {
+    let mut all: Vec<Restriction> = s
+        .limits
+        .iter()
+        .zip(&s.limits_qp)
+        .map(|((j, lo, hi), (qlo, qhi))| Restriction {
+            input: *j,
+            range: format!("in [{}, {}]", num(*lo), num(*hi)),
+            quasi_p: format!("[{}, {}]", qp(*qlo), qp(*qhi)),
+        })
+        .collect();
+    all.extend(s.kept.iter().zip(&s.kept_qp).map(|((j, kept), q)| {
+        let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
+        Restriction {
+            input: *j,
+            range: format!("in {{{}}}", names.join(", ")),
+            quasi_p: format!("{{{}}}", qp(*q)),
+        }
+    }));
+    all.sort_by_key(|r| r.input);
+    all
+}
+
+/// `-` for an end left at the data's range, else `v` written by `num`.
+fn end_or_dash(v: f64, num: &impl Fn(f64) -> String) -> String {
+    if v.is_nan() {
+        "-".to_string()
+    } else {
+        num(v)
+    }
+}
+
 /// A box's restrictions as text: `INPUT in [LOW, HIGH]` for a number (values written by `num`),
 /// `INPUT in {A, B}` for a structural choice (the alternatives kept).
 pub fn box_parts(
@@ -29,25 +76,13 @@ pub fn box_parts(
     s: &crate::analysis::explore::prim::Step,
     num: impl Fn(f64) -> String,
 ) -> Vec<String> {
-    let mut parts: Vec<(usize, String)> = s
-        .limits
-        .iter()
-        .map(|(j, lo, hi)| {
-            (
-                *j,
-                format!("{} in [{}, {}]", x.inputs[*j], num(*lo), num(*hi)),
-            )
-        })
-        .collect();
-    parts.extend(s.kept.iter().map(|(j, kept)| {
-        let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
-        (*j, format!("{} in {{{}}}", x.inputs[*j], names.join(", ")))
-    }));
-    parts.sort_by_key(|p| p.0);
-    parts.into_iter().map(|p| p.1).collect()
+    restrictions(x, s, num, |_| String::new())
+        .into_iter()
+        .map(|r| format!("{} {}", x.inputs[r.input], r.range))
+        .collect()
 }
 
-/// A box's quasi-p values, in the order of [`box_parts`]: `INPUT [LOW, HIGH]` for a number
+/// A box's quasi-p values, in the order of [`box_parts`]: `INPUT [LOWER, UPPER]` for a number
 /// (each restricted end's value, `-` for an end left at the data's range), `INPUT {QP}` for a
 /// structural choice; values written by `num`.
 pub fn quasi_p_parts(
@@ -55,61 +90,29 @@ pub fn quasi_p_parts(
     s: &crate::analysis::explore::prim::Step,
     num: impl Fn(f64) -> String,
 ) -> Vec<String> {
-    let end = |v: f64| if v.is_nan() { "-".to_string() } else { num(v) };
-    let mut parts: Vec<(usize, String)> = s
-        .limits
-        .iter()
-        .zip(&s.limits_qp)
-        .map(|((j, _, _), (lo, hi))| (*j, format!("{} [{}, {}]", x.inputs[*j], end(*lo), end(*hi))))
-        .collect();
-    parts.extend(
-        s.kept
-            .iter()
-            .zip(&s.kept_qp)
-            .map(|((j, _), qp)| (*j, format!("{} {{{}}}", x.inputs[*j], num(*qp)))),
-    );
-    parts.sort_by_key(|p| p.0);
-    parts.into_iter().map(|p| p.1).collect()
+    restrictions(x, s, |_| String::new(), |v| end_or_dash(v, &num))
+        .into_iter()
+        .map(|r| format!("{} {}", x.inputs[r.input], r.quasi_p))
+        .collect()
 }
 
 /// A box's restrictions with their quasi-p values, for people: `INPUT in [LOW, HIGH] (quasi-p
 /// 0.001, -)` (one per end, `-` for an end left at the data's range).
 pub fn box_with_quasi_p(x: &Exploration, s: &crate::analysis::explore::prim::Step) -> Vec<String> {
     let qp = |v: f64| {
-        if v.is_nan() {
-            "-".to_string()
-        } else if v < 0.001 {
+        if v < 0.001 {
             "<0.001".to_string()
         } else {
             format!("{v:.3}")
         }
     };
-    let mut parts: Vec<(usize, String)> = s
-        .limits
-        .iter()
-        .zip(&s.limits_qp)
-        .map(|((j, lo, hi), (qlo, qhi))| {
-            let name = &x.inputs[*j];
-            let text = format!(
-                "{name} in [{lo:.4}, {hi:.4}] (quasi-p {}, {})",
-                qp(*qlo),
-                qp(*qhi)
-            );
-            (*j, text)
+    restrictions(x, s, |v| format!("{v:.4}"), |v| end_or_dash(v, &qp))
+        .into_iter()
+        .map(|r| {
+            let values = r.quasi_p.trim_matches(|c| "[]{}".contains(c));
+            format!("{} {} (quasi-p {values})", x.inputs[r.input], r.range)
         })
-        .collect();
-    parts.extend(s.kept.iter().zip(&s.kept_qp).map(|((j, kept), q)| {
-        let names: Vec<&str> = kept.iter().map(|&c| x.levels[*j][c].as_str()).collect();
-        let text = format!(
-            "{} in {{{}}} (quasi-p {})",
-            x.inputs[*j],
-            names.join(", "),
-            qp(*q)
-        );
-        (*j, text)
-    }));
-    parts.sort_by_key(|p| p.0);
-    parts.into_iter().map(|p| p.1).collect()
+        .collect()
 }
 
 /// Writes `inputs.csv`: `draw`, then each input's value.
