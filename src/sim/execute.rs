@@ -245,6 +245,20 @@ impl Executor {
         Ok(())
     }
 
+    /// `f` of every index of `range`, in parallel on this executor's workers (an `f` that runs
+    /// replications nests its own parallel pieces in the same workers), in index order; the
+    /// first error in index order, if any.
+    pub fn each<T: Send>(
+        &self,
+        range: Range<usize>,
+        f: impl Fn(usize) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        self.pool
+            .install(|| range.into_par_iter().map(&f).collect::<Vec<Result<T>>>())
+            .into_iter()
+            .collect()
+    }
+
     /// Replications `range` of `s` on `seed`, in memory (for small runs: tests, explore draws).
     pub fn rows(
         &self,

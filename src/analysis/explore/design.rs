@@ -19,6 +19,25 @@ pub enum DesignKind {
 }
 
 impl DesignKind {
+    /// Whether every row of the design runs the same replications (common random numbers across
+    /// draws): Saltelli's design, whose estimators take differences between rows, which shared
+    /// replications keep sharp. A hypercube's draws each run their own, so that the
+    /// replications' error averages out over the draws instead of moving them all alike.
+    pub fn shares_replications(self) -> bool {
+        self == DesignKind::Sobol
+    }
+
+    /// The replications of draw `draw`, `reps` of them: 0..reps in every draw when shared, else
+    /// the draw's own block, draw x reps onwards.
+    pub fn replications(self, draw: usize, reps: u64) -> std::ops::Range<u64> {
+        if self.shares_replications() {
+            0..reps
+        } else {
+            let first = draw as u64 * reps;
+            first..first + reps
+        }
+    }
+
     /// Its name on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -99,8 +99,9 @@ pub struct Draws {
     /// Replications per estimate.
     pub reps: u64,
     /// The 0/1 outcome of every replication, `hits[draw][deal][metric]` as bits (replication r
-    /// is bit r % 64 of word r / 64): what the Monte Carlo interval of an average needs, since
-    /// replication r sees the same random numbers in every draw.
+    /// is bit r % 64 of word r / 64; r counts from the draw's first replication): what the Monte
+    /// Carlo interval of an average needs where replication r sees the same random numbers in
+    /// every draw (Saltelli's design), and the halves of [`Draws::halves`].
     pub hits: Vec<Vec<Vec<Vec<u64>>>>,
     /// The conditional Monte Carlo value of every replication, `cond[draw][deal][metric][r]`,
     /// for the metrics that have one (`reached` and `reached.NAME`); empty for the others.
@@ -225,6 +226,57 @@ impl Draws {
             }
         }
         y
+    }
+
+    /// Every replication's value of one deal and metric in draw `i` (its 0/1 outcome, or its
+    /// conditional value under the conditional estimator), into `out` (cleared first).
+    pub fn replication_values(&self, i: usize, deal: usize, metric: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let conditional = self
+            .estimator
+            .get(deal)
+            .and_then(|e| e.get(metric))
+            .is_some_and(|e| *e == Estimator::Conditional);
+        if conditional {
+            out.extend_from_slice(&self.cond[i][deal][metric]);
+            return;
+        }
+        let bits = &self.hits[i][deal][metric];
+        out.extend((0..self.reps as usize).map(|r| (bits[r / 64] >> (r % 64) & 1) as f64));
+    }
+
+    /// One deal's and metric's estimates over the draws from each half of the replications (the
+    /// first `reps / 2` and the rest), by its chosen estimator: two independent estimates of
+    /// every draw, sharing its input values, whose difference is replication noise alone. With
+    /// fewer than two replications both halves are the whole.
+    pub fn halves(&self, deal: usize, metric: usize) -> [Vec<f64>; 2] {
+        let reps = self.reps as usize;
+        if reps < 2 {
+            let x = self.column(deal, metric);
+            return [x.clone(), x];
+        }
+        let h = reps / 2;
+        let conditional = self
+            .estimator
+            .get(deal)
+            .and_then(|e| e.get(metric))
+            .is_some_and(|e| *e == Estimator::Conditional);
+        let part = |i: usize, range: std::ops::Range<usize>| -> f64 {
+            if self.p[i][deal][metric].is_nan() {
+                return f64::NAN;
+            }
+            let n = range.len() as f64;
+            if conditional {
+                return self.cond[i][deal][metric][range].iter().sum::<f64>() / n;
+            }
+            let bits = &self.hits[i][deal][metric];
+            range.filter(|r| bits[r / 64] >> (r % 64) & 1 == 1).count() as f64 / n
+        };
+        let n = self.p.len();
+        [
+            (0..n).map(|i| part(i, 0..h)).collect(),
+            (0..n).map(|i| part(i, h..reps)).collect(),
+        ]
     }
 
     /// Whether deal `deal` has metric `metric` (a window metric only some deals define).
@@ -375,18 +427,30 @@ pub fn run(plan: &Plan, progress: &dyn Progress) -> Result<Draws> {
         cond: Vec::with_capacity(plan.draws.len()),
         estimator: Vec::new(),
     };
-    for d in plan.draws.clone() {
+    type Draw = (
+        Vec<Vec<f64>>,
+        Vec<Vec<f64>>,
+        Vec<Vec<Vec<u64>>>,
+        Vec<Vec<Vec<f64>>>,
+    );
+    // Draws in parallel (each one's replications in parallel too): a draw of few replications
+    // alone would leave a core idle at its end. Collected in draw order: same bytes.
+    let one = |d: usize| -> Result<Draw> {
         let u = &plan.design.rows[d];
         let (mut p, mut se, mut hits, mut cond) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (k, deal) in plan.deals.iter().enumerate() {
             let s = fixed_deal(deal, plan.inputs, k, u)?;
-            let rows = exec.rows(&s, plan.seed, 0..plan.reps, progress)?;
+            let reps = plan.design.kind.replications(d, plan.reps);
+            let rows = exec.rows(&s, plan.seed, reps, progress)?;
             let (est, bits, values) = tally(&rows, &Columns::new(&s, &windows));
             se.push(est.iter().map(|p| Draws::se(*p, plan.reps)).collect());
             p.push(est);
             hits.push(bits);
             cond.push(values);
         }
+        Ok((p, se, hits, cond))
+    };
+    for (p, se, hits, cond) in exec.each(plan.draws.clone(), one)? {
         out.p.push(p);
         out.se.push(se);
         out.hits.push(hits);

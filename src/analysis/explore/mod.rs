@@ -205,7 +205,7 @@ pub fn analyse(st: &Study, weights: Weights) -> Analyses {
         metrics,
         st.thresholds,
         &weights,
-        st.seed,
+        (st.seed, st.design.kind.shares_replications()),
     );
     let ranking = ranking::ranking(st.draws, metrics, &weights);
     let mut sensitivity = Vec::new();
@@ -221,6 +221,10 @@ pub fn analyse(st: &Study, weights: Weights) -> Analyses {
         sensitivity,
     }
 }
+
+/// The largest share of replication noise in the spread for which the given-data indices are
+/// corrected for it; above, the noise swamps what the draws can say (the terminal warns).
+pub const MAX_NOISE_CORRECTED: f64 = 0.5;
 
 /// The sensitivity rows of one deal and metric: Sobol indices under the Saltelli design with
 /// equal weights, else the given-data index of each input.
@@ -250,12 +254,24 @@ fn sensitivity_rows(
             .map(|(input, indices)| row(input, "sobol", indices))
             .collect();
     }
+    // The replications' noise adds to the variance of the estimates but not to what an input
+    // explains: the index of the probability itself divides by the variance less the noise's.
+    let [a, b] = st.draws.halves(deal, metric);
+    let noise = quantiles::noise_share(weights, &y, &a, &b);
+    let scale = if noise < MAX_NOISE_CORRECTED {
+        1.0 / (1.0 - noise)
+    } else {
+        1.0
+    };
     (0..k)
         .filter(uses)
         .map(|input| {
             let x: Vec<f64> = st.values.iter().map(|v| v[input]).collect();
             let levels = st.levels.get(input).copied().unwrap_or(0);
-            let g = sobol::given_data(&x, &y, weights, levels, st.seed, &key);
+            let mut g = sobol::given_data(&x, &y, weights, levels, st.seed, &key);
+            for v in [&mut g.first.value, &mut g.first.low, &mut g.first.high] {
+                *v *= scale;
+            }
             row(input, "binned", g)
         })
         .collect()

@@ -170,7 +170,8 @@ pub fn write_draws(path: &Path, x: &Exploration) -> Result<()> {
 
 /// Writes `uncertainty.csv`: `weighting,deal,metric,draws,ess,mean,mean_ci95_low,mean_ci95_high`,
 /// then for each percentile `pNN,pNN_ci95_low,pNN_ci95_high`, then for each threshold t
-/// `above_t,above_t_ci95_low,above_t_ci95_high`.
+/// `above_t,above_t_ci95_low,above_t_ci95_high`, then `noise_share` (the share of the variance
+/// over draws that is replication noise).
 pub fn write_uncertainty(path: &Path, x: &Exploration) -> Result<()> {
     write_atomic(path, |w| {
         let mut c = csv::Writer::from_writer(w);
@@ -200,6 +201,7 @@ pub fn write_uncertainty(path: &Path, x: &Exploration) -> Result<()> {
         for t in &x.thresholds {
             head.extend(triple(format!("above_{}", fmt_num(*t))));
         }
+        head.push("noise_share".into());
         c.write_record(&head).map_err(csv_err)?;
         for a in &x.analyses {
             for r in &a.uncertainty {
@@ -214,6 +216,7 @@ pub fn write_uncertainty(path: &Path, x: &Exploration) -> Result<()> {
                 for p in r.percentiles.iter().chain(&r.above) {
                     rec.extend(est(p));
                 }
+                rec.push(fmt_num(r.noise_share));
                 c.write_record(&rec).map_err(csv_err)?;
             }
         }

@@ -71,7 +71,7 @@ fn weighting_section(dir: &Path, x: &Exploration, a: &Analyses, suffix: &str) ->
         String::new()
     } else {
         format!(
-            ", conditioned on the evidence (effective sample size {:.1} of {} draws)",
+            ", on the evidence (ESS {:.0} of {})",
             a.weights.ess(),
             a.weights.w.len()
         )
@@ -123,7 +123,7 @@ fn spread_charts(
                 title: format!("{label} over input uncertainty{conditioned}"),
                 axis: if suffix.is_empty() {
                     format!(
-                        "{label}: dots = draws ({} replications each), box 25-75%, whiskers 5-95%, bar median, triangle mean",
+                        "{label}: dots = draws' estimates ({} replications each); box 25-75%, whiskers 5-95%, bar median (noise taken out), triangle mean",
                         x.draws.reps
                     )
                 } else {
@@ -214,7 +214,8 @@ fn indices_chart(
     Ok(o)
 }
 
-/// The table of every deal and metric: mean, percentiles and shares above the thresholds.
+/// The table of every deal and metric: mean, percentiles, shares above the thresholds and the
+/// noise share.
 fn uncertainty_table(x: &Exploration, a: &Analyses) -> String {
     let mut header: Vec<String> = vec![
         "deal".into(),
@@ -231,6 +232,7 @@ fn uncertainty_table(x: &Exploration, a: &Analyses) -> String {
             .iter()
             .map(|t| format!("share of draws above {}", pct(*t))),
     );
+    header.push("noise share".into());
     let rows: Vec<Vec<String>> = a
         .uncertainty
         .iter()
@@ -247,6 +249,7 @@ fn uncertainty_table(x: &Exploration, a: &Analyses) -> String {
                     pct(e.high)
                 ));
             }
+            row.push(format!("{:.0}%", 100.0 * r.noise_share));
             row
         })
         .collect();
@@ -261,7 +264,8 @@ pub fn write_report(dir: &Path, x: &Exploration) -> Result<()> {
         "<h1>How sure is the number? Exploration of {} deal(s)</h1>\n<p>{} draws of {} input(s) ({} design), {} replications of every deal at every draw on common random numbers, seed {}. \
          The <b>mean</b> is the probability averaged over input uncertainty, with its 95% Monte Carlo interval (what <code>run</code> prints); \
          the <b>percentiles</b> are the spread of the probability over what we do not know (the inputs), each draw's probability estimated from {} replications \
-         (so the spread also holds up to &plusmn;{:.1} points of chance, 95%, at a probability of 50%).</p>\n",
+         (up to &plusmn;{:.1} points of chance each, 95%, at a probability of 50%): the part of that chance which differs from draw to draw is taken out of the spread (the noise share, last column), \
+         and the percentiles' intervals count the error of the draws and of their replications both (docs/explore.md).</p>\n",
         x.deals.len(),
         x.values.len(),
         x.inputs.len(),

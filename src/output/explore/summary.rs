@@ -44,6 +44,7 @@ fn section(o: &mut String, x: &Exploration, a: &Analyses) {
     );
     if a.weights.label == "prior" {
         precision(o, x, a);
+        noise(o, x, a);
     }
     if x.deals.len() > 1 {
         ranking(o, x, a, w);
@@ -55,25 +56,60 @@ fn section(o: &mut String, x: &Exploration, a: &Analyses) {
 fn precision(o: &mut String, x: &Exploration, a: &Analyses) {
     use crate::analysis::explore::quantiles::{draws_for, LEVELS};
     let n = x.values.len();
-    let Some((hw, deal, level, needed)) = draws_for(&a.uncertainty, 0, n, TARGET_HALF_WIDTH) else {
+    let Some(p) = draws_for(&a.uncertainty, 0, (n, x.draws.reps), TARGET_HALF_WIDTH) else {
         return;
     };
     let _ = write!(
         o,
         "  (percentiles within +/-{:.1} points, 95% bootstrap intervals; widest: {} p{:02}",
-        100.0 * hw,
-        x.deals[deal],
-        (100.0 * LEVELS[level]).round()
+        100.0 * p.half_width,
+        x.deals[p.deal],
+        (100.0 * LEVELS[p.level]).round()
     );
-    if needed > n {
+    if p.draws > n || p.reps > x.draws.reps {
+        let work = (p.draws as f64 * p.reps as f64) / (n as f64 * x.draws.reps as f64);
         let _ = writeln!(
             o,
-            "; +/-{:.0} points would take about {needed} draws, --draws {needed}, {:.1} times the work)",
+            "; +/-{:.0} points would take about --draws {} --reps {}, {work:.1} times the work)",
             100.0 * TARGET_HALF_WIDTH,
-            needed as f64 / n as f64
+            p.draws,
+            p.reps
         );
     } else {
         let _ = writeln!(o, ")");
+    }
+}
+
+/// How much of the headline's spread over draws is replication noise (taken out of the
+/// percentiles and indices), with a warning where it swamps the spread.
+fn noise(o: &mut String, x: &Exploration, a: &Analyses) {
+    // Above a fifth of the spread, the correction (which matches the variance, not the shape)
+    // may leave points of error in the outer percentiles.
+    const WARN: f64 = 0.2;
+    let Some(r) = a
+        .uncertainty
+        .iter()
+        .filter(|r| r.metric == 0)
+        .max_by(|p, q| p.noise_share.total_cmp(&q.noise_share))
+    else {
+        return;
+    };
+    if r.noise_share <= 0.0 {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  (replication noise: at most {:.0}% of the spread over draws ({}), taken out of the percentiles and indices)",
+        100.0 * r.noise_share,
+        x.deals[r.deal]
+    );
+    if r.noise_share >= WARN {
+        let _ = writeln!(
+            o,
+            "warning: replication noise is {:.0}% of {}'s spread over draws: its correction is approximate at that share; add --reps",
+            100.0 * r.noise_share,
+            x.deals[r.deal]
+        );
     }
 }
 
@@ -106,6 +142,41 @@ fn ranking(o: &mut String, x: &Exploration, a: &Analyses, w: usize) {
             let _ = write!(o, " {:>7}", share.map(pct).unwrap_or_else(|| "-".into()));
         }
         let _ = writeln!(o);
+    }
+    ties(o, x, a);
+}
+
+/// The pairs of deals whose estimates are equal in at least a tenth of the draws: the share
+/// below reads differently there (neither is below in those draws).
+fn ties(o: &mut String, x: &Exploration, a: &Analyses) {
+    let below = |i: usize, j: usize| {
+        a.ranking.iter().find_map(|r| match r {
+            RankRow::Below {
+                metric: 0,
+                deal,
+                other,
+                share,
+            } if *deal == i && *other == j => Some(share.value),
+            _ => None,
+        })
+    };
+    let mut pairs = Vec::new();
+    for i in 0..x.deals.len() {
+        for j in i + 1..x.deals.len() {
+            if let (Some(ij), Some(ji)) = (below(i, j), below(j, i)) {
+                let tie = 1.0 - ij - ji;
+                if tie >= 0.1 {
+                    pairs.push(format!("[{}] and [{}] in {}", i + 1, j + 1, pct(tie)));
+                }
+            }
+        }
+    }
+    if !pairs.is_empty() {
+        let _ = writeln!(
+            o,
+            "  Ties (equal estimates): {} of draws; deals that differ by little tie where the replications never see the difference (--reps separates them)",
+            pairs.join(", ")
+        );
     }
 }
 
