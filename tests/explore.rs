@@ -115,75 +115,43 @@ fn quantile(v: &[f64], q: f64) -> f64 {
     v[i] + f * (v[(i + 1).min(v.len() - 1)] - v[i])
 }
 
-#[test]
-fn few_replications_per_draw_give_percentiles_and_intervals_that_follow_the_closed_form() {
-    // 100 draws of 20 replications each (their own): each draw's estimate of P = 1 - exp(-rate),
-    // between 18% and 78%, is coarse (steps of 5 points, standard error up to 11), which widens
-    // the spread of the estimates (a quarter of its variance). Over 30 seeds: the noise share
-    // says so, the deflated 5th and 95th percentiles lie nearer 1 - exp(-rate's percentile) than
-    // the estimates' own, and each percentile's 95% interval covers it in at least 80% of them.
+/// P = 1 - exp(-rate) at the `q` quantile of a rate uniform on [0.2, 1.5].
+fn exact(q: f64) -> f64 {
+    1.0 - (-(0.2 + 1.3 * q)).exp()
+}
+
+/// Explores that P (a file `one.toml`) with `args` under seeds 0..30 and checks that each
+/// percentile's 95% interval covers its closed form in at least 80% of them; `each` sees every
+/// seed's output folder and its `reached` row by column name.
+fn covered_over_seeds(args: &[&str], mut each: impl FnMut(&Path, &dyn Fn(&str) -> f64)) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let f = write(
-        dir.path(),
-        "one.toml",
-        &operated_abroad("one", "{ dist = \"uniform\", min = 0.2, max = 1.5 }"),
-    );
+    let rate = "{ dist = \"uniform\", min = 0.2, max = 1.5 }";
+    let f = write(dir.path(), "one.toml", &operated_abroad("one", rate));
     let levels = [
-        (0.05f64, "p05"),
+        (0.05, "p05"),
         (0.25, "p25"),
         (0.5, "p50"),
         (0.75, "p75"),
         (0.95, "p95"),
     ];
-    let exact = |q: f64| 1.0 - (-(0.2 + 1.3 * q)).exp();
     let mut covered = [0; 5];
-    let (mut raw, mut deflated) = ([0.0; 2], [0.0; 2]);
     let seeds = 30;
     for seed in 0..seeds {
         let seed = seed.to_string();
-        explore(
-            dir.path(),
-            &[
-                &f,
-                "--draws",
-                "100",
-                "--reps",
-                "20",
-                "--seed",
-                &seed,
-                "--no-charts",
-            ],
-        );
+        let mut all = vec![f.as_str(), "--seed", &seed, "--no-charts"];
+        all.extend_from_slice(args);
+        explore(dir.path(), &all);
         let out = dir.path().join("out/explore");
         let u = &csv_rows(&out.join("uncertainty.csv"));
         let col = |name: &str| u[0].iter().position(|h| h == name).unwrap();
         let row = u.iter().find(|r| r[2] == "reached").unwrap();
         let get = |name: &str| row[col(name)].parse::<f64>().unwrap();
-        let share = get("noise_share");
-        assert!((0.1..0.5).contains(&share), "noise share {share}");
         for (k, (q, name)) in levels.iter().enumerate() {
-            let (low, high) = (
-                get(&format!("{name}_ci95_low")),
-                get(&format!("{name}_ci95_high")),
-            );
+            let low = get(&format!("{name}_ci95_low"));
+            let high = get(&format!("{name}_ci95_high"));
             covered[k] += usize::from(low <= exact(*q) && exact(*q) <= high);
         }
-        let p = estimates(&out, "one");
-        for (k, (q, name)) in [(0.05, "p05"), (0.95, "p95")].into_iter().enumerate() {
-            raw[k] += (quantile(&p, q) - exact(q)) / seeds as f64;
-            deflated[k] += (get(name) - exact(q)) / seeds as f64;
-        }
-    }
-    // Measured: the raw 5th and 95th percentiles are off by -2.7 and +7.4 points on average,
-    // the deflated ones by +2.2 and +3.2 (deflation matches the variance, not the shape: P's
-    // sharp upper edge at 77.7% stays blurred); the intervals cover in 25 to 30 of 30.
-    for k in 0..2 {
-        assert!(
-            deflated[k].abs() < raw[k].abs(),
-            "mean error of the deflated percentile {} against {} raw",
-            deflated[k],
-            raw[k]
-        );
+        each(&out, &get);
     }
     for (k, (_, name)) in levels.iter().enumerate() {
         assert!(
@@ -195,64 +163,47 @@ fn few_replications_per_draw_give_percentiles_and_intervals_that_follow_the_clos
 }
 
 #[test]
+fn few_replications_per_draw_give_percentiles_and_intervals_that_follow_the_closed_form() {
+    // 100 draws of 20 replications each (their own): each draw's estimate of P = 1 - exp(-rate),
+    // between 18% and 78%, is coarse (steps of 5 points, standard error up to 11), which widens
+    // the spread of the estimates (a quarter of its variance). Over 30 seeds: the noise share
+    // says so, the deflated 5th and 95th percentiles lie nearer 1 - exp(-rate's percentile) than
+    // the estimates' own, and each percentile's 95% interval covers it in at least 80% of them
+    // (it did in 25 to 30).
+    let (mut raw, mut deflated) = ([0.0; 2], [0.0; 2]);
+    covered_over_seeds(&["--draws", "100", "--reps", "20"], |out, get| {
+        let share = get("noise_share");
+        assert!((0.1..0.5).contains(&share), "noise share {share}");
+        let p = estimates(out, "one");
+        for (k, (q, name)) in [(0.05, "p05"), (0.95, "p95")].into_iter().enumerate() {
+            raw[k] += (quantile(&p, q) - exact(q)) / 30.0;
+            deflated[k] += (get(name) - exact(q)) / 30.0;
+        }
+    });
+    // Measured: the raw 5th and 95th percentiles are off by -2.7 and +7.4 points on average,
+    // the deflated ones by +2.2 and +3.2 (deflation matches the variance, not the shape: P's
+    // sharp upper edge at 77.7% stays blurred).
+    for k in 0..2 {
+        assert!(
+            deflated[k].abs() < raw[k].abs(),
+            "mean error of the deflated percentile {} against {} raw",
+            deflated[k],
+            raw[k]
+        );
+    }
+}
+
+#[test]
 fn shared_replications_are_counted_in_the_intervals_of_the_sobol_design() {
     // Under --design sobol every row runs the same 20 replications, so the rows' estimates move
     // together with them (common random numbers make each increase with the rate). The crossed
     // bootstrap resamples the replications too: over 30 seeds each percentile's interval covers
     // 1 - exp(-rate's percentile) in at least 80% of them (it did in 28 to 30; resampling the
     // rows alone, in 3 to 17).
-    let dir = tempfile::tempdir().expect("temp dir");
-    let f = write(
-        dir.path(),
-        "one.toml",
-        &operated_abroad("one", "{ dist = \"uniform\", min = 0.2, max = 1.5 }"),
+    covered_over_seeds(
+        &["--design", "sobol", "--draws", "40", "--reps", "20"],
+        |_, _| {},
     );
-    let levels = [
-        (0.05f64, "p05"),
-        (0.25, "p25"),
-        (0.5, "p50"),
-        (0.75, "p75"),
-        (0.95, "p95"),
-    ];
-    let mut covered = [0; 5];
-    let seeds = 30;
-    for seed in 0..seeds {
-        let seed = seed.to_string();
-        explore(
-            dir.path(),
-            &[
-                &f,
-                "--design",
-                "sobol",
-                "--draws",
-                "40",
-                "--reps",
-                "20",
-                "--seed",
-                &seed,
-                "--no-charts",
-            ],
-        );
-        let u = &csv_rows(&dir.path().join("out/explore/uncertainty.csv"));
-        let col = |name: &str| u[0].iter().position(|h| h == name).unwrap();
-        let row = u.iter().find(|r| r[2] == "reached").unwrap();
-        let get = |name: &str| row[col(name)].parse::<f64>().unwrap();
-        for (k, (q, name)) in levels.iter().enumerate() {
-            let exact = 1.0 - (-(0.2 + 1.3 * q)).exp();
-            let (low, high) = (
-                get(&format!("{name}_ci95_low")),
-                get(&format!("{name}_ci95_high")),
-            );
-            covered[k] += usize::from(low <= exact && exact <= high);
-        }
-    }
-    for (k, (_, name)) in levels.iter().enumerate() {
-        assert!(
-            covered[k] * 10 >= seeds * 8,
-            "{name}'s interval covers the closed form in {} of {seeds} seeds",
-            covered[k]
-        );
-    }
 }
 
 /// A rare leak: one insider attempting at 4 a year through a firewall that blocks each attempt

@@ -68,10 +68,11 @@ fn replication_resamples(seed: u64, reps: usize, count: usize) -> Vec<Vec<f64>> 
         .collect()
 }
 
-/// The deflated estimates (under `w`) of each bootstrap resample, the draws (`boots`) and the
-/// replications (`reps`) resampled both (the crossed, or pigeonhole, bootstrap: every draw sees the same replications' random
-/// numbers, so the replications are a second sample the percentiles depend on, which resampling
-/// the draws alone would leave out).
+/// The deflated estimates (under `w`) of each bootstrap resample: the draws taken as `boots`
+/// says, each draw's replications as many times as `reps` says. Where every draw runs the same
+/// replications this is the crossed (pigeonhole) bootstrap: the replications are a second
+/// sample the percentiles depend on, which resampling the draws alone would leave out. Where
+/// each draw runs its own, `reps` takes each once, and the draws carry their replications.
 fn crossed_resamples(
     w: &Weights,
     draws: &Draws,

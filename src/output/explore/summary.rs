@@ -130,15 +130,7 @@ fn ranking(o: &mut String, x: &Exploration, a: &Analyses, w: usize) {
     for (i, d) in x.deals.iter().enumerate() {
         let _ = write!(o, "  {:<w$}", format!("[{}] {d}", i + 1));
         for j in 0..x.deals.len() {
-            let share = a.ranking.iter().find_map(|r| match r {
-                RankRow::Below {
-                    metric: 0,
-                    deal,
-                    other,
-                    share,
-                } if *deal == i && *other == j => Some(share.value),
-                _ => None,
-            });
+            let share = below(a, i, j);
             let _ = write!(o, " {:>7}", share.map(pct).unwrap_or_else(|| "-".into()));
         }
         let _ = writeln!(o);
@@ -146,24 +138,26 @@ fn ranking(o: &mut String, x: &Exploration, a: &Analyses, w: usize) {
     ties(o, x, a);
 }
 
+/// The share of draws in which deal `i`'s headline is below deal `j`'s.
+fn below(a: &Analyses, i: usize, j: usize) -> Option<f64> {
+    a.ranking.iter().find_map(|r| match r {
+        RankRow::Below {
+            metric: 0,
+            deal,
+            other,
+            share,
+        } if *deal == i && *other == j => Some(share.value),
+        _ => None,
+    })
+}
+
 /// The pairs of deals whose estimates are equal in at least a tenth of the draws: the share
 /// below reads differently there (neither is below in those draws).
 fn ties(o: &mut String, x: &Exploration, a: &Analyses) {
-    let below = |i: usize, j: usize| {
-        a.ranking.iter().find_map(|r| match r {
-            RankRow::Below {
-                metric: 0,
-                deal,
-                other,
-                share,
-            } if *deal == i && *other == j => Some(share.value),
-            _ => None,
-        })
-    };
     let mut pairs = Vec::new();
     for i in 0..x.deals.len() {
         for j in i + 1..x.deals.len() {
-            if let (Some(ij), Some(ji)) = (below(i, j), below(j, i)) {
+            if let (Some(ij), Some(ji)) = (below(a, i, j), below(a, j, i)) {
                 let tie = 1.0 - ij - ji;
                 if tie >= 0.1 {
                     pairs.push(format!("[{}] and [{}] in {}", i + 1, j + 1, pct(tie)));
