@@ -206,11 +206,7 @@ impl Draws {
     /// conditional value under the conditional estimator).
     pub fn replication_means(&self, deal: usize, metric: usize, w: &[f64]) -> Vec<f64> {
         let mut y = vec![0.0; self.reps as usize];
-        let conditional = self
-            .estimator
-            .get(deal)
-            .and_then(|e| e.get(metric))
-            .is_some_and(|e| *e == Estimator::Conditional);
+        let conditional = self.conditional(deal, metric);
         for (i, wd) in w.iter().enumerate() {
             if conditional {
                 for (y, v) in y.iter_mut().zip(&self.cond[i][deal][metric]) {
@@ -232,11 +228,7 @@ impl Draws {
     /// conditional value under the conditional estimator), into `out` (cleared first).
     pub fn replication_values(&self, i: usize, deal: usize, metric: usize, out: &mut Vec<f64>) {
         out.clear();
-        let conditional = self
-            .estimator
-            .get(deal)
-            .and_then(|e| e.get(metric))
-            .is_some_and(|e| *e == Estimator::Conditional);
+        let conditional = self.conditional(deal, metric);
         if conditional {
             out.extend_from_slice(&self.cond[i][deal][metric]);
             return;
@@ -256,11 +248,7 @@ impl Draws {
             return [x.clone(), x];
         }
         let h = reps / 2;
-        let conditional = self
-            .estimator
-            .get(deal)
-            .and_then(|e| e.get(metric))
-            .is_some_and(|e| *e == Estimator::Conditional);
+        let conditional = self.conditional(deal, metric);
         let part = |i: usize, range: std::ops::Range<usize>| -> f64 {
             if self.p[i][deal][metric].is_nan() {
                 return f64::NAN;
@@ -277,6 +265,14 @@ impl Draws {
             (0..n).map(|i| part(i, 0..h)).collect(),
             (0..n).map(|i| part(i, h..reps)).collect(),
         ]
+    }
+
+    /// Whether deal `deal`'s metric `metric` uses the conditional estimator.
+    fn conditional(&self, deal: usize, metric: usize) -> bool {
+        self.estimator
+            .get(deal)
+            .and_then(|e| e.get(metric))
+            .is_some_and(|e| *e == Estimator::Conditional)
     }
 
     /// Whether deal `deal` has metric `metric` (a window metric only some deals define).

@@ -36,8 +36,8 @@ pub struct UncertaintyRow {
     pub metric: usize,
     /// The probability averaged over the draws, with its Monte Carlo interval.
     pub mean: Est,
-    /// The percentiles of [`LEVELS`] over the draws (their intervals from the crossed bootstrap:
-    /// draws and replications resampled).
+    /// The percentiles of [`LEVELS`] over the draws, the noise taken out (their intervals count
+    /// the draws' error and the replications').
     pub percentiles: Vec<Est>,
     /// Per percentile, the half-width of its 95% interval with the replications resampled
     /// alone: the part of its error that more draws would not shrink (0 where each draw runs
