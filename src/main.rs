@@ -367,18 +367,26 @@ fn reproducing_command() -> String {
         .join(" ")
 }
 
+/// A seed: a whole number a TOML file can hold (at most 2^63 - 1, as `scenario.resolved.toml`
+/// and the shards' manifests record it), or `random` (printed, within the same range).
 fn parse_seed(s: &str) -> Result<u64, String> {
     if s == "random" {
         let t = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
-        let seed = (t as u64) ^ ((t >> 64) as u64) ^ std::process::id() as u64;
+        let seed = ((t as u64) ^ ((t >> 64) as u64) ^ std::process::id() as u64) >> 1;
         eprintln!("seed: {seed}");
         return Ok(seed);
     }
-    s.parse()
-        .map_err(|_| format!("expected a whole number or `random`, found `{s}`"))
+    match s.parse::<u64>() {
+        Ok(seed) if seed <= i64::MAX as u64 => Ok(seed),
+        Ok(_) => Err(format!(
+            "expected a whole number from 0 to {} (what scenario.resolved.toml can record) or `random`, found `{s}`",
+            i64::MAX
+        )),
+        Err(_) => Err(format!("expected a whole number or `random`, found `{s}`")),
+    }
 }
 
 fn main() -> ExitCode {

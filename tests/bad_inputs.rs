@@ -258,3 +258,47 @@ fn a_bad_option_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("random"));
 }
+
+#[test]
+fn a_seed_is_one_the_resolved_scenario_can_record() {
+    // TOML integers stop at 2^63 - 1: a larger seed would be written to scenario.resolved.toml
+    // (and the shards' manifests) and could not be read back, so it is refused up front.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = shipped("divestiture.toml");
+    let over = (i64::MAX as u64 + 1).to_string();
+    let out = leaksim_in(tmp.path(), &["run", &file, "--seed", &over, "--out", "o"]);
+    assert_refused(&out, &["--seed", "9223372036854775807"]);
+    assert!(names_in(tmp.path()).is_empty(), "nothing written");
+    // The largest seed, and `random`, give a resolved scenario that runs again.
+    for seed in [i64::MAX.to_string(), "random".to_string()] {
+        let args = [
+            "run",
+            &file,
+            "--seed",
+            &seed,
+            "--reps",
+            "20",
+            "--no-charts",
+            "--quiet",
+        ];
+        assert_ok(&leaksim_in(
+            tmp.path(),
+            &[&args[..], &["--out", "a"]].concat(),
+        ));
+        let resolved = tmp.path().join("a/divestiture/scenario.resolved.toml");
+        let again = resolved.display().to_string();
+        assert_ok(&leaksim_in(
+            tmp.path(),
+            &[
+                "run",
+                &again,
+                "--reps",
+                "20",
+                "--no-charts",
+                "--quiet",
+                "--out",
+                "b",
+            ],
+        ));
+    }
+}

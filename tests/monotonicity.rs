@@ -20,24 +20,27 @@ fn load(file: &str, sets: &[&str]) -> Scenario {
         .unwrap_or_else(|e| panic!("{file} with {sets:?}: {e}"))
 }
 
-/// Asserts that `stronger` does not raise `reached` or `leaked` over `file` as shipped.
-fn never_raises(file: &str, stronger: &[&str]) {
+/// Asserts that no set of `stronger` overrides raises `reached` or `leaked` over `file` as
+/// shipped (the shipped run simulated once, each set paired with it).
+fn never_raises(file: &str, stronger: &[&[&str]]) {
     let n = 1000;
     let base = run(&load(file, &[]), 77, n, 2);
-    let strong = run(&load(file, stronger), 77, n, 2);
-    for metric in [idx::REACHED, idx::LEAKED, idx::SUCCESSFUL_THEFTS] {
-        let d: Vec<f64> = strong
-            .iter()
-            .zip(&base)
-            .map(|(s, b)| s.metrics[metric] - b.metrics[metric])
-            .collect();
-        let mean = d.iter().sum::<f64>() / n as f64;
-        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
-        let se = (var / n as f64).sqrt();
-        assert!(
-            mean <= 3.0 * se + 1e-12,
-            "{file} {stronger:?}: metric {metric} rose by {mean} (se {se})"
-        );
+    for sets in stronger {
+        let strong = run(&load(file, sets), 77, n, 2);
+        for metric in [idx::REACHED, idx::LEAKED, idx::SUCCESSFUL_THEFTS] {
+            let d: Vec<f64> = strong
+                .iter()
+                .zip(&base)
+                .map(|(s, b)| s.metrics[metric] - b.metrics[metric])
+                .collect();
+            let mean = d.iter().sum::<f64>() / n as f64;
+            let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+            let se = (var / n as f64).sqrt();
+            assert!(
+                mean <= 3.0 * se + 1e-12,
+                "{file} {sets:?}: metric {metric} rose by {mean} (se {se})"
+            );
+        }
     }
 }
 
@@ -45,15 +48,11 @@ fn never_raises(file: &str, stronger: &[&str]) {
 fn a_stronger_internal_approval_desk_never_raises_the_status_quo_risk() {
     never_raises(
         "status_quo_2021.toml",
-        &["controls.gatekeeper.catch_probability=0.6"],
-    );
-    never_raises(
-        "status_quo_2021.toml",
-        &["controls.gatekeeper.team_size=40"],
-    );
-    never_raises(
-        "status_quo_2021.toml",
-        &["store.singapore.delete_on_day=100"],
+        &[
+            &["controls.gatekeeper.catch_probability=0.6"],
+            &["controls.gatekeeper.team_size=40"],
+            &["store.singapore.delete_on_day=100"],
+        ],
     );
 }
 
@@ -61,42 +60,40 @@ fn a_stronger_internal_approval_desk_never_raises_the_status_quo_risk() {
 fn a_stronger_firewall_never_raises_the_trusted_partner_risk() {
     never_raises(
         "trusted_partner_2020.toml",
-        &["controls.firewall.block_probability=0.99"],
-    );
-    never_raises(
-        "trusted_partner_2020.toml",
-        &["controls.firewall.breaches_per_year=0.5"],
+        &[
+            &["controls.firewall.block_probability=0.99"],
+            &["controls.firewall.breaches_per_year=0.5"],
+        ],
     );
 }
 
 #[test]
 fn stronger_oracle_controls_never_raise_the_texas_risk() {
-    let f = "project_texas_2022.toml";
-    never_raises(f, &["perimeter.oracle.firewall.block_probability=0.999"]);
     never_raises(
-        f,
-        &["perimeter.oracle.enclave.exfiltration_block_probability=0.99"],
-    );
-    never_raises(f, &["perimeter.oracle.gatekeeper.catch_probability=0.98"]);
-    never_raises(f, &["perimeter.oracle.gatekeeper.team_size=600"]);
-    never_raises(
-        f,
+        "project_texas_2022.toml",
         &[
-            "store.virginia.delete_on_day=60",
-            "store.google-cloud.delete_on_day=60",
-            "store.singapore.delete_on_day=60",
+            &["perimeter.oracle.firewall.block_probability=0.999"],
+            &["perimeter.oracle.enclave.exfiltration_block_probability=0.99"],
+            &["perimeter.oracle.gatekeeper.catch_probability=0.98"],
+            &["perimeter.oracle.gatekeeper.team_size=600"],
+            &[
+                "store.virginia.delete_on_day=60",
+                "store.google-cloud.delete_on_day=60",
+                "store.singapore.delete_on_day=60",
+            ],
         ],
     );
 }
 
 #[test]
 fn stronger_audits_never_raise_the_audited_texas_risk() {
-    let f = "project_texas_audited.toml";
-    never_raises(f, &["perimeter.oracle.audit.detect_probability=0.9"]);
-    never_raises(f, &["perimeter.oracle.code_review.catch_probability=0.8"]);
     never_raises(
-        f,
-        &["perimeter.oracle.third_party_audit.detect_probability=0.9"],
+        "project_texas_audited.toml",
+        &[
+            &["perimeter.oracle.audit.detect_probability=0.9"],
+            &["perimeter.oracle.code_review.catch_probability=0.8"],
+            &["perimeter.oracle.third_party_audit.detect_probability=0.9"],
+        ],
     );
 }
 

@@ -66,14 +66,16 @@ fn stopped_by(signal: i32) {
             vec![NAME.to_string()],
             "no staging folder is left"
         );
-        // Back to the earlier folder for the next moment.
-        assert!(bin()
-            .current_dir(d)
-            .args(run_args("5"))
-            .output()
-            .unwrap()
-            .status
-            .success());
+        // Back to the earlier folder for the next moment (a stopped run left it in place).
+        if code == Some(0) {
+            assert!(bin()
+                .current_dir(d)
+                .args(run_args("5"))
+                .output()
+                .unwrap()
+                .status
+                .success());
+        }
     }
     assert!(seen_130, "at least one signal came while it worked");
 }

@@ -5,7 +5,7 @@ use rand::distr::Distribution;
 use rand_distr::{Beta, Gamma, StandardNormal};
 
 /// A distribution a scenario value may follow (docs/model.md, "Parameters and uncertainty").
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     /// Always the same value.
     Constant(f64),

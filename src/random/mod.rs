@@ -6,6 +6,7 @@
 pub mod dist;
 pub mod special;
 pub mod stream;
+pub mod whole;
 
 pub use dist::Dist;
 pub use stream::{SourceId, Stream};

@@ -126,13 +126,8 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
     /// The records a request's staff read (none for an actor that reads none).
     #[inline(always)]
     fn records_read(&self, rq: &Request) -> f64 {
-        let actor = &self.m.actors[rq.actor];
-        if actor.reads {
-            actor
-                .records_per_request
-                .sample_seeded(rq.draw as u32)
-                .round()
-                .max(0.0)
+        if self.m.actors[rq.actor].reads {
+            self.w.reads[rq.actor].draw(rq.draw as u32)
         } else {
             0.0
         }

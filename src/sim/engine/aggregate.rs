@@ -254,11 +254,7 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
                 return;
             }
             let seed = s.next_u64() as u32;
-            let n = actor
-                .records_per_request
-                .sample_seeded(seed)
-                .round()
-                .max(0.0);
+            let n = self.w.reads[a].draw(seed);
             self.add_access(u, class, a, n);
         }
     }

@@ -12,7 +12,7 @@ pub(super) fn new_records(total: f64, held: f64, n: f64) -> f64 {
     if n >= total {
         total - held
     } else {
-        (n * (total - held) / total).round().min(total - held)
+        round(n * (total - held) / total).min(total - held)
     }
 }
 

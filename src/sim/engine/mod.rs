@@ -39,6 +39,7 @@ pub use state::Workspace;
 use super::metrics::{idx, Metrics};
 use super::observe::{DayObserver, TraceRow, Tracer};
 use crate::model::{Model, HOURS_PER_YEAR};
+use crate::random::whole::{round, WholeDraws};
 use crate::random::{SourceId, Stream};
 use events::*;
 use note::{note, Note};
@@ -173,6 +174,17 @@ impl<T: Tracer, L: DayObserver> Sim<'_, T, L> {
         zeros(&mut w.window, nc * m.question.windows.len());
         zeros(&mut w.access, nc * nj);
         zeros(&mut w.access_any, nc);
+        w.reads.truncate(m.actors.len());
+        for (a, actor) in m.actors.iter().enumerate() {
+            // A table of 4,096 cells costs about 8,192 draws: worth it from as many requests.
+            let tabled = actor.reads && actor.legit_rate * m.horizon >= 8192.0;
+            match w.reads.get_mut(a) {
+                Some(t) => t.set(&actor.records_per_request, tabled),
+                None => w
+                    .reads
+                    .push(WholeDraws::new(&actor.records_per_request, tabled)),
+            }
+        }
         w.cmc.reset(m.question.windows.len());
         w.perims
             .resize_with(m.perimeters.len(), PerimeterState::default);

@@ -5,6 +5,7 @@ use super::conditional::Cmc;
 use super::events::Event;
 use super::gatekeeper::{Exits, Reviewers};
 use super::outcome::PathRow;
+use crate::random::whole::WholeDraws;
 use crate::random::Stream;
 use rand::RngCore;
 use std::collections::BinaryHeap;
@@ -183,6 +184,8 @@ pub struct Workspace {
     pub(super) cmc: Cmc,
     /// Which actors' legitimate requests are drawn in aggregate, and since when.
     pub(super) agg: super::aggregate::Aggregated,
+    /// Per actor: the records its requests read, by seed (kept while its distribution is).
+    pub(super) reads: Vec<WholeDraws>,
 }
 
 impl Workspace {
