@@ -283,6 +283,10 @@ enum Command {
         /// or LOW..HIGH for an uncertain one). Every output is also given weighted by it.
         #[arg(long = "evidence", value_name = "SPEC")]
         evidence: Vec<String>,
+        /// Leave out the scenarios' [[evidence]] tables: no conditioned outputs unless
+        /// --evidence gives some.
+        #[arg(long)]
+        no_evidence: bool,
         #[command(flatten)]
         sim: SimArgs,
         /// Folder for results.
@@ -495,6 +499,7 @@ fn main() -> ExitCode {
             name,
             discover,
             evidence,
+            no_evidence,
             sim,
             out,
             shard,
@@ -508,6 +513,7 @@ fn main() -> ExitCode {
                 name,
                 discover,
                 evidence,
+                no_evidence,
                 shard,
             },
             &sim.options(),

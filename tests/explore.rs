@@ -494,3 +494,46 @@ fn evidence_weights_the_draws_as_the_exact_posterior_does() {
     assert!(ess > 50.0 && ess < 200.0, "ess {ess}");
     assert!((num(&row("prior"), "mean") - prior).abs() < 0.015);
 }
+
+#[test]
+fn no_evidence_leaves_the_files_evidence_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = operated_abroad("one", "{ dist = \"uniform\", min = 0.5, max = 3.0 }");
+    text.push_str(
+        "\n[[evidence]]\nkind = \"no-demand-known\"\nstate = \"CN\"\nyears = 2\np_known = { dist = \"uniform\", min = 0.1, max = 0.5 }\n",
+    );
+    let f = write(dir.path(), "one.toml", &text);
+    let base = ["--draws", "40", "--reps", "50", "--no-charts"];
+    let weights = |out: &str, extra: &[&str]| -> (Vec<String>, String) {
+        let mut args = vec![f.as_str(), "--out", out];
+        args.extend(base);
+        args.extend(extra);
+        let mut all = vec!["explore", "-q"];
+        all.extend(args);
+        assert_ok(&leaksim_in(dir.path(), &all));
+        let folder = dir.path().join(out).join("explore");
+        let u = csv_rows(&folder.join("uncertainty.csv"));
+        let mut w: Vec<String> = u[1..].iter().map(|r| r[0].clone()).collect();
+        w.dedup();
+        let inputs = std::fs::read_to_string(folder.join("inputs.csv")).unwrap();
+        (w, inputs.lines().next().unwrap_or("").to_string())
+    };
+    // The file's evidence: conditioned rows, and its uncertain p_known an input.
+    let (w, inputs) = weights("a", &[]);
+    assert_eq!(w, ["prior", "evidence"]);
+    assert!(inputs.contains("p_known"), "{inputs}");
+    // Left out: the prior alone, and no p_known input.
+    let (w, inputs) = weights("b", &["--no-evidence"]);
+    assert_eq!(w, ["prior"]);
+    assert!(!inputs.contains("p_known"), "{inputs}");
+    // --evidence still counts.
+    let (w, _) = weights(
+        "c",
+        &[
+            "--no-evidence",
+            "--evidence",
+            "no-demand-known:CN:years=2:p_known=0.5",
+        ],
+    );
+    assert_eq!(w, ["prior", "evidence"]);
+}

@@ -35,6 +35,8 @@ pub struct ExploreOptions {
     pub discover: Option<String>,
     /// `--evidence` specifications.
     pub evidence: Vec<String>,
+    /// `--no-evidence`: the deals' `[[evidence]]` tables left out (`--evidence` still counts).
+    pub no_evidence: bool,
     /// `--shard K/M`: run only the K-th of M ranges of the design's rows.
     pub shard: Option<Shard>,
 }
@@ -49,6 +51,7 @@ impl Default for ExploreOptions {
             name: "explore".into(),
             discover: None,
             evidence: Vec::new(),
+            no_evidence: false,
             shard: None,
         }
     }
@@ -120,7 +123,7 @@ pub(crate) fn plan_exploration(
         .map(|s| parse_input(s))
         .collect::<Result<Vec<_>>>()?;
     let mut inputs = InputList::build(&deals, &specs)?;
-    let evidence = gather_evidence(&deals, &e.evidence, &mut inputs)?;
+    let evidence = gather_evidence(&deals, &e.evidence, e.no_evidence, &mut inputs)?;
     if inputs.is_empty() {
         return Err(Error::Usage(
             "nothing to explore: the scenarios have no uncertain parameter; add inputs with --input PATH={ dist = ... }".into(),
@@ -242,17 +245,24 @@ fn check_options(e: &ExploreOptions, opts: &SimOptions) -> Result<u64> {
 
 /// The evidence of the deals' `[[evidence]]` tables and of `--evidence` (which replaces a file's
 /// piece on the same state), each with the deal whose demand rate it reads (the first that has
-/// the jurisdiction); an uncertain `p_known` becomes an input.
+/// the jurisdiction); an uncertain `p_known` becomes an input. With `no_files`, the files'
+/// tables are left out.
 fn gather_evidence(
     deals: &[Scenario],
     given: &[String],
+    no_files: bool,
     inputs: &mut InputList,
 ) -> Result<Vec<(Evidence, usize)>> {
     let cli = given
         .iter()
         .map(|s| parse_evidence(s))
         .collect::<Result<Vec<_>>>()?;
-    let mut all: Vec<Evidence> = evidence_of_files(deals)?
+    let files = if no_files {
+        Vec::new()
+    } else {
+        evidence_of_files(deals)?
+    };
+    let mut all: Vec<Evidence> = files
         .into_iter()
         .filter(|f| !cli.iter().any(|c| c.state == f.state))
         .collect();
@@ -477,6 +487,7 @@ fn write_shard(
             thresholds: e.thresholds.clone(),
             discover: e.discover.clone(),
             evidence: e.evidence.clone(),
+            no_evidence: e.no_evidence,
             sets: opts.sets.clone(),
             max_events: opts.max_events(),
             command: opts.command.clone(),

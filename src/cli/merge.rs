@@ -166,6 +166,7 @@ fn merge_explore(dirs: &[PathBuf], opts: &SimOptions, out: &Path) -> Result<()> 
         name: first.name.clone(),
         discover: first.discover.clone(),
         evidence: first.evidence.clone(),
+        no_evidence: first.no_evidence,
         shard: None,
     };
     if opts.parquet || opts.xlsx {

@@ -66,6 +66,9 @@ pub struct ExploreManifest {
     pub discover: Option<String>,
     /// `--evidence` specifications.
     pub evidence: Vec<String>,
+    /// `--no-evidence`: the deals' `[[evidence]]` tables left out.
+    #[serde(default)]
+    pub no_evidence: bool,
     /// `--set` overrides (already applied to the resolved deals).
     pub sets: Vec<String>,
     /// `--max-events`, the work budget of a replication.
@@ -177,6 +180,7 @@ impl ExploreManifest {
             ("--thresholds", format!("{:?}", self.thresholds)),
             ("--discover", format!("{:?}", self.discover)),
             ("--evidence", format!("{:?}", self.evidence)),
+            ("--no-evidence", self.no_evidence.to_string()),
             ("--set", format!("{:?}", self.sets)),
             ("--max-events", self.max_events.to_string()),
             (
