@@ -57,7 +57,7 @@ fn every_kind_of_folder_is_known_from_its_files() {
             "plain",
         ],
     );
-    let seed = "18446744073709551000"; // above 2^63 - 1: wraps in TOML, read back whole
+    let seed = "9223372036854775807"; // the largest seed: 2^63 - 1, what TOML holds
     ok(
         d,
         &[
