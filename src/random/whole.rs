@@ -60,7 +60,7 @@ impl WholeDraws {
     /// Makes this the draws of `d` (tabled if `tabled`), keeping its memory, and doing nothing
     /// when it already is.
     pub fn set(&mut self, d: &Dist, tabled: bool) {
-        if self.dist == *d && (tabled != self.cells.is_empty() || !quantile_draw(d)) {
+        if self.is_of(d) && (tabled != self.cells.is_empty() || !quantile_draw(d)) {
             return;
         }
         self.dist = d.clone();
